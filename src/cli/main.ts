@@ -1,0 +1,71 @@
+/**
+ * The `voc` command line. Each command lives in its own thin file that parses and validates its
+ * flags (zod), calls the library and prints. Errors meant for people (UserError) are printed
+ * without a stack trace.
+ */
+import { Command, CommanderError } from 'commander';
+import { ZodError } from 'zod';
+import { UserError } from '../util/errors.js';
+import { TOOL_VERSION } from '../util/version.js';
+import { registerIngest } from './ingest.js';
+import { registerStatus } from './status.js';
+import { registerAnalyze } from './analyze.js';
+import { registerClassify } from './classify.js';
+import { registerTrain } from './train.js';
+import { registerEval } from './eval.js';
+import { registerThemes } from './themes.js';
+import { registerAggregate } from './aggregate.js';
+import { registerHeatmap } from './heatmap.js';
+import { registerQuotes } from './quotes.js';
+import { registerExport } from './export.js';
+import { registerReport } from './report.js';
+import { registerRun } from './run.js';
+
+export function buildProgram(): Command {
+  const program = new Command('voc')
+    .description('Local-first voice-of-customer pipeline: ingest, analyse, aggregate, report.')
+    .version(TOOL_VERSION)
+    .showHelpAfterError()
+    .addHelpCommand(true)
+    .exitOverride();
+  registerRun(program);
+  registerIngest(program);
+  registerAnalyze(program);
+  registerAggregate(program);
+  registerStatus(program);
+  registerHeatmap(program);
+  registerThemes(program);
+  registerQuotes(program);
+  registerExport(program);
+  registerReport(program);
+  registerClassify(program);
+  registerTrain(program);
+  registerEval(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed help or the usage error.
+    return err.exitCode;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`voc: ${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof ZodError) {
+    process.stderr.write(`voc: invalid options:\n${err.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n')}\n`);
+    return 2;
+  }
+  process.stderr.write(`voc: internal error (please report): ${(err as Error)?.stack ?? String(err)}\n`);
+  return 1;
+}

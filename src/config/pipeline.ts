@@ -1,0 +1,171 @@
+/**
+ * Pipeline configuration: the schema of `pipelines/*.yaml`.
+ *
+ * Every other module receives a validated, typed `PipelineConfig`; the types are inferred from
+ * these schemas so validation and types never drift apart. Keep the `.describe()` texts short and
+ * true: they are shown to users in validation errors.
+ */
+import { z } from 'zod';
+
+export const SOURCE_KINDS = ['survey', 'interview', 'ticket'] as const;
+export const SourceKind = z.enum(SOURCE_KINDS);
+export type SourceKind = z.infer<typeof SourceKind>;
+
+/** Every format a reader exists for; `auto` lets the ingest stage sniff the file. */
+export const FORMATS = [
+  'auto',
+  // surveys
+  'generic-csv',
+  'qualtrics-csv',
+  'surveymonkey-csv',
+  'typeform-json',
+  // transcripts
+  'vtt',
+  'srt',
+  'otter-txt',
+  'speaker-txt',
+  // tickets
+  'zendesk-json',
+  'intercom-json',
+  'freshdesk-json',
+  'tickets-csv',
+  'tickets-jsonl',
+] as const;
+export const Format = z.enum(FORMATS);
+export type Format = z.infer<typeof Format>;
+
+export const ENCODINGS = ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'latin1'] as const;
+export const Encoding = z.enum(ENCODINGS);
+export type Encoding = z.infer<typeof Encoding>;
+
+/** Score scales. `nps` is 0-10 (detractor 0-6, passive 7-8, promoter 9-10). */
+export const SCORE_SCALES = ['nps', 'csat5', 'csat7', 'ces7', 'stars5', 'none'] as const;
+export const ScoreScale = z.enum(SCORE_SCALES);
+export type ScoreScale = z.infer<typeof ScoreScale>;
+
+const fieldName = z.string().min(1).describe('a column or field name in the export');
+
+export const ScoreMapping = z
+  .object({
+    field: fieldName,
+    scale: ScoreScale.default('nps'),
+  })
+  .strict();
+
+export const FieldMapping = z
+  .object({
+    id: fieldName.optional().describe('the field holding the record id; without it a content hash is the id'),
+    text: z
+      .union([fieldName, z.array(fieldName).min(1)])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
+      .describe('one or more free-text fields'),
+    title: fieldName.optional(),
+    score: ScoreMapping.optional(),
+    date: fieldName.optional(),
+    channel: fieldName.optional(),
+    attributes: z.record(z.string(), fieldName).default({}).describe('attribute name -> field name'),
+  })
+  .strict();
+export type FieldMapping = z.infer<typeof FieldMapping>;
+
+export const InterviewSettings = z
+  .object({
+    interviewers: z.array(z.string().min(1)).default([]).describe('speaker names that are interviewers'),
+    participants: z.array(z.string().min(1)).default([]).describe('speaker names that are participants'),
+    attributesFile: z
+      .string()
+      .optional()
+      .describe('sidecar CSV: a "file" or "participant" column, then attribute columns (persona, segment, ...)'),
+    attributes: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .default({})
+      .describe('attributes given to every interview of this source'),
+  })
+  .strict();
+export type InterviewSettings = z.infer<typeof InterviewSettings>;
+
+export const SourceConfig = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, dot, dash or underscore')
+      .describe('a stable name; it namespaces record ids'),
+    kind: SourceKind,
+    format: Format.default('auto'),
+    paths: z.union([z.string(), z.array(z.string()).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])),
+    encoding: Encoding.default('auto'),
+    delimiter: z.string().min(1).max(1).optional().describe('CSV delimiter; sniffed when absent'),
+    mapping: FieldMapping.prefault({}),
+    interview: InterviewSettings.optional(),
+    /** Metadata rules for journey tagging: a fixed stage/touchpoint for this source (e.g. onboarding survey). */
+    stage: z.string().optional().describe('journey stage that this source is about (a metadata rule)'),
+    touchpoint: z.string().optional().describe('touchpoint that this source is about (a metadata rule)'),
+    attributes: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .default({})
+      .describe('attributes added to every document of this source (e.g. survey: relationship-nps)'),
+  })
+  .strict();
+export type SourceConfig = z.infer<typeof SourceConfig>;
+
+export const PII_TYPES = ['email', 'phone', 'card', 'iban', 'ip', 'url'] as const;
+export const PiiType = z.enum(PII_TYPES);
+
+export const RedactionConfig = z
+  .object({
+    enabled: z.boolean().default(true),
+    types: z.array(PiiType).default(['email', 'phone', 'card', 'iban', 'ip']),
+    custom: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'UPPER_SNAKE_CASE, used as the [PLACEHOLDER]'),
+            pattern: z.string().min(1).describe('a JavaScript regular expression'),
+            flags: z.string().regex(/^[imsu]*$/).default(''),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+export type RedactionConfig = z.infer<typeof RedactionConfig>;
+
+export const IngestLimits = z
+  .object({
+    maxFieldChars: z.number().int().positive().default(20_000).describe('longer text fields are quarantined'),
+    maxFileBytes: z.number().int().positive().default(2_000_000_000),
+    batchSize: z.number().int().min(1).max(100_000).default(1000).describe('records per transaction'),
+  })
+  .strict();
+
+export const PipelineConfig = z
+  .object({
+    version: z.literal(1).default(1),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    database: z.string().default('data/voc.sqlite'),
+    root: z
+      .string()
+      .default('.')
+      .describe('folder that source paths are relative to (relative to the working directory); nothing outside it is read'),
+    outputDir: z.string().default('data').describe('folder exports and reports are written to'),
+    sources: z.array(SourceConfig).min(1),
+    redaction: RedactionConfig.prefault({}),
+    ingest: IngestLimits.prefault({}),
+    /** Later stages own their sections; they validate them with their own schemas. */
+    analysis: z.record(z.string(), z.unknown()).default({}),
+    aggregate: z.record(z.string(), z.unknown()).default({}),
+    exports: z.array(z.record(z.string(), z.unknown())).default([]),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.sources.forEach((s, i) => {
+      if (seen.has(s.name)) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `duplicate source name "${s.name}"` });
+      }
+      seen.add(s.name);
+    });
+  });
+export type PipelineConfig = z.infer<typeof PipelineConfig>;

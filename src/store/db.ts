@@ -1,0 +1,60 @@
+/**
+ * The database connection. SQLite in WAL mode with foreign keys on; schema changes are applied by
+ * numbered migrations (see migrations/index.ts), tracked with `PRAGMA user_version`.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MIGRATIONS } from './migrations/index.js';
+import { UserError } from '../util/errors.js';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  readonly?: boolean;
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (err) {
+    throw new UserError(`Cannot open database "${path}": ${(err as Error).message}`);
+  }
+  db.pragma('foreign_keys = ON');
+  // A second process (a researcher's query while the nightly run writes) waits instead of failing.
+  db.pragma('busy_timeout = 10000');
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+  } else {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version < MIGRATIONS.length) {
+      throw new UserError(`Database "${path}" is at schema ${version}; run \`voc ingest\` once to upgrade it.`);
+    }
+  }
+  return db;
+}
+
+/** Applies the migrations the database has not seen yet, each in its own transaction. */
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new UserError(
+      `This database has schema version ${current}, newer than this voc (${MIGRATIONS.length}). Upgrade voc.`,
+    );
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    const migration = MIGRATIONS[v]!;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,18 @@
+/**
+ * Schema migrations, in order. Never edit a released migration: add a new one. The position in
+ * this list (1-based) is the schema version stored in `PRAGMA user_version`.
+ */
+import { ingestSchema } from './001-ingest.js';
+import { analysisSchema } from './002-analysis.js';
+import { aggregateSchema } from './003-aggregate.js';
+
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { name: '001-ingest', sql: ingestSchema },
+  { name: '002-analysis', sql: analysisSchema },
+  { name: '003-aggregate', sql: aggregateSchema },
+];
