@@ -1,11 +1,96 @@
+/** `voc ingest`: read every configured export into the database. */
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { loadPipelineConfig } from '../config/load.js';
+import { openDatabase } from '../store/db.js';
+import { acquireLock } from '../store/lock.js';
+import { finishRun, markStaleRunsInterrupted, startRun } from '../store/ingest.js';
+import { ingestPipeline, type FileReport, type IngestReport } from '../ingest/engine.js';
+import { TOOL_VERSION } from '../util/version.js';
 import { UserError } from '../util/errors.js';
+import { formatTable, parseOptions } from './common.js';
+import { resolve } from 'node:path';
+
+const IngestOptions = z.object({
+  config: z.string().min(1),
+  db: z.string().optional(),
+  strict: z.boolean().default(false),
+  force: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
 
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('voc ingest is not implemented yet');
+    .description('Read the pipeline\'s survey, interview and ticket exports into the database (new and changed records only)')
+    .requiredOption('-c, --config <file>', 'pipeline config (pipelines/*.yaml)')
+    .option('--db <file>', 'database file (default: the config\'s "database")')
+    .option('--strict', 'fail (exit 3) when any row or file is quarantined')
+    .option('--force', 're-read files that were already fully imported')
+    .option('--json', 'print the report as JSON')
+    .action(async (raw: unknown) => {
+      const opts = parseOptions(IngestOptions, raw);
+      const report = await runIngestCommand(opts);
+      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else process.stdout.write(`${formatIngestReport(report)}\n`);
+      if (opts.strict && report.totals.quarantined > 0) {
+        throw new UserError(`--strict: ${report.totals.quarantined} row(s) or file(s) were quarantined (see \`voc status\`)`, 3);
+      }
     });
+}
+
+export async function runIngestCommand(opts: { config: string; db?: string; force?: boolean; json?: boolean }): Promise<IngestReport> {
+  const { config, path, hash } = loadPipelineConfig(opts.config);
+  const dbPath = resolve(opts.db ?? config.database);
+  const db = openDatabase(dbPath);
+  const lock = acquireLock(dbPath, 'ingest');
+  try {
+    markStaleRunsInterrupted(db);
+    const runId = startRun(db, { command: 'ingest', pipeline: config.name, configPath: path, configHash: hash, toolVersion: TOOL_VERSION });
+    const onFile = opts.json ? undefined : (f: FileReport) => process.stderr.write(`${fileLine(f)}\n`);
+    try {
+      const report = await ingestPipeline(db, config, runId, { force: opts.force, onFile });
+      finishRun(db, runId, 'ok', { ingest: report.totals });
+      return report;
+    } catch (err) {
+      finishRun(db, runId, 'failed', null, (err as Error).message);
+      throw err;
+    }
+  } finally {
+    lock.release();
+    db.close();
+  }
+}
+
+function fileLine(f: FileReport): string {
+  if (f.skippedFile) return `  skip  ${f.source}: ${f.path} (${f.note})`;
+  const q = f.quarantined ? `, ${f.quarantined} quarantined` : '';
+  const note = f.note ? ` (${f.note})` : '';
+  return `  read  ${f.source}: ${f.path} [${f.format}, ${f.encoding ?? '?'}] ${f.read} records: ${f.new} new, ${f.updated} updated, ${f.unchanged} unchanged, ${f.duplicate} duplicate${q}${note}`;
+}
+
+export function formatIngestReport(report: IngestReport): string {
+  const bySource = new Map<string, FileReport[]>();
+  for (const f of report.files) bySource.set(f.source, [...(bySource.get(f.source) ?? []), f]);
+  const rows = [...bySource.entries()].map(([source, files]) => {
+    const sum = (k: keyof FileReport) => files.reduce((n, f) => n + (f[k] as number), 0);
+    return [source, files.length, sum('read'), sum('new'), sum('updated'), sum('unchanged'), sum('duplicate'), sum('quarantined')];
+  });
+  const t = report.totals;
+  rows.push(['TOTAL', report.files.length, t.read, t.new, t.updated, t.unchanged, t.duplicate, t.quarantined]);
+  const reconciled = t.read === t.new + t.updated + t.unchanged + t.duplicate + t.quarantined;
+  const lines = [
+    `Ingest run ${report.runId}`,
+    formatTable(['source', 'files', 'read', 'new', 'updated', 'unchanged', 'duplicate', 'quarantined'], rows),
+    reconciled
+      ? `Counts reconcile: read ${t.read} = ${t.new} new + ${t.updated} updated + ${t.unchanged} unchanged + ${t.duplicate} duplicate + ${t.quarantined} quarantined.`
+      : `WARNING: counts do not reconcile (read ${t.read}); please report this.`,
+  ];
+  const skipped = report.files.filter((f) => f.skippedFile).length;
+  if (skipped) lines.push(`${skipped} file(s) skipped: already imported and unchanged (use --force to re-read).`);
+  const red = Object.entries(report.redactions);
+  if (red.length) lines.push(`Redacted: ${red.map(([k, n]) => `${n} ${k}`).join(', ')}.`);
+  for (const r of report.refusedPaths) lines.push(`Not read: ${r}`);
+  if (t.quarantined) lines.push(`${t.quarantined} quarantined: see \`voc status --quarantine\` for file, line, field and reason.`);
+  return lines.join('\n');
 }

@@ -26,7 +26,9 @@ CREATE TABLE sources (
   encoding      TEXT,
   imported_at   TEXT NOT NULL,
   run_id        INTEGER REFERENCES runs(id),
+  settings_hash TEXT NOT NULL,                -- source config + text preparation settings that read it
   status        TEXT NOT NULL DEFAULT 'partial' CHECK (status IN ('partial','complete','failed')),
+  records       INTEGER NOT NULL DEFAULT 0,   -- records read from it when complete
   UNIQUE (name, path, sha256)
 );
 

@@ -1,0 +1,43 @@
+/** Helpers shared by the command files: option validation and finding the database. */
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { loadPipelineConfig, type LoadedPipeline } from '../config/load.js';
+import { UserError } from '../util/errors.js';
+
+/** Validates commander's parsed options with a zod schema; errors name the flag. */
+export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  --${i.path.map(String).map(kebab).join('.')}: ${i.message}`);
+    throw new UserError(`invalid options:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+function kebab(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+export interface DbLocation {
+  dbPath: string;
+  pipeline?: LoadedPipeline;
+}
+
+/** The database named by --db, else by the --config's `database`, else data/voc.sqlite. */
+export function locateDatabase(opts: { db?: string; config?: string }): DbLocation {
+  if (opts.db) return { dbPath: resolve(opts.db) };
+  if (opts.config) {
+    const pipeline = loadPipelineConfig(opts.config);
+    return { dbPath: resolve(pipeline.config.database), pipeline };
+  }
+  return { dbPath: resolve('data/voc.sqlite') };
+}
+
+/** Plain fixed-width table for terminals and logs. */
+export function formatTable(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}

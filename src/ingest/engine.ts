@@ -1,0 +1,305 @@
+/**
+ * The ingest engine: for every configured source, find its files, open and decode each, pick its
+ * reader, and store every record (new, updated, unchanged or duplicate) or quarantine it with a
+ * reason. Records are written in batched transactions, so a killed run leaves the database
+ * consistent and the next run carries on without duplicates; memory stays flat with file size.
+ *
+ * Counts reconcile per source and file: read = new + updated + unchanged + duplicate + quarantined.
+ */
+import { basename, resolve } from 'node:path';
+import type { PipelineConfig, SourceConfig } from '../config/pipeline.js';
+import type { Db } from '../store/db.js';
+import { IngestStore, emptyCounts, type SourceCounts } from '../store/ingest.js';
+import { createLanguageDetector, type LanguageDetector } from '../text/language.js';
+import { createRedactor } from '../text/redact.js';
+import { formatModule, sniffFormat } from './formats.js';
+import { contentHash, prepareRecord, sha256Hex, type Redactor } from './prepare.js';
+import { findSourceFiles, openSourceFile, type FoundFile } from './source-file.js';
+import { FileRejected, type FormatModule, type QuarantineEvent, type RawRecord, type SourceFile } from './types.js';
+
+/** Bump when text preparation changes in a way that should re-prepare stored documents. */
+export const PREPARATION_VERSION = 1;
+
+const EXCERPT_CHARS = 300;
+
+export interface FileReport extends SourceCounts {
+  source: string;
+  path: string;
+  format: string;
+  encoding: string | null;
+  /** Why the whole file was quarantined or skipped, when it was. */
+  note?: string;
+}
+
+export interface IngestReport {
+  runId: number;
+  files: FileReport[];
+  totals: SourceCounts;
+  refusedPaths: string[];
+  redactions: Record<string, number>;
+}
+
+export interface IngestOptions {
+  /** Re-read files even when the same file version was already fully imported. */
+  force?: boolean;
+  /** Called after each file; the CLI prints a line. */
+  onFile?: (report: FileReport) => void;
+  /** Called every batch with records read so far in the current file (progress bars). */
+  onProgress?: (path: string, recordsRead: number) => void;
+  /** Stop after this many records in total (tests simulate a kill with it). */
+  stopAfterRecords?: number;
+}
+
+interface Shared {
+  db: Db;
+  store: IngestStore;
+  config: PipelineConfig;
+  rootDir: string;
+  runId: number;
+  redact: Redactor;
+  detector: LanguageDetector;
+  options: IngestOptions;
+  redactions: Record<string, number>;
+  recordsSeen: number;
+}
+
+/** Thrown (and caught by the CLI) when `stopAfterRecords` is reached, like a kill mid-file. */
+export class IngestStopped extends Error {}
+
+export async function ingestPipeline(db: Db, config: PipelineConfig, runId: number, options: IngestOptions = {}): Promise<IngestReport> {
+  const shared: Shared = {
+    db,
+    store: new IngestStore(db),
+    config,
+    rootDir: resolve(config.root),
+    runId,
+    redact: createRedactor(config.redaction),
+    detector: await createLanguageDetector(),
+    options,
+    redactions: {},
+    recordsSeen: 0,
+  };
+  const files: FileReport[] = [];
+  const refusedPaths: string[] = [];
+  for (const source of config.sources) {
+    const found = await findSourceFiles(shared.rootDir, source.paths);
+    refusedPaths.push(...found.refused);
+    if (found.files.length === 0) {
+      refusedPaths.push(`${source.name}: no file matches ${source.paths.join(', ')}`);
+    }
+    for (const file of found.files) {
+      const report = await ingestFile(shared, source, file);
+      files.push(report);
+      options.onFile?.(report);
+    }
+  }
+  const totals = emptyCounts();
+  for (const f of files) for (const k of Object.keys(totals) as (keyof SourceCounts)[]) totals[k] += f[k];
+  return { runId, files, totals, refusedPaths, redactions: shared.redactions };
+}
+
+/** Everything that decides how a file is read and prepared: a change means "read it again". */
+function settingsHash(source: SourceConfig, config: PipelineConfig): string {
+  return sha256Hex(JSON.stringify([PREPARATION_VERSION, source, config.redaction, config.ingest.maxFieldChars])).slice(0, 16);
+}
+
+async function ingestFile(shared: Shared, source: SourceConfig, found: FoundFile): Promise<FileReport> {
+  const { store, runId, config } = shared;
+  const counts = emptyCounts();
+  const report = (format: string, encoding: string | null, note?: string): FileReport => ({
+    source: source.name,
+    path: found.relPath,
+    format,
+    encoding,
+    ...counts,
+    ...(note ? { note } : {}),
+  });
+  const settings = settingsHash(source, config);
+  const opened = await openSourceFile(found, source.encoding, config.ingest.maxFileBytes);
+  if (!opened.ok) {
+    return quarantineWholeFile(shared, source, found, { sha256: opened.sha256, sizeBytes: opened.sizeBytes, settings }, opened.reason, opened.excerpt);
+  }
+  const file = opened.file;
+  const previous = store.findSource({ name: source.name, path: file.relPath, sha256: file.sha256 });
+  if (previous && previous.status !== 'partial' && previous.settings_hash === settings && !shared.options.force) {
+    counts.skippedFile = 1;
+    store.saveCounts(runId, previous.id, counts);
+    const what = previous.status === 'complete' ? `already imported (${previous.records} records read)` : 'already quarantined';
+    return report('-', file.encoding, `${what}; the file has not changed since`);
+  }
+  const module = pickFormat(source, file);
+  if (!module) {
+    const reason =
+      source.format === 'auto'
+        ? `cannot tell the format of this ${source.kind} file; set "format" in the source config (one of the ${source.kind} formats)`
+        : `no reader for format "${source.format}"`;
+    return quarantineWholeFile(shared, source, found, { sha256: file.sha256, sizeBytes: file.sizeBytes, settings }, reason, file.head.slice(0, 200));
+  }
+  const sourceId = store.beginSource({
+    name: source.name,
+    path: file.relPath,
+    sha256: file.sha256,
+    sizeBytes: file.sizeBytes,
+    kind: source.kind,
+    format: module.format,
+    encoding: file.encoding,
+    settingsHash: settings,
+    runId,
+  });
+  try {
+    await readRecords(shared, source, module, file, sourceId, settings, counts);
+  } catch (err) {
+    if (!(err instanceof FileRejected)) throw err;
+    // Records before the rejection (if any) stay stored; the rest of the file is one quarantine entry.
+    counts.read += 1;
+    counts.quarantined += 1;
+    storeQuarantine(shared, source, file.relPath, file.sha256, { type: 'quarantine', locator: 'file', reason: err.message, excerpt: err.excerpt });
+  }
+  store.finishSource(sourceId, 'complete', counts.read);
+  store.saveCounts(runId, sourceId, counts);
+  return report(module.format, file.encoding);
+}
+
+function pickFormat(source: SourceConfig, file: SourceFile): FormatModule | undefined {
+  if (source.format !== 'auto') return formatModule(source.format);
+  return sniffFormat(source.kind, file.head, basename(file.relPath));
+}
+
+async function readRecords(
+  shared: Shared,
+  source: SourceConfig,
+  module: FormatModule,
+  file: SourceFile,
+  sourceId: number,
+  settings: string,
+  counts: SourceCounts,
+): Promise<void> {
+  const { db, config } = shared;
+  const batchSize = config.ingest.batchSize;
+  let batch: Array<() => void> = [];
+  const flush = () => {
+    if (!batch.length) return;
+    const work = batch;
+    batch = [];
+    db.transaction(() => work.forEach((w) => w()))();
+    shared.options.onProgress?.(file.relPath, counts.read);
+  };
+  const ctx = { source, file, rootDir: shared.rootDir, limits: { maxFieldChars: config.ingest.maxFieldChars } };
+  for await (const event of module.read(ctx)) {
+    counts.read += 1;
+    if (event.type === 'quarantine') {
+      counts.quarantined += 1;
+      batch.push(() => storeQuarantine(shared, source, file.relPath, file.sha256, event));
+    } else {
+      const problem = checkRecord(event.record, config.ingest.maxFieldChars);
+      if (problem) {
+        counts.quarantined += 1;
+        batch.push(() => storeQuarantine(shared, source, file.relPath, file.sha256, problem));
+      } else {
+        const record = event.record;
+        // Counting happens inside the transaction so counts match what was committed.
+        batch.push(() => {
+          const outcome = storeRecord(shared, source, record, sourceId, settings);
+          counts[outcome] += 1;
+        });
+      }
+    }
+    if (batch.length >= batchSize) flush();
+    shared.recordsSeen += 1;
+    if (shared.options.stopAfterRecords !== undefined && shared.recordsSeen >= shared.options.stopAfterRecords) {
+      flush();
+      throw new IngestStopped(`stopped after ${shared.recordsSeen} records`);
+    }
+  }
+  flush();
+}
+
+/** Problems the engine checks for every format: oversized fields and records with no usable shape. */
+function checkRecord(record: RawRecord, maxFieldChars: number): QuarantineEvent | null {
+  for (const part of record.parts) {
+    if (part.text.length > maxFieldChars) {
+      return {
+        type: 'quarantine',
+        locator: record.locator,
+        field: part.field ?? part.speaker,
+        reason: `oversized field${part.field ? ` "${part.field}"` : ''}: ${part.text.length} characters, over the ingest.maxFieldChars limit of ${maxFieldChars}`,
+        excerpt: part.text.slice(0, EXCERPT_CHARS),
+      };
+    }
+  }
+  return null;
+}
+
+function storeRecord(shared: Shared, source: SourceConfig, record: RawRecord, sourceId: number, settings: string): 'new' | 'updated' | 'unchanged' | 'duplicate' {
+  const hash = contentHash(record, settings);
+  const idPart = record.externalId !== null && record.externalId !== '' ? `id:${record.externalId}` : `sha256:${hash.slice(0, 32)}`;
+  const prepared = prepareRecord(record, shared.redact, shared.detector);
+  for (const [k, n] of Object.entries(prepared.redactions)) shared.redactions[k] = (shared.redactions[k] ?? 0) + n;
+  const attributes = { ...source.attributes, ...record.attributes };
+  return shared.store.upsertDocument(
+    {
+      identity: `${record.kind}:${source.name}:${idPart}`,
+      kind: record.kind,
+      sourceName: source.name,
+      externalId: record.externalId,
+      sourceId,
+      locator: record.locator,
+      createdAt: record.createdAt,
+      score: record.score?.value ?? null,
+      scoreScale: record.score?.scale ?? null,
+      channel: record.channel,
+      title: record.title ? shared.redact(record.title).text : null,
+      attributes: JSON.stringify(attributes),
+      meta: JSON.stringify(record.meta ?? {}),
+      text: prepared.text,
+      lang: prepared.lang,
+      contentHash: hash,
+      runId: shared.runId,
+    },
+    prepared.segments,
+  );
+}
+
+function storeQuarantine(shared: Shared, source: SourceConfig, path: string, sha256: string | null, q: QuarantineEvent): void {
+  // Excerpts are redacted too: a quarantined row may hold the same PII as a good one.
+  const excerpt = q.excerpt ? shared.redact(q.excerpt.slice(0, EXCERPT_CHARS)).text : null;
+  shared.store.quarantine({
+    runId: shared.runId,
+    sourceName: source.name,
+    path,
+    sha256,
+    locator: q.locator,
+    field: q.field ?? null,
+    reason: q.reason,
+    excerpt,
+  });
+}
+
+function quarantineWholeFile(
+  shared: Shared,
+  source: SourceConfig,
+  found: FoundFile,
+  file: { sha256: string; sizeBytes: number; settings: string },
+  reason: string,
+  excerpt?: string,
+): FileReport {
+  const { store, runId } = shared;
+  const counts = { ...emptyCounts(), read: 1, quarantined: 1 };
+  shared.db.transaction(() => {
+    const sourceId = store.beginSource({
+      name: source.name,
+      path: found.relPath,
+      sha256: file.sha256,
+      sizeBytes: file.sizeBytes,
+      kind: source.kind,
+      format: source.format === 'auto' ? 'unknown' : source.format,
+      encoding: null,
+      settingsHash: file.settings,
+      runId,
+    });
+    storeQuarantine(shared, source, found.relPath, file.sha256, { type: 'quarantine', locator: 'file', reason, excerpt });
+    store.finishSource(sourceId, 'failed', 1);
+    store.saveCounts(runId, sourceId, counts);
+  })();
+  return { source: source.name, path: found.relPath, format: source.format, encoding: null, ...counts, note: reason };
+}

@@ -1,0 +1,281 @@
+/**
+ * SQL for the ingest stage: runs, sources, documents, segments, quarantine, counts.
+ * Statements are prepared once per connection and reused for every row.
+ */
+import type { Db } from './db.js';
+
+export interface RunRow {
+  id: number;
+  command: string;
+  pipeline: string | null;
+  config_path: string | null;
+  config_hash: string | null;
+  tool_version: string;
+  started_at: string;
+  finished_at: string | null;
+  status: 'running' | 'ok' | 'failed' | 'interrupted';
+  counts_json: string | null;
+  message: string | null;
+}
+
+export interface NewRun {
+  command: string;
+  pipeline?: string;
+  configPath?: string;
+  configHash?: string;
+  toolVersion: string;
+}
+
+export function now(): string {
+  return new Date().toISOString();
+}
+
+export function startRun(db: Db, run: NewRun): number {
+  const info = db
+    .prepare(
+      `INSERT INTO runs (command, pipeline, config_path, config_hash, tool_version, started_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    )
+    .run(run.command, run.pipeline ?? null, run.configPath ?? null, run.configHash ?? null, run.toolVersion, now());
+  return Number(info.lastInsertRowid);
+}
+
+export function finishRun(db: Db, runId: number, status: RunRow['status'], counts: unknown, message?: string): void {
+  db.prepare(`UPDATE runs SET finished_at = ?, status = ?, counts_json = ?, message = ? WHERE id = ?`).run(
+    now(),
+    status,
+    JSON.stringify(counts),
+    message ?? null,
+    runId,
+  );
+}
+
+/** Runs left 'running' by a killed process: called while holding the pipeline lock. */
+export function markStaleRunsInterrupted(db: Db): number {
+  return db
+    .prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, message = 'process ended before the run finished' WHERE status = 'running'`)
+    .run(now()).changes;
+}
+
+export interface SourceRow {
+  id: number;
+  status: 'partial' | 'complete' | 'failed';
+  settings_hash: string;
+  records: number;
+}
+
+export interface SourceKey {
+  name: string;
+  path: string;
+  sha256: string;
+}
+
+export interface SourceInfo extends SourceKey {
+  sizeBytes: number;
+  kind: string;
+  format: string;
+  encoding: string | null;
+  settingsHash: string;
+  runId: number;
+}
+
+export interface DocumentInput {
+  identity: string;
+  kind: string;
+  sourceName: string;
+  externalId: string | null;
+  sourceId: number;
+  locator: string;
+  createdAt: string | null;
+  score: number | null;
+  scoreScale: string | null;
+  channel: string | null;
+  title: string | null;
+  attributes: string;
+  meta: string;
+  text: string;
+  lang: string | null;
+  contentHash: string;
+  runId: number;
+}
+
+export interface SegmentInput {
+  idx: number;
+  partIdx: number;
+  field: string | null;
+  speaker: string | null;
+  role: string | null;
+  startMs: number | null;
+  endMs: number | null;
+  charStart: number;
+  charEnd: number;
+  text: string;
+  textHash: string;
+  analyse: boolean;
+}
+
+export interface QuarantineInput {
+  runId: number;
+  sourceName: string;
+  path: string;
+  sha256: string | null;
+  locator: string;
+  field: string | null;
+  reason: string;
+  excerpt: string | null;
+}
+
+export interface SourceCounts {
+  read: number;
+  new: number;
+  updated: number;
+  unchanged: number;
+  duplicate: number;
+  quarantined: number;
+  skippedFile: number;
+}
+
+export function emptyCounts(): SourceCounts {
+  return { read: 0, new: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0, skippedFile: 0 };
+}
+
+export type UpsertOutcome = 'new' | 'updated' | 'unchanged' | 'duplicate';
+
+/** Prepared statements for one ingest: create once, use for every record. */
+export class IngestStore {
+  private readonly findSourceStmt;
+  private readonly insertSourceStmt;
+  private readonly updateSourceStmt;
+  private readonly completeSourceStmt;
+  private readonly findDocStmt;
+  private readonly insertDocStmt;
+  private readonly updateDocStmt;
+  private readonly touchDocStmt;
+  private readonly deleteSegmentsStmt;
+  private readonly insertSegmentStmt;
+  private readonly insertQuarantineStmt;
+  private readonly upsertCountsStmt;
+
+  constructor(readonly db: Db) {
+    this.findSourceStmt = db.prepare(`SELECT id, status, settings_hash, records FROM sources WHERE name = ? AND path = ? AND sha256 = ?`);
+    this.insertSourceStmt = db.prepare(
+      `INSERT INTO sources (name, path, sha256, size_bytes, kind, format, encoding, imported_at, run_id, settings_hash, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'partial')`,
+    );
+    this.updateSourceStmt = db.prepare(
+      `UPDATE sources SET kind = ?, format = ?, encoding = ?, imported_at = ?, run_id = ?, settings_hash = ?, status = 'partial' WHERE id = ?`,
+    );
+    this.completeSourceStmt = db.prepare(`UPDATE sources SET status = ?, records = ? WHERE id = ?`);
+    this.findDocStmt = db.prepare(`SELECT id, content_hash, last_run_id FROM documents WHERE identity = ?`);
+    this.insertDocStmt = db.prepare(
+      `INSERT INTO documents (identity, kind, source_name, external_id, source_id, locator, created_at, score, score_scale,
+         channel, title, attributes, meta, text, lang, content_hash, first_run_id, last_run_id, needs_analysis)
+       VALUES (@identity, @kind, @sourceName, @externalId, @sourceId, @locator, @createdAt, @score, @scoreScale,
+         @channel, @title, @attributes, @meta, @text, @lang, @contentHash, @runId, @runId, 1)`,
+    );
+    this.updateDocStmt = db.prepare(
+      `UPDATE documents SET source_id = @sourceId, locator = @locator, created_at = @createdAt, score = @score,
+         score_scale = @scoreScale, channel = @channel, title = @title, attributes = @attributes, meta = @meta,
+         text = @text, lang = @lang, content_hash = @contentHash, last_run_id = @runId, version = version + 1,
+         needs_analysis = 1
+       WHERE id = @id`,
+    );
+    this.touchDocStmt = db.prepare(`UPDATE documents SET last_run_id = ? WHERE id = ?`);
+    this.deleteSegmentsStmt = db.prepare(`DELETE FROM segments WHERE document_id = ?`);
+    this.insertSegmentStmt = db.prepare(
+      `INSERT INTO segments (document_id, idx, part_idx, field, speaker, role, start_ms, end_ms, char_start, char_end, text, text_hash, analyse)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertQuarantineStmt = db.prepare(
+      `INSERT OR IGNORE INTO quarantine (run_id, source_name, path, sha256, locator, field, reason, excerpt, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.upsertCountsStmt = db.prepare(
+      `INSERT INTO source_counts (run_id, source_id, read, new, updated, unchanged, duplicate, quarantined, skipped_file)
+       VALUES (@runId, @sourceId, @read, @new, @updated, @unchanged, @duplicate, @quarantined, @skippedFile)
+       ON CONFLICT (run_id, source_id) DO UPDATE SET read = excluded.read, new = excluded.new, updated = excluded.updated,
+         unchanged = excluded.unchanged, duplicate = excluded.duplicate, quarantined = excluded.quarantined,
+         skipped_file = excluded.skipped_file`,
+    );
+  }
+
+  findSource(key: SourceKey): SourceRow | undefined {
+    return this.findSourceStmt.get(key.name, key.path, key.sha256) as SourceRow | undefined;
+  }
+
+  /** Creates the source row for a file version (or resets a partial one) and returns its id. */
+  beginSource(info: SourceInfo): number {
+    const existing = this.findSource(info);
+    if (existing) {
+      this.updateSourceStmt.run(info.kind, info.format, info.encoding, now(), info.runId, info.settingsHash, existing.id);
+      return existing.id;
+    }
+    const res = this.insertSourceStmt.run(
+      info.name,
+      info.path,
+      info.sha256,
+      info.sizeBytes,
+      info.kind,
+      info.format,
+      info.encoding,
+      now(),
+      info.runId,
+      info.settingsHash,
+    );
+    return Number(res.lastInsertRowid);
+  }
+
+  finishSource(sourceId: number, status: 'complete' | 'failed', records: number): void {
+    this.completeSourceStmt.run(status, records, sourceId);
+  }
+
+  /**
+   * Stores one prepared document. Identity decides new vs existing; the content hash decides
+   * unchanged vs updated; a second sighting within the same run is a duplicate.
+   */
+  upsertDocument(doc: DocumentInput, segments: readonly SegmentInput[]): UpsertOutcome {
+    const found = this.findDocStmt.get(doc.identity) as { id: number; content_hash: string; last_run_id: number } | undefined;
+    if (!found) {
+      const id = Number(this.insertDocStmt.run(doc).lastInsertRowid);
+      this.insertSegments(id, segments);
+      return 'new';
+    }
+    if (found.last_run_id === doc.runId) return 'duplicate';
+    if (found.content_hash === doc.contentHash) {
+      this.touchDocStmt.run(doc.runId, found.id);
+      return 'unchanged';
+    }
+    this.updateDocStmt.run({ ...doc, id: found.id });
+    this.deleteSegmentsStmt.run(found.id);
+    this.insertSegments(found.id, segments);
+    return 'updated';
+  }
+
+  private insertSegments(documentId: number, segments: readonly SegmentInput[]): void {
+    for (const s of segments) {
+      this.insertSegmentStmt.run(
+        documentId,
+        s.idx,
+        s.partIdx,
+        s.field,
+        s.speaker,
+        s.role,
+        s.startMs,
+        s.endMs,
+        s.charStart,
+        s.charEnd,
+        s.text,
+        s.textHash,
+        s.analyse ? 1 : 0,
+      );
+    }
+  }
+
+  quarantine(q: QuarantineInput): void {
+    this.insertQuarantineStmt.run(q.runId, q.sourceName, q.path, q.sha256, q.locator, q.field, q.reason, q.excerpt, now());
+  }
+
+  saveCounts(runId: number, sourceId: number, c: SourceCounts): void {
+    this.upsertCountsStmt.run({ runId, sourceId, ...c });
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * A lock file beside the database so two runs on one database do not collide (cron firing while a
+ * manual run is going). The lock holds the owner's pid; a lock whose process is gone is taken over.
+ */
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { UserError } from '../util/errors.js';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface Lock {
+  path: string;
+  release(): void;
+}
+
+export function acquireLock(dbPath: string, what: string): Lock {
+  const path = `${dbPath}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, JSON.stringify({ pid: process.pid, what, since: new Date().toISOString() }));
+      closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        try {
+          unlinkSync(path);
+        } catch {
+          // already gone: nothing to release
+        }
+      };
+      process.once('exit', release);
+      return { path, release };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = readHolder(path);
+      if (holder && processAlive(holder.pid)) {
+        throw new UserError(
+          `Another voc process (pid ${holder.pid}, ${holder.what}, since ${holder.since}) is working on this database. ` +
+            `Wait for it to finish, or delete ${path} if you are sure it is gone.`,
+          4,
+        );
+      }
+      // Stale lock from a killed process: take it over.
+      try {
+        unlinkSync(path);
+      } catch {
+        // another process took it over first; the next attempt will tell
+      }
+    }
+  }
+  throw new UserError(`Could not take the lock ${path}; try again.`, 4);
+}
+
+function readHolder(path: string): { pid: number; what: string; since: string } | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as { pid: number; what: string; since: string };
+  } catch {
+    return null;
+  }
+}
