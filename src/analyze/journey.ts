@@ -1,0 +1,185 @@
+/**
+ * Journey stage and touchpoint: one label per segment from a weighted vote.
+ *
+ * Votes for a class c (weights from `analysis.journey.weights`):
+ *   metadata   w.metadata (or the rule's weight) for each matching metadata rule: the source's
+ *              `stage`/`touchpoint`, config rules on source/kind/channel/attribute/field, the ticket
+ *              channel map (touchpoints), a document attribute named `stage`/`touchpoint` that is an id
+ *   keyword    w.keyword for a matching config rule with `text`, and for a codeframe keyword match
+ *   model      w.model * relative(c) * absolute(best): the zero-shot softmax, damped when even the
+ *              best class hardly fits (or the head's probability when a head is configured)
+ *   themePrior w.themePrior * theme score for each assigned theme mapped to c (stages only)
+ * The winner is the class with most votes; confidence = share of all votes * min(1, winner votes).
+ * The signal names the component that gave most of the winner's votes ('combined' if none gave 60%).
+ * A segment whose confidence is below `minConfidence` inherits its document's dominant stage
+ * (length-weighted over the document's confident segments), signal 'document'.
+ */
+import type { AnalysisConfig, Rule, RuleCondition } from '../config/analysis.js';
+import type { ThemeHit } from './themes.js';
+import { round4 } from './vectors.js';
+import type { ClassScore } from './zeroshot.js';
+
+export type JourneySignal = 'metadata' | 'model' | 'keyword' | 'theme-prior' | 'combined' | 'document';
+type Component = 'metadata' | 'model' | 'keyword' | 'theme-prior';
+
+export interface JourneyLabel {
+  id: string;
+  confidence: number;
+  signal: JourneySignal;
+}
+
+/** What a segment knows about its document (the metadata rules test these). */
+export interface DocContext {
+  key: string;
+  kind: 'survey' | 'interview' | 'ticket';
+  sourceName: string;
+  channel: string | null;
+  attributes: Record<string, unknown>;
+  sourceStage?: string | undefined;
+  sourceTouchpoint?: string | undefined;
+}
+
+export interface SegmentContext {
+  text: string;
+  field: string | null;
+}
+
+type Journey = AnalysisConfig['journey'];
+type Votes = Map<string, Map<Component, number>>;
+
+function add(votes: Votes, id: string, component: Component, amount: number): void {
+  if (amount <= 0) return;
+  const byComp = votes.get(id) ?? new Map<Component, number>();
+  byComp.set(component, (byComp.get(component) ?? 0) + amount);
+  votes.set(id, byComp);
+}
+
+const lower = (v: unknown) => String(v).toLowerCase();
+const oneOf = (want: string | string[] | undefined, got: string | null): boolean =>
+  want === undefined || (got !== null && (Array.isArray(want) ? want : [want]).some((w) => lower(w) === lower(got)));
+
+function attributeMatches(want: NonNullable<RuleCondition['attribute']>, attrs: Record<string, unknown>): boolean {
+  return Object.entries(want).every(([name, value]) => {
+    const got = attrs[name];
+    if (got === undefined || got === null) return false;
+    const values = Array.isArray(value) ? value : [value];
+    return values.some((v) => lower(v) === lower(got));
+  });
+}
+
+/** Compiled regexes are cached: rules are tested on every segment. */
+const regexCache = new Map<string, RegExp>();
+function textRegex(pattern: string): RegExp {
+  let re = regexCache.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern, 'i');
+    regexCache.set(pattern, re);
+  }
+  return re;
+}
+
+export function ruleMatches(when: RuleCondition, doc: DocContext, seg: SegmentContext): boolean {
+  return (
+    oneOf(when.source, doc.sourceName) &&
+    (when.kind === undefined || when.kind === doc.kind) &&
+    oneOf(when.channel, doc.channel) &&
+    (when.attribute === undefined || attributeMatches(when.attribute, doc.attributes)) &&
+    oneOf(when.field, seg.field) &&
+    (when.text === undefined || textRegex(when.text).test(seg.text))
+  );
+}
+
+export interface JourneyInputs {
+  target: 'stage' | 'touchpoint';
+  validIds: ReadonlySet<string>;
+  /** zero-shot scores, or head probabilities as {id, relative} */
+  model: Array<Pick<ClassScore, 'id' | 'relative' | 'absolute' | 'keyword'>>;
+  themes: ThemeHit[];
+  rules: Rule[];
+  journey: Journey;
+  doc: DocContext;
+  seg: SegmentContext;
+}
+
+function metadataVotes(votes: Votes, inp: JourneyInputs): void {
+  const { target, doc, journey, validIds } = inp;
+  const w = journey.weights;
+  const fromSource = target === 'stage' ? doc.sourceStage : doc.sourceTouchpoint;
+  if (fromSource) add(votes, fromSource, 'metadata', w.metadata);
+  const attr = doc.attributes[target] ?? (target === 'stage' ? doc.attributes['journey_stage'] : undefined);
+  if (typeof attr === 'string' && validIds.has(attr.toLowerCase())) add(votes, attr.toLowerCase(), 'metadata', w.metadata);
+  if (target === 'touchpoint' && doc.channel) {
+    const tp = journey.channelTouchpoints[doc.channel.toLowerCase()];
+    if (tp) add(votes, tp, 'metadata', w.metadata);
+  }
+  for (const rule of inp.rules) {
+    const id = rule[target];
+    if (!id || !ruleMatches(rule.when, doc, inp.seg)) continue;
+    const isKeyword = rule.when.text !== undefined;
+    add(votes, id, isKeyword ? 'keyword' : 'metadata', rule.weight ?? (isKeyword ? w.keyword : w.metadata));
+  }
+}
+
+function modelVotes(votes: Votes, inp: JourneyInputs): void {
+  const w = inp.journey.weights;
+  const strength = Math.max(0, ...inp.model.map((m) => m.absolute));
+  for (const m of inp.model) {
+    add(votes, m.id, 'model', w.model * m.relative * strength);
+    if (m.keyword) add(votes, m.id, 'keyword', w.keyword);
+  }
+  if (inp.target !== 'stage') return;
+  for (const t of inp.themes) {
+    const stage = inp.journey.themeStagePriors[t.id];
+    if (stage) add(votes, stage, 'theme-prior', w.themePrior * t.score);
+  }
+}
+
+/** Votes for one segment; null when there is no evidence at all. */
+export function decideJourney(inp: JourneyInputs): JourneyLabel | null {
+  const votes: Votes = new Map();
+  metadataVotes(votes, inp);
+  modelVotes(votes, inp);
+  let total = 0;
+  let winner: { id: string; sum: number; comps: Map<Component, number> } | null = null;
+  for (const [id, comps] of [...votes.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const sum = [...comps.values()].reduce((a, b) => a + b, 0);
+    total += sum;
+    if (!winner || sum > winner.sum) winner = { id, sum, comps };
+  }
+  if (!winner || total === 0) return null;
+  const [topComp, topVal] = [...winner.comps.entries()].sort((a, b) => b[1] - a[1])[0]!;
+  return {
+    id: winner.id,
+    confidence: round4((winner.sum / total) * Math.min(1, winner.sum)),
+    signal: topVal >= 0.6 * winner.sum ? topComp : 'combined',
+  };
+}
+
+/**
+ * Second pass over one document's segments: weak labels inherit the document's dominant label.
+ * Returns the document's label too (stored in document_analysis).
+ */
+export function applyDocumentContext(
+  labels: Array<JourneyLabel | null>,
+  lengths: number[],
+  minConfidence: number,
+): { labels: Array<JourneyLabel | null>; dominant: string | null } {
+  const weight = new Map<string, number>();
+  labels.forEach((l, i) => {
+    if (l && l.confidence >= minConfidence) weight.set(l.id, (weight.get(l.id) ?? 0) + lengths[i]! * l.confidence);
+  });
+  const ranked = [...weight.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const dominant = ranked[0]?.[0] ?? null;
+  if (!dominant) {
+    const fallback = labels.filter((l): l is JourneyLabel => l !== null).sort((a, b) => b.confidence - a.confidence)[0];
+    return { labels, dominant: fallback?.id ?? null };
+  }
+  const total = [...weight.values()].reduce((a, b) => a + b, 0);
+  const share = round4(weight.get(dominant)! / total);
+  return {
+    dominant,
+    labels: labels.map((l) =>
+      l && l.confidence >= minConfidence ? l : { id: dominant, confidence: round4(share * minConfidence), signal: 'document' },
+    ),
+  };
+}

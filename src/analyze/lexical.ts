@@ -1,0 +1,60 @@
+/**
+ * Lexical matching: tokenise, Porter-stem and match keyword phrases as contiguous stem sequences.
+ * Embeddings find meaning; these exact matches add precision for the words customers actually use
+ * ("promo code", "charged twice") and make a keyword in the codeframe a dependable lever.
+ */
+import { createRequire } from 'node:module';
+import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
+import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
+
+const require = createRequire(import.meta.url);
+/** natural's English stopword list (the submodule ships no type declarations). */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  (require('natural/lib/natural/util/stopwords.js') as { words: string[] }).words,
+);
+
+const tokenizer = new WordTokenizer();
+
+/** Lower-cased word tokens; apostrophes split ("don't" -> don, t) the same way for text and phrases. */
+export function tokenize(text: string): string[] {
+  return tokenizer.tokenize(text.toLowerCase()) ?? [];
+}
+
+export function stem(token: string): string {
+  return PorterStemmer.stem(token);
+}
+
+export function stems(text: string): string[] {
+  return tokenize(text).map(stem);
+}
+
+/** Matches many phrases against a text in one pass over its stems. */
+export class PhraseMatcher {
+  /** first stem -> [class id, the whole stem sequence] */
+  private readonly index = new Map<string, Array<{ id: string; seq: string[] }>>();
+
+  constructor(entries: Iterable<{ id: string; phrases: readonly string[] }>) {
+    for (const { id, phrases } of entries) {
+      for (const phrase of phrases) {
+        const seq = stems(phrase);
+        if (seq.length === 0) continue;
+        const list = this.index.get(seq[0]!) ?? [];
+        list.push({ id, seq });
+        this.index.set(seq[0]!, list);
+      }
+    }
+  }
+
+  /** Class id -> number of matched phrases (longer phrases count more: they are more specific). */
+  match(textStems: readonly string[]): Map<string, number> {
+    const hits = new Map<string, number>();
+    for (let i = 0; i < textStems.length; i++) {
+      const candidates = this.index.get(textStems[i]!);
+      if (!candidates) continue;
+      for (const { id, seq } of candidates) {
+        if (seq.every((s, j) => textStems[i + j] === s)) hits.set(id, (hits.get(id) ?? 0) + seq.length);
+      }
+    }
+    return hits;
+  }
+}
