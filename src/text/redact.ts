@@ -1,0 +1,360 @@
+/**
+ * PII redaction: replaces e-mail addresses, phone numbers, payment card numbers, IBANs, IP addresses,
+ * optionally URLs, and user-defined patterns with typed placeholders such as `[EMAIL]`.
+ *
+ * Each built-in type is a cheap candidate regex plus a validator (Luhn for cards, mod-97 for IBANs,
+ * octet ranges for IPv4, `net.isIPv6`, digit-count and context rules for phones), so that numbers
+ * which only look like PII (dates, order numbers, prices, versions) stay readable. Every candidate
+ * regex starts with a look-behind that forbids starting inside a token; this keeps matching linear
+ * on long tokens.
+ *
+ * Order matters: custom rules first (they are the most specific to the user's data), then URL,
+ * e-mail, IBAN and card before IP and phone, so that a card number is never half-eaten as a phone.
+ */
+import { isIPv6 } from 'node:net';
+import type { RedactionConfig } from '../config/pipeline.js';
+import { UserError } from '../util/errors.js';
+
+export type RedactResult = { text: string; counts: Record<string, number> };
+export type RedactFn = (text: string) => RedactResult;
+
+/** One redaction pass: returns the new text; adds to counts under `key`. */
+interface Pass {
+  key: string;
+  /** Cheap pre-test: skip the pass when the text cannot contain a match. */
+  maybe: (text: string) => boolean;
+  run: (text: string, count: () => void) => string;
+}
+
+const HAS_DIGIT = /\d/;
+const always = (): boolean => true;
+const hasDigit = (t: string): boolean => HAS_DIGIT.test(t);
+
+/**
+ * Like `String.replace` with a global regex, but `accept` says how much of the candidate is PII
+ * (0 = none). The rest of the candidate is scanned again, so a candidate that ran on into the next
+ * words ("GB82 WEST ... 32 and DE89 ...") does not hide a second match.
+ */
+function scanReplace(
+  text: string,
+  re: RegExp,
+  placeholder: string,
+  count: () => void,
+  accept: (candidate: string, index: number) => number,
+): string {
+  let out = '';
+  let last = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const len = accept(m[0], m.index);
+    if (len > 0) {
+      out += text.slice(last, m.index) + placeholder;
+      last = m.index + len;
+      count();
+    }
+    re.lastIndex = len > 0 ? last : m.index + 1;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+// ---------------------------------------------------------------- e-mail and URL
+
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+const EMAIL_TLD = /\.\p{L}{2,}$/u;
+
+function emailPass(): Pass {
+  return {
+    key: 'email',
+    maybe: (t) => t.includes('@'),
+    run: (text, count) =>
+      text.replace(EMAIL, (m) => {
+        if (!EMAIL_TLD.test(m)) return m;
+        count();
+        return '[EMAIL]';
+      }),
+  };
+}
+
+const URL_RE = /(?<![\p{L}\p{N}@._-])(?:https?:\/\/|www\.)[^\s<>"'`]+/giu;
+/** Sentence punctuation right after a URL belongs to the sentence, not the URL. */
+const URL_TRAILING = /[.,;:!?)\]}'"]+$/;
+
+function urlPass(): Pass {
+  return {
+    key: 'url',
+    maybe: (t) => t.includes('://') || t.toLowerCase().includes('www.'),
+    run: (text, count) =>
+      text.replace(URL_RE, (m) => {
+        const trail = URL_TRAILING.exec(m)?.[0] ?? '';
+        const url = m.slice(0, m.length - trail.length);
+        if (url.length < 8) return m;
+        count();
+        return `[URL]${trail}`;
+      }),
+  };
+}
+
+// ---------------------------------------------------------------- IBAN
+
+/** IBAN length per country (ISO 13616 registry); unknown country codes are not redacted. */
+const IBAN_LENGTHS: Record<string, number> = {
+  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29, BY: 28,
+  CH: 21, CR: 22, CY: 28, CZ: 24, DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18,
+  FK: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28, HN: 28, HR: 21, HU: 28,
+  IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20,
+  LU: 20, LV: 21, LY: 25, MC: 27, MD: 24, ME: 22, MK: 19, MN: 20, MR: 27, MT: 31, MU: 30, NI: 28,
+  NL: 18, NO: 15, OM: 23, PK: 24, PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, RU: 33, SA: 24,
+  SC: 31, SD: 18, SE: 24, SI: 19, SK: 24, SM: 27, SO: 23, ST: 25, SV: 28, TL: 23, TN: 24, TR: 26,
+  UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
+};
+
+/** Country code, check digits, then 11+ alphanumerics optionally grouped by single spaces. */
+const IBAN_CANDIDATE = /(?<![\p{L}\p{N}_])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,32}/giu;
+const ALNUM = /[\p{L}\p{N}_]/u;
+
+/** ISO 7064 mod 97-10 over the rearranged IBAN, computed in chunks to stay within safe integers. */
+export function ibanChecksumValid(compact: string): boolean {
+  const rearranged = compact.slice(4) + compact.slice(0, 4);
+  let remainder = 0;
+  for (const ch of rearranged) {
+    const code = ch.charCodeAt(0);
+    const value = code >= 65 ? code - 55 : code - 48; // A=10 .. Z=35, digits as is
+    remainder = value >= 10 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
+  }
+  return remainder === 1;
+}
+
+/**
+ * The candidate may run on into the next words ("DE89 3704 ... 00 ABC"); the country's fixed length
+ * tells where the IBAN ends. Returns the length of the IBAN within `m`, or 0.
+ */
+function ibanLength(m: string): number {
+  const upper = m.toUpperCase();
+  const expected = IBAN_LENGTHS[upper.slice(0, 2)];
+  if (!expected) return 0;
+  let compact = '';
+  let i = 0;
+  for (; i < upper.length && compact.length < expected; i++) {
+    if (upper[i] !== ' ') compact += upper[i];
+  }
+  if (compact.length < expected || !ibanChecksumValid(compact)) return 0;
+  return i;
+}
+
+function ibanPass(): Pass {
+  return {
+    key: 'iban',
+    maybe: hasDigit,
+    run: (text, count) =>
+      scanReplace(text, IBAN_CANDIDATE, '[IBAN]', count, (m, index) => {
+        const len = ibanLength(m);
+        const next = text[index + len];
+        // The IBAN must end at a token boundary, not inside a longer code.
+        return len && (next === undefined || !ALNUM.test(next)) ? len : 0;
+      }),
+  };
+}
+
+// ---------------------------------------------------------------- payment cards
+
+const CARD_CANDIDATE = /(?<![\p{L}\p{N}_+\-.,/])\d(?:[ -]?\d){12,22}(?![\p{L}\p{N}_])/gu;
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Longest prefix of the candidate (ending at the end or at a separator) with 13-19 digits that
+ * passes Luhn: "4111 1111 1111 1111 2027" redacts the card and keeps "2027". Returns its length.
+ */
+function cardLength(m: string): number {
+  const ends: number[] = [m.length];
+  for (let i = m.length - 1; i > 0; i--) if (m[i] === ' ' || m[i] === '-') ends.push(i);
+  for (const end of ends) {
+    const digits = m.slice(0, end).replace(/[ -]/g, '');
+    if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits) && !/^0+$/.test(digits)) return end;
+  }
+  return 0;
+}
+
+function cardPass(): Pass {
+  return {
+    key: 'card',
+    maybe: hasDigit,
+    run: (text, count) => scanReplace(text, CARD_CANDIDATE, '[CARD]', count, (m) => cardLength(m)),
+  };
+}
+
+// ---------------------------------------------------------------- IP addresses
+
+const IPV4 = /(?<![\p{L}\p{N}_.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{L}\p{N}_]|\.\d)/gu;
+const IPV6 =
+  /(?<![\p{L}\p{N}_:.])(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\p{L}\p{N}_:])/giu;
+
+/** "version 5.2.1.4" is a version number, not an address. */
+const VERSION_BEFORE = /(?:\bversion|\bver\.?|\bv|\bbuild|\brelease)\s*$/i;
+
+function ipv4Valid(m: string): boolean {
+  return m.split('.').every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0'));
+}
+
+function ipPass(): Pass {
+  return {
+    key: 'ip',
+    maybe: (t) => t.includes('.') || t.includes(':'),
+    run: (text, count) => {
+      const v6 = text.includes(':')
+        ? text.replace(IPV6, (m) => {
+            // "::" alone or times like 10:30:00 are not addresses; isIPv6 does the full grammar.
+            if (!/\d/.test(m) || !isIPv6(m)) return m;
+            count();
+            return '[IP]';
+          })
+        : text;
+      return v6.replace(IPV4, (m, offset: number) => {
+        if (!ipv4Valid(m) || VERSION_BEFORE.test(v6.slice(Math.max(0, offset - 12), offset))) return m;
+        count();
+        return '[IP]';
+      });
+    },
+  };
+}
+
+// ---------------------------------------------------------------- phone numbers
+
+/**
+ * A phone candidate: optional "+" or "(", then digits with single spaces, dots, dashes or
+ * parentheses between them, ending in a digit. It may not start inside a word, after "#", a
+ * currency sign, a dash, a dot or a slash (order numbers, prices, ranges, decimals, paths).
+ */
+const PHONE_CANDIDATE =
+  /(?<![\p{L}\p{N}_#$€£¥+\-./@])(?:\+|\()?\d(?:[ .\-()]{0,2}\d){5,20}(?![\p{L}\p{N}_\-/@]|[.,:]\d)/gu;
+const DATE_PATTERNS = [
+  /^\d{4}[-. ]\d{1,2}[-. ]\d{1,2}$/, // 2026-05-03
+  /^\d{1,2}[-. ]\d{1,2}[-. ]\d{2,4}$/, // 03.05.2026, 5-3-26
+];
+const YEARS_ONLY = /^(?:(?:19|20)\d\d[ -]?)+$/; // "2024 2025 2026", "1999-2005"
+const THOUSANDS = /^\d{1,3}(?:[.,]\d{3})+$/; // 1.234.567
+const ID_BEFORE =
+  /(?:\b(?:order|invoice|ref|reference|ticket|case|tracking|parcel|booking|confirmation|account|id|sku)|#)\s*(?:no\.?|nr\.?|number|num|id)?\s*[:#]?\s*$/i;
+const CURRENCY_BEFORE = /[$€£¥]\s?$/;
+const CURRENCY_AFTER = /^\s?(?:[$€£¥%]|(?:eur|euros?|usd|gbp|dollars?|pounds?|kr|chf)\b)/i;
+
+/** Phone rules on the candidate itself: see docs/text-preparation.md. */
+function phoneShapeValid(m: string): boolean {
+  const digits = m.replace(/\D/g, '');
+  const international = m.startsWith('+') || /^\(?00/.test(m);
+  const nationalMax = /^\(?0/.test(m) ? 12 : 11;
+  if (digits.length < 7 || digits.length > (international ? 15 : nationalMax)) return false;
+  const separated = /[ .\-()]/.test(m);
+  // A bare run of 7-9 digits is more often an order or customer number than a phone.
+  if (!separated && !international && digits.length < 10) return false;
+  if (DATE_PATTERNS.some((re) => re.test(m)) || YEARS_ONLY.test(m) || THOUSANDS.test(m)) return false;
+  // Dots only: phones like 555.123.4567 have 3+ groups; "3.14159265" is a decimal.
+  if (/^[\d.]+$/.test(m) && m.split('.').length < 3) return false;
+  return true;
+}
+
+/** Drops an unbalanced leading "(" and a trailing lone digit ("555-123-4567 2 times"). */
+function trimPhone(m: string): { lead: string; core: string; tail: string } {
+  let lead = '';
+  let core = m;
+  if (core.startsWith('(') && !core.includes(')')) {
+    lead = '(';
+    core = core.slice(1);
+  }
+  const lone = / \d$/.exec(core);
+  const tail = lone ? lone[0] : '';
+  if (lone) core = core.slice(0, -tail.length);
+  return { lead, core, tail };
+}
+
+function phonePass(): Pass {
+  return {
+    key: 'phone',
+    maybe: hasDigit,
+    run: (text, count) =>
+      text.replace(PHONE_CANDIDATE, (m, offset: number) => {
+        const { lead, core, tail } = trimPhone(m);
+        if (!phoneShapeValid(core)) return m;
+        const before = text.slice(Math.max(0, offset - 24), offset);
+        const after = text.slice(offset + m.length, offset + m.length + 10);
+        if (ID_BEFORE.test(before) || CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(after)) return m;
+        count();
+        return `${lead}[PHONE]${tail}`;
+      }),
+  };
+}
+
+// ---------------------------------------------------------------- custom rules
+
+type CustomRule = RedactionConfig['custom'][number];
+
+function customPass(rule: CustomRule): Pass {
+  let re: RegExp;
+  try {
+    re = new RegExp(rule.pattern, rule.flags.includes('g') ? rule.flags : `${rule.flags}g`);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new UserError(`redaction rule "${rule.name}": the pattern /${rule.pattern}/${rule.flags} is not a valid regular expression (${why})`);
+  }
+  const placeholder = `[${rule.name}]`;
+  return {
+    key: rule.name,
+    maybe: always,
+    run: (text, count) =>
+      text.replace(re, (m) => {
+        // An empty match (e.g. /x*/) would sprinkle placeholders between every character.
+        if (!m) return m;
+        count();
+        return placeholder;
+      }),
+  };
+}
+
+const BUILT_IN: Record<string, () => Pass> = {
+  url: urlPass,
+  email: emailPass,
+  iban: ibanPass,
+  card: cardPass,
+  ip: ipPass,
+  phone: phonePass,
+};
+/** Application order of the built-in types (independent of their order in the config). */
+const BUILT_IN_ORDER = ['url', 'email', 'iban', 'card', 'ip', 'phone'] as const;
+
+/**
+ * Builds a redactor from the (validated) redaction config. Patterns are compiled once here; an
+ * invalid custom pattern throws a `UserError` naming the rule. Counts are keyed by type
+ * (`email`, `phone`, ...) and by custom rule name; only non-zero counts are present.
+ */
+export function createRedactor(cfg: RedactionConfig): RedactFn {
+  if (!cfg.enabled) return (text) => ({ text, counts: {} });
+  const enabled = new Set<string>(cfg.types);
+  const passes: Pass[] = [
+    ...cfg.custom.map(customPass),
+    ...BUILT_IN_ORDER.filter((t) => enabled.has(t)).map((t) => BUILT_IN[t]!()),
+  ];
+  return (input) => {
+    const counts: Record<string, number> = {};
+    let text = input;
+    for (const pass of passes) {
+      if (!pass.maybe(text)) continue;
+      text = pass.run(text, () => {
+        counts[pass.key] = (counts[pass.key] ?? 0) + 1;
+      });
+    }
+    return { text, counts };
+  };
+}
