@@ -1,0 +1,141 @@
+/**
+ * The aggregation stage: read analysed segments, compute every configured matrix and store it as
+ * a new aggregate. Also the on-the-fly queries (heatmap with filters) that use the same code.
+ */
+import type { PipelineConfig } from '../config/pipeline.js';
+import {
+  matricesOf,
+  parseAggregateConfig,
+  type AggregateConfig,
+  type MatrixSpec,
+} from '../config/aggregate.js';
+import type { Db } from '../store/db.js';
+import {
+  cellKey,
+  insertAggregate,
+  loadFacts,
+  loadThemes,
+  previousPain,
+  runConfigHash,
+  type CellRecord,
+} from '../store/aggregate.js';
+import { UserError } from '../util/errors.js';
+import { computeMatrix, computeOverall, type MatrixResult, type Overall } from './cells.js';
+import { applyFilter, prepareFacts, type FactFilter, type FactView } from './facts.js';
+import { buildThemeIndex, type ThemeIndex } from './themes.js';
+
+export interface AggregateSummary {
+  aggregateId: number;
+  runId: number;
+  segments: number;
+  documents: number;
+  matrices: { name: string; rows: number; cols: number; cells: number }[];
+  cells: number;
+  quotes: number;
+  latestMonth: string | null;
+  overallNps: number | null;
+  negativeRate: number;
+  /** The stage x theme cells with the highest pain index (top 5). */
+  topPain: { stage: string; theme: string; painIndex: number; mentions: number; negativeShare: number }[];
+  anomalies: { matrix: string; row: string; col: string; zScore: number; month: string }[];
+}
+
+/** Facts, theme index and overall totals for the data in scope. */
+export interface Scope {
+  views: FactView[];
+  index: ThemeIndex;
+  overall: Overall;
+}
+
+export function loadScope(db: Db, filter: FactFilter = {}): Scope {
+  const index = buildThemeIndex(loadThemes(db));
+  const views = applyFilter(prepareFacts(loadFacts(db), index), filter, index);
+  return { views, index, overall: computeOverall(views) };
+}
+
+/** Pure: every matrix of the config over the facts in scope. */
+export function computeMatrices(scope: Scope, params: AggregateConfig, specs: readonly MatrixSpec[]): MatrixResult[] {
+  return specs.map((spec) => computeMatrix(scope.views, spec, scope.index, scope.overall, params));
+}
+
+/** One matrix computed on the fly (for `voc heatmap` with or without filters). */
+export function queryMatrix(db: Db, spec: MatrixSpec, filter: FactFilter, params: AggregateConfig): MatrixResult & { scope: Scope } {
+  const scope = loadScope(db, filter);
+  return { ...computeMatrix(scope.views, spec, scope.index, scope.overall, params), scope };
+}
+
+function withPrevious(cells: CellRecord[], prev: Map<string, number>): CellRecord[] {
+  return cells.map((c) => ({ ...c, trendPrev: prev.get(cellKey(c.matrix, c.rowKey, c.colKey)) ?? null }));
+}
+
+/**
+ * Aggregates everything analysed so far into a new aggregate linked to `runId` (a runs row the
+ * caller created). `now` is only recorded as the aggregate's creation time; no metric uses it.
+ */
+export function aggregatePipeline(db: Db, config: PipelineConfig, runId: number, now: Date = new Date()): AggregateSummary {
+  const params = parseAggregateConfig(config.aggregate);
+  const scope = loadScope(db);
+  if (scope.views.length === 0) {
+    throw new UserError('Nothing to aggregate: no analysed segments in the database. Run `voc analyze` first.');
+  }
+  const results = computeMatrices(scope, params, matricesOf(params));
+  const prev = previousPain(db);
+  const cells = results.flatMap((r) => withPrevious(r.cells, prev));
+  const quotes = results.flatMap((r) => r.quotes);
+  const keys = [...new Set(scope.views.map((v) => v.fact.analysisKey))].sort();
+  const aggregateId = insertAggregate(
+    db,
+    {
+      runId,
+      createdAt: now.toISOString(),
+      analysisKey: keys.join(','),
+      configHash: runConfigHash(db, runId),
+      params,
+      segmentCount: scope.overall.segments,
+      documentCount: scope.overall.documents,
+      latestMonth: scope.overall.latestMonth,
+      overall: {
+        negativeRate: scope.overall.negativeRate,
+        nps: scope.overall.nps,
+        npsCounts: scope.overall.npsCounts,
+        monthTotals: scope.overall.monthTotals,
+      },
+    },
+    cells,
+    quotes,
+  );
+  return summarise(aggregateId, runId, scope.overall, results, cells, quotes.length);
+}
+
+function summarise(
+  aggregateId: number,
+  runId: number,
+  overall: Overall,
+  results: MatrixResult[],
+  cells: CellRecord[],
+  quoteCount: number,
+): AggregateSummary {
+  const stageTheme = cells.filter((c) => c.matrix === 'stage_theme' && c.colKey !== 'unassigned');
+  const topPain = [...stageTheme]
+    .sort((a, b) => b.painIndex - a.painIndex || (a.rowKey + a.colKey < b.rowKey + b.colKey ? -1 : 1))
+    .slice(0, 5)
+    .map((c) => ({ stage: c.rowKey, theme: c.colKey, painIndex: c.painIndex, mentions: c.mentions, negativeShare: c.negativeShare }));
+  const anomalies = cells
+    .filter((c) => c.anomaly)
+    .map((c) => ({ matrix: c.matrix, row: c.rowKey, col: c.colKey, zScore: c.zScore ?? 0, month: c.trendMonth ?? '' }))
+    .sort((a, b) => b.zScore - a.zScore);
+  return {
+    aggregateId,
+    runId,
+    segments: overall.segments,
+    documents: overall.documents,
+    matrices: results.map((r) => ({ name: r.name, rows: r.rowKeys.length, cols: r.colKeys.length, cells: r.cells.length })),
+    cells: cells.length,
+    quotes: quoteCount,
+    latestMonth: overall.latestMonth,
+    overallNps: overall.nps,
+    negativeRate: overall.negativeRate,
+    topPain,
+    anomalies,
+  };
+}

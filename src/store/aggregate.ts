@@ -1,0 +1,435 @@
+/**
+ * SQL for the aggregation stage: reading segment facts, writing aggregate runs, cells and quotes,
+ * and reading them back for queries and the report. Rows coming out of SQLite are validated with
+ * zod so a schema drift in an earlier stage fails loudly here instead of producing wrong numbers.
+ */
+import { z } from 'zod';
+import type { Db } from './db.js';
+
+const AttrValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+const FactRow = z.object({
+  segment_id: z.number().int(),
+  document_id: z.number().int(),
+  external_id: z.string().nullable(),
+  kind: z.string(),
+  source_name: z.string(),
+  locator: z.string(),
+  created_at: z.string().nullable(),
+  score: z.number().nullable(),
+  score_scale: z.string().nullable(),
+  channel: z.string().nullable(),
+  attributes: z.string(),
+  char_start: z.number().int(),
+  char_end: z.number().int(),
+  text: z.string(),
+  sentiment: z.enum(['negative', 'neutral', 'positive']),
+  sentiment_score: z.number(),
+  p_negative: z.number(),
+  stage: z.string(),
+  touchpoint: z.string(),
+  analysis_key: z.string(),
+  themes_json: z.string(),
+});
+
+const ThemesJson = z.array(z.object({ theme_id: z.string(), score: z.number() }));
+const AttributesJson = z.record(z.string(), z.unknown());
+
+/** One analysed segment with what aggregation needs from its document and analysis. */
+export interface SegmentFact {
+  segmentId: number;
+  documentId: number;
+  externalId: string | null;
+  kind: string;
+  sourceName: string;
+  locator: string;
+  createdAt: string | null;
+  score: number | null;
+  scoreScale: string | null;
+  channel: string | null;
+  attributes: Record<string, z.infer<typeof AttrValue>>;
+  charStart: number;
+  charEnd: number;
+  text: string;
+  sentiment: 'negative' | 'neutral' | 'positive';
+  sentimentScore: number;
+  pNegative: number;
+  stage: string;
+  touchpoint: string;
+  analysisKey: string;
+  /** Themes as tagged (leaf or parent ids), best first. Rollup happens in aggregate/themes.ts. */
+  themes: { themeId: string; score: number }[];
+}
+
+function toFact(raw: unknown): SegmentFact {
+  const r = FactRow.parse(raw);
+  const attrs = AttributesJson.parse(JSON.parse(r.attributes));
+  const attributes: SegmentFact['attributes'] = {};
+  // Nested values are flattened to JSON text so every attribute is a comparable scalar.
+  for (const [k, v] of Object.entries(attrs)) {
+    const parsed = AttrValue.safeParse(v);
+    attributes[k] = parsed.success ? parsed.data : JSON.stringify(v);
+  }
+  return {
+    segmentId: r.segment_id,
+    documentId: r.document_id,
+    externalId: r.external_id,
+    kind: r.kind,
+    sourceName: r.source_name,
+    locator: r.locator,
+    createdAt: r.created_at,
+    score: r.score,
+    scoreScale: r.score_scale,
+    channel: r.channel,
+    attributes,
+    charStart: r.char_start,
+    charEnd: r.char_end,
+    text: r.text,
+    sentiment: r.sentiment,
+    sentimentScore: r.sentiment_score,
+    pNegative: r.p_negative,
+    stage: r.stage,
+    touchpoint: r.touchpoint,
+    analysisKey: r.analysis_key,
+    themes: ThemesJson.parse(JSON.parse(r.themes_json)).map((t) => ({ themeId: t.theme_id, score: t.score })),
+  };
+}
+
+/** Every analysed segment (segments.analyse = 1 with a segment_analysis row), in id order. */
+export function loadFacts(db: Db): SegmentFact[] {
+  const rows = db
+    .prepare(
+      `SELECT segment_id, document_id, external_id, kind, source_name, locator, created_at, score,
+              score_scale, channel, attributes, char_start, char_end, text, sentiment, sentiment_score,
+              p_negative, stage, touchpoint, analysis_key, themes_json
+         FROM v_segment_facts ORDER BY segment_id`,
+    )
+    .all();
+  return rows.map(toFact);
+}
+
+const ThemeRow = z.object({ theme_id: z.string(), parent_id: z.string().nullable(), label: z.string() });
+export type ThemeRow = z.infer<typeof ThemeRow>;
+
+export function loadThemes(db: Db): ThemeRow[] {
+  return db
+    .prepare(`SELECT theme_id, parent_id, label FROM themes ORDER BY theme_id`)
+    .all()
+    .map((r) => ThemeRow.parse(r));
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * Writing an aggregate
+ * -------------------------------------------------------------------------------------------- */
+
+export interface CellRecord {
+  matrix: string;
+  rowKey: string;
+  colKey: string;
+  mentions: number;
+  documents: number;
+  negative: number;
+  negativeShare: number;
+  wilsonLow: number;
+  wilsonHigh: number;
+  meanSentiment: number;
+  painIndex: number;
+  meanScore: number | null;
+  scoreScale: string | null;
+  nps: number | null;
+  npsDocs: number;
+  npsImpact: number | null;
+  trendPrev: number | null;
+  trendMonth: string | null;
+  trendLatest: number | null;
+  trendBaseline: number | null;
+  zScore: number | null;
+  anomaly: boolean;
+  series: { month: string; mentions: number; negative: number; share: number }[];
+}
+
+export interface QuoteRecord {
+  matrix: string;
+  rowKey: string;
+  colKey: string;
+  kind: 'typical' | 'negative';
+  rank: number;
+  segmentId: number;
+  documentId: number;
+  charStart: number;
+  charEnd: number;
+  text: string;
+  sentimentScore: number;
+}
+
+export interface AggregateRunRecord {
+  runId: number | null;
+  createdAt: string;
+  analysisKey: string | null;
+  configHash: string | null;
+  params: unknown;
+  segmentCount: number;
+  documentCount: number;
+  latestMonth: string | null;
+  overall: unknown;
+}
+
+/** Writes one aggregate (run row, cells, quotes) in a single transaction; returns its id. */
+export function insertAggregate(db: Db, run: AggregateRunRecord, cells: CellRecord[], quotes: QuoteRecord[]): number {
+  const insRun = db.prepare(
+    `INSERT INTO aggregate_runs (run_id, created_at, analysis_key, config_hash, params_json, segment_count,
+       document_count, latest_month, overall_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insCell = db.prepare(
+    `INSERT INTO cells (aggregate_id, matrix, row_key, col_key, mentions, documents, negative, negative_share,
+       wilson_low, wilson_high, mean_sentiment, pain_index, mean_score, score_scale, nps, nps_docs, nps_impact,
+       trend_prev, trend_month, trend_latest, trend_baseline, z_score, anomaly, series_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insQuote = db.prepare(
+    `INSERT INTO cell_quotes (aggregate_id, matrix, row_key, col_key, kind, rank, segment_id, document_id,
+       char_start, char_end, text, sentiment_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return db.transaction(() => {
+    const id = Number(
+      insRun.run(
+        run.runId,
+        run.createdAt,
+        run.analysisKey,
+        run.configHash,
+        JSON.stringify(run.params),
+        run.segmentCount,
+        run.documentCount,
+        run.latestMonth,
+        JSON.stringify(run.overall),
+      ).lastInsertRowid,
+    );
+    for (const c of cells) {
+      insCell.run(
+        id, c.matrix, c.rowKey, c.colKey, c.mentions, c.documents, c.negative, c.negativeShare, c.wilsonLow,
+        c.wilsonHigh, c.meanSentiment, c.painIndex, c.meanScore, c.scoreScale, c.nps, c.npsDocs, c.npsImpact,
+        c.trendPrev, c.trendMonth, c.trendLatest, c.trendBaseline, c.zScore, c.anomaly ? 1 : 0,
+        JSON.stringify(c.series),
+      );
+    }
+    for (const q of quotes) {
+      insQuote.run(
+        id, q.matrix, q.rowKey, q.colKey, q.kind, q.rank, q.segmentId, q.documentId, q.charStart, q.charEnd,
+        q.text, q.sentimentScore,
+      );
+    }
+    return id;
+  })();
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * Reading aggregates back
+ * -------------------------------------------------------------------------------------------- */
+
+const AggregateRunRow = z.object({
+  id: z.number().int(),
+  run_id: z.number().int().nullable(),
+  created_at: z.string(),
+  analysis_key: z.string().nullable(),
+  config_hash: z.string().nullable(),
+  params_json: z.string(),
+  segment_count: z.number().int(),
+  document_count: z.number().int(),
+  latest_month: z.string().nullable(),
+  overall_json: z.string(),
+});
+export type AggregateRunRow = z.infer<typeof AggregateRunRow>;
+
+export function latestAggregate(db: Db): AggregateRunRow | null {
+  const row = db.prepare(`SELECT * FROM aggregate_runs ORDER BY id DESC LIMIT 1`).get();
+  return row === undefined ? null : AggregateRunRow.parse(row);
+}
+
+/** pain_index per `matrix|row|col` of the latest aggregate, for trend_prev of the next one. */
+export function previousPain(db: Db): Map<string, number> {
+  const latest = latestAggregate(db);
+  const out = new Map<string, number>();
+  if (!latest) return out;
+  const rows = db
+    .prepare(`SELECT matrix, row_key, col_key, pain_index FROM cells WHERE aggregate_id = ?`)
+    .all(latest.id) as { matrix: string; row_key: string; col_key: string; pain_index: number }[];
+  for (const r of rows) out.set(cellKey(r.matrix, r.row_key, r.col_key), r.pain_index);
+  return out;
+}
+
+export function cellKey(matrix: string, row: string, col: string): string {
+  return `${matrix}\u0000${row}\u0000${col}`;
+}
+
+const CellRow = z.object({
+  matrix: z.string(),
+  row_key: z.string(),
+  col_key: z.string(),
+  mentions: z.number(),
+  documents: z.number(),
+  negative: z.number(),
+  negative_share: z.number(),
+  wilson_low: z.number(),
+  wilson_high: z.number(),
+  mean_sentiment: z.number(),
+  pain_index: z.number(),
+  mean_score: z.number().nullable(),
+  score_scale: z.string().nullable(),
+  nps: z.number().nullable(),
+  nps_docs: z.number(),
+  nps_impact: z.number().nullable(),
+  trend_prev: z.number().nullable(),
+  trend_month: z.string().nullable(),
+  trend_latest: z.number().nullable(),
+  trend_baseline: z.number().nullable(),
+  z_score: z.number().nullable(),
+  anomaly: z.number(),
+  series_json: z.string(),
+});
+const Series = z.array(z.object({ month: z.string(), mentions: z.number(), negative: z.number(), share: z.number() }));
+
+export function readCells(db: Db, aggregateId: number): CellRecord[] {
+  return db
+    .prepare(`SELECT * FROM cells WHERE aggregate_id = ? ORDER BY matrix, row_key, col_key`)
+    .all(aggregateId)
+    .map((raw) => {
+      const r = CellRow.parse(raw);
+      return {
+        matrix: r.matrix, rowKey: r.row_key, colKey: r.col_key, mentions: r.mentions, documents: r.documents,
+        negative: r.negative, negativeShare: r.negative_share, wilsonLow: r.wilson_low, wilsonHigh: r.wilson_high,
+        meanSentiment: r.mean_sentiment, painIndex: r.pain_index, meanScore: r.mean_score, scoreScale: r.score_scale,
+        nps: r.nps, npsDocs: r.nps_docs, npsImpact: r.nps_impact, trendPrev: r.trend_prev, trendMonth: r.trend_month,
+        trendLatest: r.trend_latest, trendBaseline: r.trend_baseline, zScore: r.z_score, anomaly: r.anomaly === 1,
+        series: Series.parse(JSON.parse(r.series_json)),
+      };
+    });
+}
+
+const QuoteRow = z.object({
+  matrix: z.string(),
+  row_key: z.string(),
+  col_key: z.string(),
+  kind: z.enum(['typical', 'negative']),
+  rank: z.number().int(),
+  segment_id: z.number().int(),
+  document_id: z.number().int(),
+  char_start: z.number().int(),
+  char_end: z.number().int(),
+  text: z.string(),
+  sentiment_score: z.number(),
+  external_id: z.string().nullable(),
+  source_name: z.string(),
+  locator: z.string(),
+  created_at: z.string().nullable(),
+});
+export type StoredQuote = z.infer<typeof QuoteRow>;
+
+export function readQuotes(db: Db, aggregateId: number): StoredQuote[] {
+  return db
+    .prepare(
+      `SELECT q.matrix, q.row_key, q.col_key, q.kind, q.rank, q.segment_id, q.document_id, q.char_start,
+              q.char_end, q.text, q.sentiment_score, d.external_id, d.source_name, d.locator, d.created_at
+         FROM cell_quotes q JOIN documents d ON d.id = q.document_id
+        WHERE q.aggregate_id = ? ORDER BY q.matrix, q.row_key, q.col_key, q.kind, q.rank`,
+    )
+    .all(aggregateId)
+    .map((r) => QuoteRow.parse(r));
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * Run bookkeeping and report metadata
+ * -------------------------------------------------------------------------------------------- */
+
+/** The config hash recorded on a run row (null when the run is unknown). */
+export function runConfigHash(db: Db, runId: number): string | null {
+  const row = db.prepare(`SELECT config_hash FROM runs WHERE id = ?`).get(runId) as { config_hash: string | null } | undefined;
+  return row?.config_hash ?? null;
+}
+
+export interface NewAggregateRun {
+  pipeline: string | null;
+  configPath: string | null;
+  configHash: string | null;
+  toolVersion: string;
+  startedAt: string;
+}
+
+/** A runs row for a standalone `voc aggregate` (voc run creates its own and passes the id). */
+export function startAggregateRun(db: Db, run: NewAggregateRun): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO runs (command, pipeline, config_path, config_hash, tool_version, started_at)
+         VALUES ('aggregate', ?, ?, ?, ?, ?)`,
+      )
+      .run(run.pipeline, run.configPath, run.configHash, run.toolVersion, run.startedAt).lastInsertRowid,
+  );
+}
+
+export function finishAggregateRun(
+  db: Db,
+  runId: number,
+  status: 'ok' | 'failed',
+  finishedAt: string,
+  counts: unknown,
+  message: string | null,
+): void {
+  db.prepare(`UPDATE runs SET finished_at = ?, status = ?, counts_json = ?, message = ? WHERE id = ?`).run(
+    finishedAt,
+    status,
+    JSON.stringify(counts),
+    message,
+    runId,
+  );
+}
+
+export interface SourceSummary {
+  source_name: string;
+  kind: string;
+  documents: number;
+  segments: number;
+  first: string | null;
+  last: string | null;
+}
+
+/** Per source: documents and analysed segments, and the date span, for the report. */
+export function sourceSummaries(db: Db): SourceSummary[] {
+  return db
+    .prepare(
+      `SELECT d.source_name, d.kind, count(DISTINCT d.id) AS documents,
+              count(f.segment_id) AS segments, min(d.created_at) AS first, max(d.created_at) AS last
+         FROM documents d LEFT JOIN v_segment_facts f ON f.document_id = d.id
+        GROUP BY d.source_name, d.kind ORDER BY d.source_name, d.kind`,
+    )
+    .all()
+    .map((r) =>
+      z
+        .object({
+          source_name: z.string(),
+          kind: z.string(),
+          documents: z.number(),
+          segments: z.number(),
+          first: z.string().nullable(),
+          last: z.string().nullable(),
+        })
+        .parse(r),
+    );
+}
+
+export interface AnalysisVersion {
+  analysis_key: string;
+  models_json: string;
+  created_at: string;
+}
+
+export function analysisVersions(db: Db, keys: readonly string[]): AnalysisVersion[] {
+  const stmt = db.prepare(`SELECT analysis_key, models_json, created_at FROM analysis_versions WHERE analysis_key = ?`);
+  const out: AnalysisVersion[] = [];
+  for (const k of keys) {
+    const row = stmt.get(k);
+    if (row !== undefined) {
+      out.push(z.object({ analysis_key: z.string(), models_json: z.string(), created_at: z.string() }).parse(row));
+    }
+  }
+  return out;
+}
