@@ -262,7 +262,7 @@ function phoneShapeValid(m: string): boolean {
   if (!separated && !international && digits.length < 10) return false;
   if (DATE_PATTERNS.some((re) => re.test(m)) || YEARS_ONLY.test(m) || THOUSANDS.test(m)) return false;
   // Dots only: phones like 555.123.4567 have 3+ groups; "3.14159265" is a decimal.
-  if (/^[\d.]+$/.test(m) && m.split('.').length < 3) return false;
+  if (m.includes('.') && /^[\d.]+$/.test(m) && m.split('.').length < 3) return false;
   return true;
 }
 
