@@ -260,6 +260,8 @@ function phoneShapeValid(m: string): boolean {
   const separated = /[ .\-()]/.test(m);
   // A bare run of 7-9 digits is more often an order or customer number than a phone.
   if (!separated && !international && digits.length < 10) return false;
+  // A bare 10-digit run starting with 1 is a Unix timestamp (2001-2033); no national number looks so.
+  if (!separated && !international && digits.length === 10 && digits.startsWith('1')) return false;
   if (DATE_PATTERNS.some((re) => re.test(m)) || YEARS_ONLY.test(m) || THOUSANDS.test(m)) return false;
   // Dots only: phones like 555.123.4567 have 3+ groups; "3.14159265" is a decimal.
   if (m.includes('.') && /^[\d.]+$/.test(m) && m.split('.').length < 3) return false;
