@@ -35,7 +35,10 @@ export function transcriptReader(format: string, parser: TranscriptParser): Read
     for (const ev of parser(text, ctx)) {
       if (ev.type === 'utterance') collector.add(ev.utterance);
       else if (ev.type === 'header') Object.assign(header, ev.header);
-      else yield ev;
+      else {
+        collector.breakTurn();
+        yield ev;
+      }
     }
     const { kept, rejected } = checkTurnLengths(collector.turns, ctx.limits.maxFieldChars);
     yield* rejected;
@@ -55,7 +58,7 @@ export function transcriptReader(format: string, parser: TranscriptParser): Read
 function fillMissingEnds(turns: Turn[]): void {
   turns.forEach((t, i) => {
     const next = turns[i + 1];
-    if (t.endMs === undefined && t.startMs !== undefined && next?.startMs !== undefined && next.startMs >= t.startMs) {
+    if (t.endMs === undefined && !t.beforeGap && t.startMs !== undefined && next?.startMs !== undefined && next.startMs >= t.startMs) {
       t.endMs = next.startMs;
     }
   });

@@ -105,7 +105,7 @@ export function decideRoles(turns: readonly Turn[], settings: InterviewSettings 
 }
 
 function participantReason(configured: boolean, asked: boolean): string {
-  if (configured) return 'not an interviewer by config or name';
+  if (configured) return 'the interviewer is known by config or name; every other speaker is a participant';
   if (asked) return 'another speaker asks the most questions';
   return 'no interviewer could be identified (no config name, no interviewer-like name, no clear question asker)';
 }

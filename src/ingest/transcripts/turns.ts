@@ -25,6 +25,8 @@ export interface Turn {
   line: number;
   /** How many cues were merged into this turn. */
   cues: number;
+  /** A quarantined cue followed this turn, so the next turn's start is not its end. */
+  beforeGap?: boolean;
 }
 
 /** Same person, whatever the casing and spacing the transcript used this time. */
@@ -36,13 +38,24 @@ export function speakerKey(name: string): string {
 export class TurnCollector {
   readonly turns: Turn[] = [];
   private readonly spelling = new Map<string, string>();
+  /** Set after a quarantined cue: the speech around a gap is not one turn. */
+  private gap = false;
+
+  /** Marks a gap (a cue was quarantined): the next utterance starts a new turn. */
+  breakTurn(): void {
+    this.gap = true;
+    const last = this.turns.at(-1);
+    if (last) last.beforeGap = true;
+  }
 
   add(u: Utterance): void {
     const text = u.text.trim();
     if (text === '') return;
     const last = this.turns.at(-1);
     const speaker = u.speaker === null ? (last?.speaker ?? UNKNOWN_SPEAKER) : this.canonical(u.speaker);
-    if (last && last.speaker === speaker) {
+    const gap = this.gap;
+    this.gap = false;
+    if (last && last.speaker === speaker && !gap) {
       last.text += ` ${text}`;
       if (u.endMs !== undefined) last.endMs = Math.max(last.endMs ?? u.endMs, u.endMs);
       last.startMs ??= u.startMs;
