@@ -11,7 +11,8 @@ import type { FormatModule } from '../types.js';
 
 /** Header names that promise free text. */
 const TEXT_NAME = /comment|feedback|reason|why|verbatim|open[-_ ]?end|suggest|improv|describe|explain|tell us|anything else|remark|note|answer|message|text/i;
-const ID_NAME = /^(response|respondent|submission|record|survey[_ ]?response)?[_ ]?id$/i;
+/** "id", "ResponseId", "feedback_id", "Respondent ID": the first such column is the id. */
+const ID_NAME = /^(id|ID|Id|.*[_ -](id|ID|Id)|.*[a-z](Id|ID))$/;
 const DATE_NAME = /date|time|submitted|created|recorded|completed/i;
 const NPS_NAME = /\bnps\b|recommend|likelihood/i;
 

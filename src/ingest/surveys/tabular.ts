@@ -259,7 +259,7 @@ function buildRecord(
   const warnings: string[] = [];
   const scored = mapping.score ? parseScore(row[mapping.score.column], mapping.score.scale, mapping.score.column) : { score: null };
   if (scored.warning) warnings.push(scored.warning);
-  const attributes: Record<string, AttributeValue> = { ...ctx.source.attributes };
+  const attributes: Record<string, AttributeValue> = {}; // the engine adds source-level attributes
   for (const [name, c] of Object.entries(mapping.attributes)) attributes[name] = emptyToNull(row[c]);
   const questions = Object.fromEntries(mapping.text.filter((c) => layout.labels[c]).map((c) => [c, layout.labels[c]]));
   const meta: Record<string, unknown> = { ...dialect.meta?.(row, layout) };

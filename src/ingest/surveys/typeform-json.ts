@@ -175,7 +175,7 @@ function dateOf(item: Item, ctx: ReaderContext, warnings: string[]): string | nu
 
 function attributesOf(item: Item, ctx: ReaderContext): Record<string, AttributeValue> {
   const mapped = ctx.source.mapping.attributes;
-  const out: Record<string, AttributeValue> = { ...ctx.source.attributes };
+  const out: Record<string, AttributeValue> = {}; // the engine adds source-level attributes
   if (Object.keys(mapped).length === 0) return { ...out, ...(item.hidden ?? {}) };
   for (const [name, field] of Object.entries(mapped)) out[name] = lookup(item, field) ?? null;
   return out;
