@@ -27,13 +27,16 @@ export interface SentimentPredictor {
   predict(texts: string[], vectors?: Float32Array[]): Promise<SentimentResult[]> | SentimentResult[];
 }
 
-/** What the analyser needs from a trained head (`voc train`). */
+/** What the analyser needs from a trained head (`voc train`; src/models/head.ts). */
+export interface HeadPrediction {
+  label: string;
+  /** multi-label heads: the labels that pass their calibrated thresholds */
+  labels?: string[];
+  probs: Record<string, number>;
+}
 export interface HeadPredictor {
-  readonly multiLabel?: boolean;
-  predict(
-    texts: string[],
-    vectors?: Float32Array[],
-  ): Promise<Array<{ label: string | string[]; probs: Record<string, number> }>> | Array<{ label: string | string[]; probs: Record<string, number> }>;
+  readonly multiLabel: boolean;
+  predict(texts: string[], vectors?: Float32Array[]): Promise<HeadPrediction[]>;
 }
 
 export interface AnalyzerParts {
@@ -134,7 +137,7 @@ export class Analyzer {
   ): SegmentResult {
     const textStems = stems(item.text);
     const themes = heads.themes
-      ? assignFromHead(heads.themes[i]!.probs, this.cfg.themes, this.parts.heads.themes?.multiLabel ?? true)
+      ? assignFromHead(heads.themes[i]!, this.cfg.themes)
       : assignZeroShot(this.zs.themes.score(vector, textStems), this.cfg.themes, this.cfg.zeroShot.keywordBonus);
     const emoHits = this.zs.emotions.keywordHits(textStems);
     const emotions = scoreEmotions(

@@ -6,7 +6,8 @@
  *   score    = evidence * gate(sentiment)
  *
  * where `cues` is 0.65 for one codeframe keyword match, 0.8 for two or more, plus punctuation /
- * casing cues (repeated "!", ALL-CAPS words, "?!", "again") for frustration; and the gate keeps
+ * casing cues (repeated "!", ALL-CAPS words, "?!", "again") for frustration and why/how/what
+ * questions for confusion; and the gate keeps
  * positive emotions (satisfaction-joy, gratitude) for positive-ish text and negative emotions
  * (frustration-anger, disappointment, worry) for negative-ish text. "not happy at all" matches the
  * "happy" keyword, but the negative sentiment gates joy out.
@@ -31,11 +32,16 @@ const NEGATIVE = new Set(['frustration-anger', 'disappointment', 'worry']);
 /** Frustration cues that are not words: "!!!", "?!", ALL-CAPS shouting, "again"/"still" complaints. */
 export function frustrationCues(text: string): number {
   let cue = 0;
-  if (/!{2,}|\?!|!\?/.test(text)) cue += 0.45;
+  if (/!{2,}|\?!|!\?/.test(text)) cue += 0.55;
   const caps = text.match(/\b[A-Z]{3,}\b/g)?.filter((w) => !/^(USA|UK|EU|FAQ|APP|iOS|SMS|PIN|CEO|TV|ETA|ID|NPS)$/.test(w)) ?? [];
   if (caps.length >= 2) cue += 0.45;
   if (/\b(again|yet again|still (not|no|waiting|hasn'?t|haven'?t)|every (single )?time|third time|second time)\b/i.test(text)) cue += 0.3;
   return Math.min(0.9, cue);
+}
+
+/** A real question about why/how/what: confusion (not rhetorical exclamations). */
+export function confusionCues(text: string): number {
+  return /\b(why|how|what|where|which)\b[^.!?]*\?/i.test(text) ? 0.55 : 0;
 }
 
 function gate(id: string, s: SentimentProbs): number {
@@ -57,6 +63,7 @@ export function scoreEmotions(
     const hits = keywordHits.get(s.id) ?? 0;
     let cues = hits >= 2 ? 0.8 : hits >= 1 ? 0.65 : 0;
     if (s.id === 'frustration-anger') cues = 1 - (1 - cues) * (1 - shouting);
+    if (s.id === 'confusion') cues = 1 - (1 - cues) * (1 - confusionCues(text));
     const evidence = 1 - (1 - 0.7 * s.absolute) * (1 - cues);
     const score = round4(evidence * gate(s.id, sentiment));
     if (score >= threshold) out.push({ id: s.id, score });

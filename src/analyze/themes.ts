@@ -34,11 +34,14 @@ export function assignZeroShot(scores: ClassScore[], settings: ThemeSettings, ke
     }));
 }
 
-/** A trained head decides: labels with probability >= headThreshold (the best one when it is multi-class). */
-export function assignFromHead(probs: Record<string, number>, settings: ThemeSettings, multiLabel: boolean): ThemeHit[] {
-  const sorted = Object.entries(probs).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const kept = multiLabel
-    ? sorted.filter(([, p]) => p >= settings.headThreshold).slice(0, settings.topK)
-    : sorted.slice(0, 1).filter(([, p]) => p >= settings.headThreshold);
-  return kept.map(([id, p]) => ({ id, score: round4(p), signal: 'head' as const }));
+/**
+ * A trained head decides. Multi-label heads name the labels that pass their own calibrated
+ * thresholds; otherwise labels with probability >= headThreshold are kept (best first, topK).
+ */
+export function assignFromHead(pred: { label: string; labels?: string[]; probs: Record<string, number> }, settings: ThemeSettings): ThemeHit[] {
+  const sorted = Object.entries(pred.probs).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const kept = pred.labels
+    ? sorted.filter(([id]) => pred.labels!.includes(id))
+    : sorted.filter(([, p]) => p >= settings.headThreshold);
+  return kept.slice(0, settings.topK).map(([id, p]) => ({ id, score: round4(p), signal: 'head' as const }));
 }

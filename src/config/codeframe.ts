@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
@@ -161,5 +162,5 @@ export function loadCodeframe(path: string, expectedKind?: CodeframeKind): Loade
   if (expectedKind && loaded.codeframe.kind !== expectedKind) {
     throw new UserError(`Codeframe ${path} has kind "${loaded.codeframe.kind}" but is used for ${expectedKind}`);
   }
-  return { ...loaded, path: resolved };
+  return { ...loaded, path: resolvePath(resolved) };
 }

@@ -42,11 +42,17 @@ export function staleDocumentIds(db: Db, key: string): number[] {
   return db.prepare(STALE_DOCS).pluck().all({ key }) as number[];
 }
 
-export function countAnalysableSegments(db: Db, docIds: number[]): Map<number, number> {
-  const counts = new Map<number, number>();
-  const stmt = db.prepare('SELECT COUNT(*) FROM segments WHERE document_id = ? AND analyse = 1').pluck();
-  for (const id of docIds) counts.set(id, stmt.get(id) as number);
-  return counts;
+/** Every document id (for --reanalyze). */
+export function allDocumentIds(db: Db): number[] {
+  return db.prepare('SELECT id FROM documents ORDER BY id').pluck().all() as number[];
+}
+
+/** document id -> number of analysable segments (one grouped query, not one per document). */
+export function countAnalysableSegments(db: Db): Map<number, number> {
+  const rows = db
+    .prepare('SELECT document_id AS id, COUNT(*) AS n FROM segments WHERE analyse = 1 GROUP BY document_id')
+    .all() as Array<{ id: number; n: number }>;
+  return new Map(rows.map((r) => [r.id, r.n]));
 }
 
 export function loadDocuments(db: Db, ids: number[]): { docs: DocRow[]; segments: SegRow[] } {
