@@ -28,6 +28,9 @@ describe('phone', () => {
     ['555.123.4567'],
     ['+4915112345678'],
     ['0612345678'],
+    ['+44 (0)20 7946 0958'],
+    ['00 44 20 7946 0958'],
+    ['1-800-555-0199'],
   ])('redacts %s', (phone) => {
     const out = redact(`call me on ${phone} today`);
     expect(out.text).toBe('call me on [PHONE] today');
@@ -142,6 +145,13 @@ describe('custom rules and config', () => {
 });
 
 describe('speed', () => {
+  it('stays fast on pathological inputs (no catastrophic backtracking)', () => {
+    const inputs = ['a'.repeat(20_000) + '@', '1 '.repeat(10_000), '1.'.repeat(10_000), 'GB82 '.repeat(4_000), '1a:'.repeat(7_000), `http://${'a'.repeat(20_000)}`];
+    const t0 = performance.now();
+    for (const input of inputs) withUrl(input);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+
   it('redacts at least 50,000 short texts per second', () => {
     const texts = Array.from(
       { length: 20_000 },

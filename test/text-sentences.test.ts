@@ -23,6 +23,11 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('splits Japanese sentences without spaces and keeps one-sentence lines whole', () => {
+    const text = '配送が遅かった。箱が濡れていた。\nGreat box!!! Love it\nno punctuation here';
+    expect(texts(text, splitSentences(text))).toEqual(['配送が遅かった。', '箱が濡れていた。', 'Great box!!!', 'Love it', 'no punctuation here']);
+  });
+
   it('returns nothing for blank text', () => {
     expect(splitSentences('')).toEqual([]);
     expect(splitSentences(' \n\n \t ')).toEqual([]);

@@ -177,13 +177,21 @@ export function luhnValid(digits: string): boolean {
 /**
  * Longest prefix of the candidate (ending at the end or at a separator) with 13-19 digits that
  * passes Luhn: "4111 1111 1111 1111 2027" redacts the card and keeps "2027". Returns its length.
+ * Linear in the candidate: the digits are collected once, with the digit count at each separator.
  */
 function cardLength(m: string): number {
-  const ends: number[] = [m.length];
-  for (let i = m.length - 1; i > 0; i--) if (m[i] === ' ' || m[i] === '-') ends.push(i);
-  for (const end of ends) {
-    const digits = m.slice(0, end).replace(/[ -]/g, '');
-    if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits) && !/^0+$/.test(digits)) return end;
+  let digits = '';
+  const ends: { at: number; digits: number }[] = [];
+  for (let i = 0; i < m.length; i++) {
+    const c = m[i]!;
+    if (c === ' ' || c === '-') ends.push({ at: i, digits: digits.length });
+    else digits += c;
+  }
+  ends.push({ at: m.length, digits: digits.length });
+  for (let k = ends.length - 1; k >= 0; k--) {
+    const { at, digits: n } = ends[k]!;
+    if (n < 13) break;
+    if (n <= 19 && luhnValid(digits.slice(0, n)) && !/^0+$/.test(digits.slice(0, n))) return at;
   }
   return 0;
 }
