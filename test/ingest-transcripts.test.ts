@@ -299,6 +299,20 @@ describe('speaker-txt', () => {
     expect(r.parts[1]).toMatchObject({ speaker: 'Omar Haddad', startMs: 6000, role: 'participant' });
   });
 
+  it('reads stamps after the name and after the colon', async () => {
+    const p = await tmpFile(
+      'stamps.txt',
+      ['Dana Whitfield (00:20): How was the box?', 'Lena Vogel: [00:00:25] Wet again.', 'Dana Whitfield [1:02:03]: Oh no?', 'Lena Vogel: Yes.'].join('\n'),
+    );
+    const { records } = await read('speaker-txt', p, { rootDir: tmp, interview: {} });
+    expect(records[0]?.parts.map((x) => [x.speaker, x.startMs, x.endMs, x.text])).toEqual([
+      ['Dana Whitfield', 20_000, 25_000, 'How was the box?'],
+      ['Lena Vogel', 25_000, 3_723_000, 'Wet again.'],
+      ['Dana Whitfield', 3_723_000, undefined, 'Oh no?'],
+      ['Lena Vogel', undefined, undefined, 'Yes.'],
+    ]);
+  });
+
   it('does not take a one-off "Word:" inside a turn for a speaker, and reads Q/A transcripts', async () => {
     const p = await tmpFile(
       'qa.txt',
@@ -402,7 +416,7 @@ describe('bad transcripts', () => {
   });
 
   it('quarantines VTT cues with malformed or missing timings and does not merge across the gap', async () => {
-    const { records, quarantined } = await read('vtt', bad('malformed-timings.vtt'));
+    const { records, quarantined } = await read('vtt', bad('malformed-cues.vtt'));
     expect(quarantined.map((q) => [q.locator, q.reason.slice(0, 30)])).toEqual([
       ['cue 2', 'malformed cue timing on line 8'],
       ['cue 4', 'cue 4 (line 15) has no timing '],
