@@ -34,6 +34,11 @@ describe('cleanEmailBody: quoted replies', () => {
     expect(cleanEmailBody(`${own}\n*From:* Kestrel\n*Sent:* Monday\n*To:* Anna\n\nHi`)).toBe(own);
   });
 
+  it('cuts at separators and header blocks that HTML flattening ran onto one line', () => {
+    expect(cleanEmailBody(`${own}\n-----Original Message----- From: Kestrel <s@k.example> Sent: Wed, 28 Oct 2026 21:04`)).toBe(own);
+    expect(cleanEmailBody(`${own}\nFrom: Kestrel <s@k.example> Sent: Monday, June 3 To: Anna Subject: RE: box`)).toBe(own);
+  });
+
   it('does not cut at a lone "From:" line that is part of the message', () => {
     const text = 'From: the app, I cannot edit my menu.\nIt crashes every time since v5.';
     expect(cleanEmailBody(text)).toBe(text);

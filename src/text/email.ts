@@ -41,10 +41,15 @@ const wroteHeader: HeaderRule = (lines, i) => {
 
 const SEPARATOR =
   /^[-_=\s]*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|reply message|forwarded message|message transféré|weitergeleitete nachricht|mensaje reenviado)[-_=\s]*$/i;
+/** The same separators when HTML flattening put the next header on the same line. */
+const DASHED_SEPARATOR =
+  /^\s*-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|forwarded message|message transféré|weitergeleitete nachricht|mensaje reenviado)\s*-{2,}/i;
+/** "From: X Sent: Monday ... To: Y Subject: Z" run together on one line. */
+const INLINE_FROM_BLOCK = /^\*?\s*(from|de|von)\s*:.{1,200}\b(sent|date|envoyé|gesendet|datum)\s*:.{1,120}\b(to|subject|à|objet|an|betreff)\s*:/i;
 const BEGIN_FORWARDED = /^(begin forwarded message|début du message réexpédié|anfang der weitergeleiteten nachricht)\s*:?$/i;
 const separatorLine: HeaderRule = (lines, i) => {
   const line = (lines[i] ?? '').trim();
-  return SEPARATOR.test(line) || BEGIN_FORWARDED.test(line);
+  return SEPARATOR.test(line) || DASHED_SEPARATOR.test(line) || BEGIN_FORWARDED.test(line) || INLINE_FROM_BLOCK.test(line);
 };
 
 /** Outlook draws a line of underscores above the "From:" block. */

@@ -82,11 +82,12 @@ function conversationPart(c: FreshdeskConversation, requester: string | null, ti
   if (!body) return null;
   const fromRequester = requester !== null && c.user_id != null && String(c.user_id) === requester;
   const role: Role = !c.private && (c.incoming === true || fromRequester) ? 'customer' : 'agent';
-  const email = c.source != null ? freshdeskChannel(c.source) === 'email' : ticketEmail;
   return {
     field: c.private ? 'private note' : 'conversation',
     ...body,
-    email,
+    // A conversation's own `source` is a reply/note code (0 reply, 2 note, ...), not a channel:
+    // the ticket's channel decides whether the thread is e-mail.
+    email: ticketEmail,
     speaker: role === 'customer' ? 'customer' : c.user_id != null ? `agent ${c.user_id}` : 'agent',
     role,
     analyse: role === 'customer',
