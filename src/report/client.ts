@@ -1,0 +1,444 @@
+/**
+ * The report's inline script and styles. The script builds the page from the embedded JSON with
+ * DOM calls and textContent only (never innerHTML), so customer text can never become markup.
+ * Plain ES2017 in a string: no template literals inside, no external anything.
+ */
+export const CLIENT_JS = String.raw`
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('voc-data').textContent);
+  var minVolume = data.params.minVolume;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function add(parent) {
+    for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]);
+    return parent;
+  }
+  function pct(v) { return v === null || v === undefined ? '' : Math.round(v * 100) + '%'; }
+  function signed(v, d) { return v === null || v === undefined ? '' : (v > 0 ? '+' : '') + v.toFixed(d); }
+  function monthName(m) {
+    if (!m) return '';
+    var names = ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'];
+    var p = m.split('-');
+    return names[Number(p[1]) - 1] + ' ' + p[0];
+  }
+
+  var METRICS = [
+    { id: 'pain', label: 'Pain index', get: function (c) { return c.pain; }, fmt: function (v) { return v.toFixed(2); }, scale: 'seq' },
+    { id: 'negShare', label: 'Negative share', get: function (c) { return c.negShare; }, fmt: pct, scale: 'share' },
+    { id: 'mentions', label: 'Mentions', get: function (c) { return c.mentions; }, fmt: String, scale: 'seq' },
+    { id: 'sentiment', label: 'Mean sentiment', get: function (c) { return c.sentiment; }, fmt: function (v) { return signed(v, 2); }, scale: 'div' },
+    { id: 'nps', label: 'NPS', get: function (c) { return c.nps; }, fmt: function (v) { return signed(v, 0); }, scale: 'div' }
+  ];
+
+  // Sequential: warm white to deep red. Diverging: red (bad) - light grey - blue (good), colour-blind safe.
+  var SEQ = [[250, 248, 245], [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31]];
+  var DIV = [[178, 24, 43], [239, 138, 98], [247, 247, 247], [103, 169, 207], [33, 102, 172]];
+  function ramp(stops, t) {
+    t = Math.max(0, Math.min(1, t));
+    var x = t * (stops.length - 1), i = Math.min(stops.length - 2, Math.floor(x)), f = x - i;
+    var a = stops[i], b = stops[i + 1];
+    return [0, 1, 2].map(function (k) { return Math.round(a[k] + (b[k] - a[k]) * f); });
+  }
+  function colourFor(metric, v, max) {
+    if (v === null || v === undefined) return null;
+    if (metric.scale === 'div') return ramp(DIV, max > 0 ? (v / max + 1) / 2 : 0.5);
+    if (metric.scale === 'share') return ramp(SEQ, v);
+    return ramp(SEQ, max > 0 ? Math.sqrt(v / max) : 0);
+  }
+  function rgb(c) { return 'rgb(' + c[0] + ',' + c[1] + ',' + c[2] + ')'; }
+  function inkFor(c) { return (0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]) < 140 ? '#fff' : '#1d1d1f'; }
+
+  var SVG = 'http://www.w3.org/2000/svg';
+  function sparkline(values, w, h) {
+    var svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('width', w); svg.setAttribute('height', h); svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
+    svg.setAttribute('class', 'spark');
+    if (!values || values.length === 0) return svg;
+    var max = Math.max.apply(null, values.concat([1]));
+    var step = values.length > 1 ? (w - 4) / (values.length - 1) : 0;
+    var pts = values.map(function (v, i) { return [2 + i * step, h - 2 - (v / max) * (h - 4)]; });
+    var line = document.createElementNS(SVG, 'polyline');
+    line.setAttribute('points', pts.map(function (p) { return p[0].toFixed(1) + ',' + p[1].toFixed(1); }).join(' '));
+    line.setAttribute('fill', 'none'); line.setAttribute('stroke', '#8a6d5a'); line.setAttribute('stroke-width', '1.5');
+    svg.appendChild(line);
+    var last = pts[pts.length - 1], dot = document.createElementNS(SVG, 'circle');
+    dot.setAttribute('cx', last[0]); dot.setAttribute('cy', last[1]); dot.setAttribute('r', '2.5'); dot.setAttribute('fill', '#b2182b');
+    svg.appendChild(dot);
+    var title = document.createElementNS(SVG, 'title');
+    title.textContent = 'Negative mentions per month: ' + data.overall.months.map(function (m, i) { return monthName(m) + ' ' + values[i]; }).join(', ');
+    svg.appendChild(title);
+    return svg;
+  }
+
+  function trendText(c) {
+    if (c.z === null || c.latest === null || c.baseline === null) return '';
+    var ratio = c.baseline > 0 ? (c.latest / c.baseline).toFixed(1) + 'x' : 'new';
+    var z = ' (z ' + c.z.toFixed(1) + ')';
+    if (c.anomaly) return 'spike: ' + ratio + ' the trailing months' + z;
+    if (c.z >= 1 && c.latest > c.baseline) return 'rising: ' + ratio + ' the trailing months' + z;
+    if (c.z <= -1) return 'falling' + z;
+    return 'steady' + z;
+  }
+
+  /* ---------------- header and summary ---------------- */
+  function renderHeader() {
+    var h = document.getElementById('head');
+    add(h, el('p', 'eyebrow', 'Voice of customer report'), el('h1', null, data.title));
+    var o = data.overall;
+    var facts = [
+      o.documents + ' responses, tickets and interviews',
+      o.segments + ' analysed comments',
+      pct(o.negativeRate) + ' negative',
+      o.nps === null ? null : 'NPS ' + signed(o.nps, 0) + ' (' + o.npsResponses + ' responses)',
+      o.months.length ? monthName(o.months[0]) + ' to ' + monthName(o.months[o.months.length - 1]) : null
+    ].filter(Boolean);
+    var p = el('p', 'facts');
+    facts.forEach(function (f, i) { if (i) add(p, el('span', 'sep', '\u00b7')); add(p, el('span', null, f)); });
+    add(h, p);
+  }
+
+  function bestQuote(h) {
+    var qs = data.quotes[h.matrix + '|' + h.r + '|' + h.c] || [];
+    return qs.filter(function (q) { return q.kind === 'negative'; })[0] || qs[0] || null;
+  }
+
+  function renderSummary() {
+    var box = document.getElementById('summary');
+    add(box, el('h2', null, 'What hurts most'));
+    if (!data.top.length) { add(box, el('p', 'muted', 'No negative feedback tied to a theme yet.')); return; }
+    var intro = el('p', 'lede');
+    var t = data.top[0];
+    intro.textContent = 'The biggest pain point is ' + t.rowLabel + (t.parentLabel ? ' (' + t.parentLabel + ')' : '') +
+      ' during ' + t.colLabel + ': ' + t.negative + ' negative of ' + t.mentions + ' mentions' +
+      (t.npsImpact ? '; fixing it for the detractors who mention it would lift NPS by about ' + t.npsImpact.toFixed(1) + ' points' : '') + '.';
+    add(box, intro);
+    var grid = el('div', 'cards');
+    data.top.slice(0, 4).forEach(function (h, i) {
+      var card = el('button', 'card');
+      card.type = 'button';
+      add(card, el('div', 'rank', '#' + (i + 1)),
+        el('div', 'card-title', h.rowLabel),
+        el('div', 'card-sub', (h.parentLabel ? h.parentLabel + ' \u00b7 ' : '') + h.colLabel));
+      var stats = el('div', 'card-stats');
+      add(stats, el('span', 'big', pct(h.negShare)), el('span', 'muted', ' negative of ' + h.mentions));
+      add(card, stats, sparkline(h.series, 120, 28), el('div', 'card-trend', trendText(h)));
+      var q = bestQuote(h);
+      if (q) add(card, el('blockquote', null, q.text));
+      card.addEventListener('click', function () { openCell(h.matrix, h.r, h.c, true); });
+      add(grid, card);
+    });
+    add(box, grid);
+    if (data.alerts.length) {
+      var al = el('div', 'alerts');
+      add(al, el('h3', null, 'Spikes in ' + monthName(data.overall.latestMonth)));
+      var ul = el('ul');
+      data.alerts.slice(0, 6).forEach(function (a) {
+        var li = el('li');
+        var what = a.matrix === 'stage_touchpoint' ? a.rowLabel + ' (touchpoint)' : a.rowLabel;
+        var link = el('button', 'linkish', what + ' \u00b7 ' + a.colLabel);
+        link.type = 'button';
+        link.addEventListener('click', function () { openCell(a.matrix, a.r, a.c, true); });
+        add(li, link, el('span', 'muted', ' \u2014 ' + a.series[a.series.length - 1] + ' negative mentions this month, ' + trendText(a)));
+        add(ul, li);
+      });
+      add(box, add(al, ul));
+    }
+  }
+
+  /* ---------------- heatmaps ---------------- */
+  var state = { metric: 'pain', selected: null };
+  var tables = {};
+
+  function metricById(id) { return METRICS.filter(function (m) { return m.id === id; })[0]; }
+
+  function renderHeatmap(m) {
+    var section = el('section', 'heatmap');
+    section.id = 'hm-' + m.id;
+    add(section, el('h2', null, m.title));
+    var wrap = el('div', 'table-wrap');
+    var table = el('table', 'hm');
+    table.setAttribute('data-matrix', m.id);
+    var thead = el('thead'), tr = el('tr');
+    add(tr, el('th', 'corner', m.rowDim === 'theme' ? 'Theme' : 'Touchpoint'));
+    m.cols.forEach(function (c) { var th = el('th', 'col', c.label); th.title = c.key; add(tr, th); });
+    add(table, add(thead, tr));
+    var tbody = el('tbody');
+    var index = {};
+    m.cells.forEach(function (c) { index[c.r + '|' + c.c] = c; });
+    m.rows.forEach(function (r) {
+      var row = el('tr');
+      var th = el('th', 'row depth' + Math.min(r.depth, 3), r.label);
+      th.title = r.key;
+      add(row, th);
+      m.cols.forEach(function (col) {
+        var cell = index[r.key + '|' + col.key];
+        var td = el('td', cell ? 'cell' : 'cell empty');
+        if (cell) {
+          td.setAttribute('data-row', r.key); td.setAttribute('data-col', col.key);
+          td.tabIndex = 0;
+          td.addEventListener('click', function () { openCell(m.id, r.key, col.key, false); });
+          td.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); openCell(m.id, r.key, col.key, false); } });
+        }
+        add(row, td);
+      });
+      add(tbody, row);
+    });
+    add(table, tbody);
+    add(section, add(wrap, table));
+    tables[m.id] = { m: m, table: table, index: index };
+    return section;
+  }
+
+  function paint() {
+    var metric = metricById(state.metric);
+    Object.keys(tables).forEach(function (id) {
+      var t = tables[id];
+      var values = t.m.cells.map(metric.get).filter(function (v) { return v !== null; });
+      var max = metric.scale === 'div' ? Math.max.apply(null, values.map(Math.abs).concat([0])) : Math.max.apply(null, values.concat([0]));
+      var tds = t.table.querySelectorAll('td.cell[data-row]');
+      Array.prototype.forEach.call(tds, function (td) {
+        var c = t.index[td.getAttribute('data-row') + '|' + td.getAttribute('data-col')];
+        var v = metric.get(c), col = colourFor(metric, v, max);
+        td.textContent = v === null ? '\u2013' : metric.fmt(v);
+        td.style.background = col ? rgb(col) : '';
+        td.style.color = col ? inkFor(col) : '';
+        td.classList.toggle('small', c.mentions < minVolume);
+        td.classList.toggle('anomaly', !!c.anomaly);
+        td.title = c.mentions + ' mentions, ' + pct(c.negShare) + ' negative' + (c.anomaly ? ', spike this month' : '') +
+          (c.mentions < minVolume ? ' (small sample)' : '');
+      });
+    });
+    renderLegend(metric);
+    Array.prototype.forEach.call(document.querySelectorAll('.metric-btn'), function (b) {
+      b.setAttribute('aria-pressed', b.getAttribute('data-metric') === state.metric ? 'true' : 'false');
+    });
+  }
+
+  function renderLegend(metric) {
+    var lg = document.getElementById('legend');
+    while (lg.firstChild) lg.removeChild(lg.firstChild);
+    var bar = el('span', 'legend-bar');
+    var stops = metric.scale === 'div' ? DIV : SEQ;
+    bar.style.background = 'linear-gradient(90deg,' + stops.map(rgb).join(',') + ')';
+    var lo = metric.scale === 'div' ? 'worse' : 'low', hi = metric.scale === 'div' ? 'better' : 'high';
+    add(lg, el('span', 'muted', lo), bar, el('span', 'muted', hi),
+      el('span', 'legend-note', 'faded = fewer than ' + minVolume + ' mentions \u00b7 \u25b2 = spike this month'));
+  }
+
+  function renderControls() {
+    var c = document.getElementById('controls');
+    add(c, el('span', 'muted', 'Colour by'));
+    METRICS.forEach(function (m) {
+      var b = el('button', 'metric-btn', m.label);
+      b.type = 'button';
+      b.setAttribute('data-metric', m.id);
+      b.addEventListener('click', function () { state.metric = m.id; paint(); });
+      add(c, b);
+    });
+  }
+
+  /* ---------------- cell detail ---------------- */
+  function openCell(matrixId, r, c, scroll) {
+    var t = tables[matrixId];
+    if (!t) return;
+    var cell = t.index[r + '|' + c];
+    if (!cell) return;
+    Array.prototype.forEach.call(document.querySelectorAll('td.selected'), function (x) { x.classList.remove('selected'); });
+    var td = t.table.querySelector('td[data-row="' + CSS.escape(r) + '"][data-col="' + CSS.escape(c) + '"]');
+    if (td) td.classList.add('selected');
+    var rowLabel = (t.m.rows.filter(function (k) { return k.key === r; })[0] || { label: r }).label;
+    var colLabel = (t.m.cols.filter(function (k) { return k.key === c; })[0] || { label: c }).label;
+    var panel = document.getElementById('detail');
+    while (panel.firstChild) panel.removeChild(panel.firstChild);
+    add(panel, el('p', 'eyebrow', colLabel), el('h3', null, rowLabel));
+    var dl = el('dl', 'stats');
+    function stat(k, v) { add(dl, el('dt', null, k), el('dd', null, v)); }
+    stat('Mentions', cell.mentions + ' in ' + cell.docs + ' documents');
+    stat('Negative', pct(cell.negShare) + ' (95% CI ' + pct(cell.wLow) + '\u2013' + pct(cell.wHigh) + ')');
+    stat('Sentiment', signed(cell.sentiment, 2));
+    stat('Pain index', cell.pain.toFixed(2) + (cell.prevPain === null ? '' : ' (previous run ' + cell.prevPain.toFixed(2) + ')'));
+    if (cell.nps !== null) stat('NPS of these customers', signed(cell.nps, 0));
+    if (cell.npsImpact !== null) stat('NPS impact', signed(cell.npsImpact, 1) + ' points if its detractors became passives');
+    if (trendText(cell)) stat('Trend', trendText(cell));
+    add(panel, dl);
+    add(panel, el('p', 'muted small-caption', 'Negative mentions per month'), sparkline(cell.series, 260, 40));
+    var quotes = data.quotes[matrixId + '|' + r + '|' + c] || [];
+    [['negative', 'Most negative'], ['typical', 'Most typical']].forEach(function (k) {
+      var list = quotes.filter(function (q) { return q.kind === k[0]; });
+      if (!list.length) return;
+      add(panel, el('h4', null, k[1]));
+      list.forEach(function (q) {
+        var fig = el('figure', 'quote');
+        add(fig, el('blockquote', null, q.text));
+        var cap = el('figcaption');
+        add(cap, el('span', null, q.source), el('span', 'sep', '\u00b7'),
+          el('span', null, (q.externalId ? 'id ' + q.externalId : 'document ' + q.documentId)),
+          el('span', 'sep', '\u00b7'), el('span', null, q.locator),
+          el('span', 'sep', '\u00b7'), el('span', null, 'chars ' + q.charStart + '\u2013' + q.charEnd),
+          q.createdAt ? el('span', 'sep', '\u00b7') : null, q.createdAt ? el('span', null, q.createdAt.slice(0, 10)) : null);
+        add(fig, cap);
+        add(panel, fig);
+      });
+    });
+    if (!quotes.length) add(panel, el('p', 'muted', 'No quotes stored for this cell.'));
+    panel.hidden = false;
+    if (scroll) document.getElementById('hm-' + matrixId).scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }
+
+  /* ---------------- tables ---------------- */
+  function table(headers, rows, cls) {
+    var t = el('table', 'plain ' + (cls || ''));
+    var tr = el('tr');
+    headers.forEach(function (h) { add(tr, el('th', null, h)); });
+    add(t, add(el('thead'), tr));
+    var tb = el('tbody');
+    rows.forEach(function (r) {
+      var row = el('tr');
+      r.forEach(function (v) {
+        var td = el('td');
+        if (v && v.nodeType) add(td, v); else td.textContent = v === null || v === undefined ? '' : String(v);
+        add(row, td);
+      });
+      add(tb, row);
+    });
+    return add(t, tb);
+  }
+
+  function renderTop() {
+    var s = document.getElementById('top');
+    add(s, el('h2', null, 'Top pain points'));
+    add(s, el('p', 'muted', 'Specific themes by journey stage, ranked by pain index (volume and negativity together). Click a row for quotes.'));
+    var t = table(['#', 'Theme', 'Stage', 'Mentions', 'Negative (95% CI)', 'Sentiment', 'NPS impact', 'Monthly negatives', 'Trend'],
+      data.top.map(function (h, i) {
+        var name = el('span');
+        add(name, el('strong', null, h.rowLabel), h.parentLabel ? el('span', 'muted', ' ' + h.parentLabel) : null);
+        return [i + 1, name, h.colLabel, h.mentions, pct(h.negShare) + ' (' + pct(h.wLow) + '\u2013' + pct(h.wHigh) + ')',
+          signed(h.sentiment, 2), h.npsImpact === null ? '' : signed(h.npsImpact, 1), sparkline(h.series, 90, 22), trendText(h)];
+      }), 'top-table');
+    Array.prototype.forEach.call(t.querySelectorAll('tbody tr'), function (tr, i) {
+      var h = data.top[i];
+      tr.className = 'clickable';
+      if (/^(spike|rising)/.test(trendText(h))) tr.lastChild.className = 'trend-up';
+      tr.addEventListener('click', function () { openCell(h.matrix, h.r, h.c, true); });
+    });
+    add(s, t);
+  }
+
+  function renderCodeframe() {
+    var s = document.getElementById('codeframe');
+    add(s, el('h2', null, 'Codeframe'));
+    add(s, table(['Theme', 'Id', 'Mentions', 'Negative', 'Worst stage pain'], data.themes.map(function (t) {
+      var name = el('span', 'depth' + Math.min(t.depth, 3), t.label);
+      return [name, t.key, t.mentions, t.mentions ? pct(t.negShare) : '', t.mentions ? t.pain.toFixed(2) : ''];
+    })));
+  }
+
+  function renderMeta() {
+    var s = document.getElementById('meta');
+    add(s, el('h2', null, 'About this report'));
+    add(s, el('h3', null, 'Sources'));
+    add(s, table(['Source', 'Kind', 'Documents', 'Analysed comments', 'From', 'To'], data.sources.map(function (x) {
+      return [x.source_name, x.kind, x.documents, x.segments, (x.first || '').slice(0, 10), (x.last || '').slice(0, 10)];
+    })));
+    add(s, el('h3', null, 'Run'));
+    var p = data.params;
+    add(s, table(['', ''], [
+      ['Aggregated at', data.generatedAt],
+      ['Aggregate id', data.aggregateId],
+      ['Config hash', data.configHash || ''],
+      ['Analysis keys (models)', data.models.map(function (m) { return m.key; }).join(', ')],
+      ['Pain index', 'negative share shrunk toward ' + pct(data.overall.negativeRate) + ' with a prior worth ' + p.priorStrength + ' mentions, times ln(1 + mentions)'],
+      ['Anomaly rule', 'latest month z-score \u2265 ' + p.anomalyZ + ' against the ' + p.trailingMonths + ' months before, with \u2265 ' + p.minVolume + ' negative mentions']
+    ], 'kv'));
+    data.models.forEach(function (m) { add(s, el('p', 'muted mono', m.key + ': ' + m.summary)); });
+  }
+
+  renderHeader();
+  renderSummary();
+  renderControls();
+  var host = document.getElementById('heatmaps');
+  data.matrices.forEach(function (m) { add(host, renderHeatmap(m)); });
+  paint();
+  renderTop();
+  renderCodeframe();
+  renderMeta();
+  if (data.top.length) openCell(data.top[0].matrix, data.top[0].r, data.top[0].c, false);
+  document.body.setAttribute('data-ready', '1');
+})();
+`;
+
+export const CLIENT_CSS = `
+:root { --ink: #1d1d1f; --muted: #6b6b70; --line: #e6e3de; --bg: #fbfaf8; --card: #fff; --accent: #b2182b; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--ink); font: 15px/1.5 -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 1320px; margin: 0 auto; padding: 32px 28px 64px; }
+h1 { font-size: 30px; margin: 0 0 6px; letter-spacing: -0.01em; }
+h2 { font-size: 20px; margin: 40px 0 12px; }
+h3 { font-size: 16px; margin: 20px 0 8px; }
+h4 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 18px 0 6px; }
+.eyebrow { text-transform: uppercase; letter-spacing: .08em; font-size: 12px; color: var(--muted); margin: 0 0 4px; }
+.facts { color: var(--muted); margin: 0; }
+.sep { margin: 0 6px; color: #b8b4ad; }
+.muted { color: var(--muted); }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
+.lede { font-size: 17px; max-width: 880px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 14px; }
+.card { display: flex; flex-direction: column; justify-content: flex-start; text-align: left; font: inherit; color: inherit; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; cursor: pointer; position: relative; }
+.card:hover { border-color: #c9c3ba; box-shadow: 0 2px 10px rgba(0,0,0,.05); }
+.rank { position: absolute; top: 12px; right: 14px; color: #b8b4ad; font-weight: 600; }
+.card-title { font-weight: 650; font-size: 16px; padding-right: 28px; }
+.card-sub { color: var(--muted); font-size: 13px; margin-bottom: 8px; }
+.card-stats .big { font-size: 24px; font-weight: 700; color: var(--accent); }
+.card-trend { font-size: 12px; color: var(--muted); min-height: 18px; }
+.card blockquote { margin: 8px 0 0; font-style: italic; color: #3a3a3c; font-size: 13px; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.alerts { margin-top: 18px; background: #fff6f2; border: 1px solid #f3d3c6; border-radius: 10px; padding: 4px 16px 8px; }
+.alerts ul { margin: 0; padding-left: 18px; }
+.linkish { font: inherit; background: none; border: 0; padding: 0; color: var(--accent); cursor: pointer; text-decoration: underline; }
+.bar { margin-top: 36px; position: sticky; top: 0; background: var(--bg); padding: 8px 0; z-index: 3; }
+#controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.metric-btn { font: inherit; font-size: 13px; border: 1px solid var(--line); background: #fff; border-radius: 999px; padding: 4px 12px; cursor: pointer; }
+.metric-btn[aria-pressed="true"] { background: var(--ink); color: #fff; border-color: var(--ink); }
+#legend { display: flex; gap: 8px; align-items: center; font-size: 12px; margin: 4px 0 0; flex-wrap: wrap; }
+.legend-bar { display: inline-block; width: 140px; height: 10px; border-radius: 5px; }
+.legend-note { color: var(--muted); margin-left: 12px; }
+.layout { display: grid; grid-template-columns: minmax(0, 1fr) 360px; gap: 24px; align-items: start; }
+@media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
+.table-wrap { overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 10px; }
+table.hm { border-collapse: separate; border-spacing: 2px; font-size: 13px; padding: 6px; }
+table.hm th.col { font-weight: 600; font-size: 12px; color: #3a3a3c; padding: 4px 6px; min-width: 64px; vertical-align: bottom; }
+table.hm th.corner { text-align: left; color: var(--muted); font-weight: 500; font-size: 12px; }
+table.hm th.row { text-align: left; font-weight: 600; padding: 2px 10px 2px 4px; white-space: nowrap; max-width: 260px; overflow: hidden; text-overflow: ellipsis; }
+.depth1 { padding-left: 18px !important; font-weight: 400 !important; }
+.depth2, .depth3 { padding-left: 32px !important; font-weight: 400 !important; color: #3a3a3c; }
+td.cell { text-align: center; padding: 6px 4px; border-radius: 4px; cursor: pointer; font-variant-numeric: tabular-nums; min-width: 64px; position: relative; }
+td.cell.empty { background: #f3f1ed; cursor: default; }
+td.cell.small { opacity: .55; }
+td.cell.anomaly::after { content: "\\25B2"; position: absolute; top: 1px; right: 3px; font-size: 8px; }
+td.cell:hover, td.cell:focus { outline: 2px solid #1d1d1f; outline-offset: -1px; }
+td.cell.selected { outline: 3px solid #1d1d1f; outline-offset: -2px; }
+#detail { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 16px 18px; position: sticky; top: 84px; max-height: calc(100vh - 100px); overflow: auto; margin-top: 40px; }
+#detail h3 { margin-top: 0; font-size: 18px; }
+dl.stats { display: grid; grid-template-columns: auto 1fr; gap: 4px 12px; margin: 8px 0; font-size: 13px; }
+dl.stats dt { color: var(--muted); }
+dl.stats dd { margin: 0; }
+.small-caption { font-size: 12px; margin: 8px 0 2px; }
+figure.quote { margin: 0 0 12px; }
+figure.quote blockquote { margin: 0; padding: 8px 12px; border-left: 3px solid #e0a08a; background: #fcf8f5; border-radius: 0 6px 6px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+figure.quote figcaption { font-size: 12px; color: var(--muted); margin-top: 3px; }
+table.plain { border-collapse: collapse; width: 100%; background: var(--card); border: 1px solid var(--line); border-radius: 10px; font-size: 13px; }
+table.plain th { text-align: left; font-weight: 600; color: var(--muted); border-bottom: 1px solid var(--line); padding: 8px 10px; }
+table.plain td { border-bottom: 1px solid #f0ede8; padding: 7px 10px; vertical-align: middle; }
+table.plain tr.clickable { cursor: pointer; }
+table.plain tr.clickable:hover td { background: #faf6f2; }
+table.plain td.trend-up { color: var(--accent); font-weight: 600; }
+table.kv td:first-child { color: var(--muted); width: 220px; }
+table.kv thead { display: none; }
+svg.spark { vertical-align: middle; }
+footer { margin-top: 48px; color: var(--muted); font-size: 12px; }
+`;

@@ -1,0 +1,279 @@
+/**
+ * The data behind the HTML report, read from the latest stored aggregate: heatmap cells, quotes,
+ * the codeframe, sources and run metadata. Short property names keep the embedded JSON small.
+ */
+import { z } from 'zod';
+import { parseAggregateConfig, type AggregateConfig, type Dimension } from '../config/aggregate.js';
+import type { Db } from '../store/db.js';
+import {
+  analysisVersions,
+  latestAggregate,
+  loadThemes,
+  readCells,
+  readQuotes,
+  sourceSummaries,
+  type CellRecord,
+  type SourceSummary,
+  type StoredQuote,
+} from '../store/aggregate.js';
+import { keyLabel, orderKeys } from '../aggregate/facts.js';
+import { buildThemeIndex, themeLabel, UNASSIGNED, type ThemeIndex } from '../aggregate/themes.js';
+import { UserError } from '../util/errors.js';
+
+export interface ReportKey {
+  key: string;
+  label: string;
+  depth: number;
+}
+
+/** One heatmap cell; shares in [0,1], series = negative mentions per month. */
+export interface ReportCell {
+  r: string;
+  c: string;
+  mentions: number;
+  docs: number;
+  negative: number;
+  negShare: number;
+  wLow: number;
+  wHigh: number;
+  sentiment: number;
+  pain: number;
+  nps: number | null;
+  npsImpact: number | null;
+  prevPain: number | null;
+  z: number | null;
+  anomaly: boolean;
+  latest: number | null;
+  baseline: number | null;
+  series: number[];
+}
+
+export interface ReportMatrix {
+  id: string;
+  title: string;
+  /** Display rows/cols: stages run left to right across the top. */
+  rowDim: string;
+  colDim: string;
+  rows: ReportKey[];
+  cols: ReportKey[];
+  cells: ReportCell[];
+}
+
+export interface ReportQuote {
+  kind: 'typical' | 'negative';
+  text: string;
+  documentId: number;
+  externalId: string | null;
+  source: string;
+  locator: string;
+  createdAt: string | null;
+  charStart: number;
+  charEnd: number;
+  sentiment: number;
+}
+
+export interface ReportData {
+  title: string;
+  generatedAt: string;
+  aggregateId: number;
+  configHash: string | null;
+  overall: {
+    segments: number;
+    documents: number;
+    negativeRate: number;
+    nps: number | null;
+    npsResponses: number;
+    latestMonth: string | null;
+    months: string[];
+  };
+  params: AggregateConfig;
+  sources: SourceSummary[];
+  models: { key: string; createdAt: string; summary: string }[];
+  themes: (ReportKey & { parent: string | null; mentions: number; negShare: number; pain: number })[];
+  matrices: ReportMatrix[];
+  /** matrix id + "|" + row + "|" + col (display orientation) -> quotes. */
+  quotes: Record<string, ReportQuote[]>;
+  /** Specific pain points: leaf theme x stage cells with the highest pain index. */
+  top: Highlight[];
+  /** Cells whose latest month is an anomaly (see docs/aggregation.md). */
+  alerts: Highlight[];
+}
+
+export interface Highlight extends ReportCell {
+  matrix: string;
+  rowLabel: string;
+  parentLabel: string | null;
+  colLabel: string;
+  month: string | null;
+}
+
+const Overall = z.object({
+  negativeRate: z.number(),
+  nps: z.number().nullable(),
+  npsCounts: z.object({ total: z.number() }),
+  monthTotals: z.record(z.string(), z.number()),
+});
+
+function toReportCell(c: CellRecord, transpose: boolean): ReportCell {
+  return {
+    r: transpose ? c.colKey : c.rowKey,
+    c: transpose ? c.rowKey : c.colKey,
+    mentions: c.mentions,
+    docs: c.documents,
+    negative: c.negative,
+    negShare: c.negativeShare,
+    wLow: c.wilsonLow,
+    wHigh: c.wilsonHigh,
+    sentiment: c.meanSentiment,
+    pain: c.painIndex,
+    nps: c.nps,
+    npsImpact: c.npsImpact,
+    prevPain: c.trendPrev,
+    z: c.zScore,
+    anomaly: c.anomaly,
+    latest: c.trendLatest,
+    baseline: c.trendBaseline,
+    series: c.series.map((s) => s.negative),
+  };
+}
+
+interface MatrixDef {
+  stored: string;
+  title: string;
+  rowDim: Dimension;
+  colDim: Dimension;
+  transpose: boolean;
+}
+
+/** Stored matrices shown as heatmaps, and how: stage x theme is shown theme rows x stage columns. */
+const SHOWN: MatrixDef[] = [
+  { stored: 'stage_theme', title: 'Themes across the journey', rowDim: 'theme', colDim: 'stage', transpose: true },
+  { stored: 'stage_touchpoint', title: 'Touchpoints across the journey', rowDim: 'touchpoint', colDim: 'stage', transpose: true },
+];
+
+function buildMatrix(def: MatrixDef, cells: CellRecord[], index: ThemeIndex, params: AggregateConfig): ReportMatrix {
+  const mine = cells.filter((c) => c.matrix === def.stored).map((c) => toReportCell(c, def.transpose));
+  const ctx = { index, stageOrder: params.stageOrder };
+  const key = (dim: Dimension) => (k: string): ReportKey => ({ key: k, label: keyLabel(dim, k, index), depth: dim === 'theme' ? (index.depthOf.get(k) ?? 0) : 0 });
+  return {
+    id: def.stored,
+    title: def.title,
+    rowDim: def.rowDim,
+    colDim: def.colDim,
+    rows: orderKeys(def.rowDim, mine.map((c) => c.r), ctx).map(key(def.rowDim)),
+    cols: orderKeys(def.colDim, mine.map((c) => c.c), ctx).map(key(def.colDim)),
+    cells: mine,
+  };
+}
+
+function toReportQuote(q: StoredQuote): ReportQuote {
+  return {
+    kind: q.kind, text: q.text, documentId: q.document_id, externalId: q.external_id, source: q.source_name,
+    locator: q.locator, createdAt: q.created_at, charStart: q.char_start, charEnd: q.char_end, sentiment: q.sentiment_score,
+  };
+}
+
+function groupQuotes(quotes: StoredQuote[]): Record<string, ReportQuote[]> {
+  const out: Record<string, ReportQuote[]> = {};
+  for (const def of SHOWN) {
+    for (const q of quotes.filter((x) => x.matrix === def.stored)) {
+      const [r, c] = def.transpose ? [q.col_key, q.row_key] : [q.row_key, q.col_key];
+      (out[`${def.stored}|${r}|${c}`] ??= []).push(toReportQuote(q));
+    }
+  }
+  return out;
+}
+
+/** Per theme over all stages: each segment has one stage, so summing stage cells counts it once. */
+function themeTotals(cells: CellRecord[], index: ThemeIndex): ReportData['themes'] {
+  const totals = new Map<string, { mentions: number; negative: number; pain: number }>();
+  for (const c of cells.filter((x) => x.matrix === 'stage_theme')) {
+    const t = totals.get(c.colKey) ?? { mentions: 0, negative: 0, pain: 0 };
+    t.mentions += c.mentions;
+    t.negative += c.negative;
+    t.pain = Math.max(t.pain, c.painIndex);
+    totals.set(c.colKey, t);
+  }
+  const ids = [...index.order, ...[...totals.keys()].filter((k) => !index.parentOf.has(k)).sort()];
+  return ids.map((id) => {
+    const t = totals.get(id) ?? { mentions: 0, negative: 0, pain: 0 };
+    return {
+      key: id, label: themeLabel(id, index), depth: index.depthOf.get(id) ?? 0, parent: index.parentOf.get(id) ?? null,
+      mentions: t.mentions, negShare: t.mentions ? t.negative / t.mentions : 0, pain: t.pain,
+    };
+  });
+}
+
+function modelSummary(json: string): string {
+  try {
+    const v = JSON.parse(json) as unknown;
+    if (v && typeof v === 'object') {
+      return Object.entries(v as Record<string, unknown>)
+        .map(([k, x]) => `${k}: ${typeof x === 'string' || typeof x === 'number' ? String(x) : JSON.stringify(x)}`)
+        .join('; ')
+        .slice(0, 600);
+    }
+  } catch {
+    // fall through: show the raw text
+  }
+  return json.slice(0, 600);
+}
+
+function highlight(m: ReportMatrix, c: ReportCell, index: ThemeIndex, month: string | null): Highlight {
+  const row = m.rows.find((k) => k.key === c.r);
+  const col = m.cols.find((k) => k.key === c.c);
+  const parent = m.rowDim === 'theme' ? (index.parentOf.get(c.r) ?? null) : null;
+  return {
+    ...c, matrix: m.id, rowLabel: row?.label ?? c.r, colLabel: col?.label ?? c.c,
+    parentLabel: parent === null ? null : themeLabel(parent, index), month,
+  };
+}
+
+const byPain = (a: ReportCell, b: ReportCell): number => b.pain - a.pain || (a.r + a.c < b.r + b.c ? -1 : 1);
+
+/** Leaf themes only, so "Delivery" does not crowd out the specific "Late first box" under it. */
+function topPainPoints(matrices: ReportMatrix[], index: ThemeIndex, month: string | null, n: number): Highlight[] {
+  const m = matrices.find((x) => x.id === 'stage_theme');
+  if (!m) return [];
+  const parents = new Set([...index.parentOf.values()].filter((p): p is string => p !== null));
+  return m.cells
+    .filter((c) => c.r !== UNASSIGNED && !parents.has(c.r) && c.negative > 0)
+    .sort(byPain)
+    .slice(0, n)
+    .map((c) => highlight(m, c, index, month));
+}
+
+function alertsOf(matrices: ReportMatrix[], index: ThemeIndex, month: string | null): Highlight[] {
+  return matrices
+    .flatMap((m) => m.cells.filter((c) => c.anomaly).map((c) => highlight(m, c, index, month)))
+    .sort((a, b) => (b.z ?? 0) - (a.z ?? 0) || byPain(a, b));
+}
+
+export function buildReportData(db: Db, title: string, params?: AggregateConfig): ReportData {
+  const agg = latestAggregate(db);
+  if (!agg) throw new UserError('No aggregate in this database yet: run `voc aggregate` (or `voc run`) first.');
+  const used = params ?? parseAggregateConfig(JSON.parse(agg.params_json));
+  const index = buildThemeIndex(loadThemes(db));
+  const cells = readCells(db, agg.id);
+  const overall = Overall.parse(JSON.parse(agg.overall_json));
+  const keys = (agg.analysis_key ?? '').split(',').filter(Boolean);
+  const matrices = SHOWN.filter((d) => cells.some((c) => c.matrix === d.stored)).map((d) => buildMatrix(d, cells, index, used));
+  return {
+    title,
+    generatedAt: agg.created_at,
+    aggregateId: agg.id,
+    configHash: agg.config_hash,
+    overall: {
+      segments: agg.segment_count, documents: agg.document_count, negativeRate: overall.negativeRate, nps: overall.nps,
+      npsResponses: overall.npsCounts.total, latestMonth: agg.latest_month, months: Object.keys(overall.monthTotals).sort(),
+    },
+    params: used,
+    sources: sourceSummaries(db),
+    models: analysisVersions(db, keys).map((v) => ({ key: v.analysis_key, createdAt: v.created_at, summary: modelSummary(v.models_json) })),
+    themes: themeTotals(cells, index).filter((t) => t.mentions > 0 || t.key !== UNASSIGNED),
+    matrices,
+    quotes: groupQuotes(readQuotes(db, agg.id)),
+    top: topPainPoints(matrices, index, agg.latest_month, 12),
+    alerts: alertsOf(matrices, index, agg.latest_month),
+  };
+}
