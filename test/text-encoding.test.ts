@@ -52,6 +52,13 @@ describe('detectEncoding', () => {
     expect(detectEncoding(utf16be(SAMPLE))).toMatchObject({ encoding: 'utf-16be', bomLength: 0 });
   });
 
+  it('recognises CJK UTF-16 without BOM by the NULs of its newlines and spaces', () => {
+    const ja = '配送がとても遅くて、箱が濡れていました。\r\nサポートに電話しても誰も出ませんでした 2 回。\r\n'.repeat(20);
+    expect(detectEncoding(Buffer.from(ja, 'utf16le'))).toMatchObject({ encoding: 'utf-16le', bomLength: 0 });
+    expect(detectEncoding(utf16be(ja))).toMatchObject({ encoding: 'utf-16be', bomLength: 0 });
+    expect(looksBinary(Buffer.from(ja, 'utf16le'))).toBe(false);
+  });
+
   it('accepts UTF-8 whose last multi-byte character is cut by the sample end', () => {
     const bytes = Buffer.from(`${SAMPLE}日本`);
     for (const cut of [1, 2, 4]) {

@@ -40,15 +40,29 @@ function utf16ByNulPattern(sample: Buffer): EncodingGuess | null {
   if (n < 4) return null;
   let evenNul = 0;
   let oddNul = 0;
+  let leSpaces = 0; // "\n\0", " \0": whitespace as UTF-16LE
+  let beSpaces = 0; // "\0\n", "\0 ": whitespace as UTF-16BE
   for (let i = 0; i < n; i += 2) {
-    if (sample[i] === 0) evenNul++;
-    if (sample[i + 1] === 0) oddNul++;
+    const a = sample[i]!;
+    const b = sample[i + 1]!;
+    if (a === 0) evenNul++;
+    if (b === 0) oddNul++;
+    if (b === 0 && isSpaceByte(a)) leSpaces++;
+    if (a === 0 && isSpaceByte(b)) beSpaces++;
   }
   const pairs = n / 2;
   const confidence = (share: number): number => Math.min(0.95, 0.5 + share / 2);
   if (oddNul / pairs > 0.3 && evenNul / pairs < 0.05) return { encoding: 'utf-16le', bomLength: 0, confidence: confidence(oddNul / pairs) };
   if (evenNul / pairs > 0.3 && oddNul / pairs < 0.05) return { encoding: 'utf-16be', bomLength: 0, confidence: confidence(evenNul / pairs) };
+  // CJK text in UTF-16 has NULs only in its ASCII characters (newlines, spaces, digits): few, but
+  // all on one side, and some of them are whitespace. Single-byte and UTF-8 text has no NULs.
+  if (oddNul / pairs >= 0.01 && evenNul === 0 && leSpaces >= 2) return { encoding: 'utf-16le', bomLength: 0, confidence: 0.6 };
+  if (evenNul / pairs >= 0.01 && oddNul === 0 && beSpaces >= 2) return { encoding: 'utf-16be', bomLength: 0, confidence: 0.6 };
   return null;
+}
+
+function isSpaceByte(b: number): boolean {
+  return b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09;
 }
 
 /** Length of `sample` without a multi-byte UTF-8 sequence cut off by the end of the sample. */
