@@ -52,6 +52,13 @@ describe('htmlToText', () => {
     expect(normalizeText(text)).toBe('Order problem\n\nMy box was late & warm. See tracking page\n\n- first\n- second\n\nThanks — Ann\nKestrel fan');
   });
 
+  it('drops head, style, script and comments, and marks blockquotes with >', () => {
+    const mail =
+      '<html><head><title>Re: order</title><style>p{color:red}</style><script>var x=1;</script></head><body>' +
+      '<!--[if mso]><p>mso only</p><![endif]--><p class=MsoNormal>Hello<o:p></o:p></p><blockquote>quoted reply</blockquote></body></html>';
+    expect(normalizeText(mail, { html: true })).toBe('Hello\n\n> quoted reply');
+  });
+
   it('does not wrap long lines', () => {
     const long = 'word '.repeat(60).trim();
     expect(htmlToText(`<p>${long}</p>`).trim()).toBe(long);
