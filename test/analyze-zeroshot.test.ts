@@ -1,0 +1,103 @@
+/**
+ * Zero-shot classification with the real default encoder (USE lite): obvious sentences get the
+ * right theme, stage and touchpoint; metadata rules override the text; weak segments inherit
+ * their document's stage.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAnalysisConfig, type AnalysisConfig } from '../src/config/analysis.js';
+import { loadCodeframe } from '../src/config/codeframe.js';
+import { createEncoder, type Encoder } from '../src/models/encoder.js';
+import { stems } from '../src/analyze/lexical.js';
+import { assignZeroShot } from '../src/analyze/themes.js';
+import { applyDocumentContext, decideJourney, type DocContext } from '../src/analyze/journey.js';
+import { ZeroShotClassifier } from '../src/analyze/zeroshot.js';
+
+let encoder: Encoder;
+let cfg: AnalysisConfig;
+const zs: Record<'themes' | 'stages' | 'touchpoints', ZeroShotClassifier> = {} as never;
+
+beforeAll(async () => {
+  encoder = await createEncoder({ backend: 'use' });
+  cfg = parseAnalysisConfig({});
+  zs.themes = await ZeroShotClassifier.build(loadCodeframe(cfg.codeframes.themes).themes, encoder, cfg.zeroShot);
+  zs.stages = await ZeroShotClassifier.build(loadCodeframe(cfg.codeframes.stages).themes, encoder, cfg.zeroShot);
+  zs.touchpoints = await ZeroShotClassifier.build(loadCodeframe(cfg.codeframes.touchpoints).themes, encoder, cfg.zeroShot);
+});
+afterAll(async () => encoder?.dispose());
+
+async function themesOf(text: string) {
+  const [v] = await encoder.embed([text]);
+  return assignZeroShot(zs.themes.score(v!, stems(text)), cfg.themes, cfg.zeroShot.keywordBonus);
+}
+
+const doc = (over: Partial<DocContext> = {}): DocContext => ({ key: '1', kind: 'survey', sourceName: 's', channel: null, attributes: {}, ...over });
+
+async function journeyOf(text: string, target: 'stage' | 'touchpoint', d = doc(), rules = cfg.rules) {
+  const [v] = await encoder.embed([text]);
+  const z = target === 'stage' ? zs.stages : zs.touchpoints;
+  const themes = assignZeroShot(zs.themes.score(v!, stems(text)), cfg.themes, cfg.zeroShot.keywordBonus);
+  return decideJourney({ target, validIds: new Set(z.ids), model: z.score(v!, stems(text)), themes, rules, journey: cfg.journey, doc: d, seg: { text, field: null } });
+}
+
+describe('zero-shot themes', () => {
+  it.each([
+    ['My first box arrived three days late', 'late-delivery'],
+    ['I was charged twice this month', 'unexpected-charges'],
+    ['The promo code was rejected at checkout', 'promo-codes'],
+    ['The app keeps crashing whenever I open the menu', 'bugs-and-reliability'],
+    ['I waited on hold for an hour before anyone answered', 'support-responsiveness'],
+    ['I cannot find where to cancel my subscription', 'cancellation'],
+    ['My refund still has not arrived', 'returns-and-refunds'],
+  ])('%s -> %s', async (text, want) => {
+    const hits = await themesOf(text);
+    expect(hits[0]?.id).toBe(want);
+    expect(hits[0]!.score).toBeGreaterThanOrEqual(cfg.themes.threshold);
+    expect(hits.length).toBeLessThanOrEqual(cfg.themes.topK);
+  });
+
+  it('leaves small talk unassigned', async () => {
+    expect(await themesOf('I live in a small flat with my two kids')).toEqual([]);
+  });
+});
+
+describe('journey stage and touchpoint', () => {
+  it.each([
+    ['I saw your advert on Instagram last week', 'awareness'],
+    ['The courier left my box in the rain', 'onboarding-delivery'],
+    ['Payment failed when I tried to place my order', 'purchase'],
+    ['I want to cancel, the new price is too high', 'retention'],
+    ['I have recommended you to all my friends', 'advocacy'],
+  ])('stage: %s -> %s', async (text, want) => {
+    expect((await journeyOf(text, 'stage'))?.id).toBe(want);
+  });
+
+  it.each([
+    ['The chatbot kept going round in circles', 'chat'],
+    ['I sent three emails and nobody replied', 'email'],
+    ['The app logged me out again', 'app'],
+  ])('touchpoint: %s -> %s', async (text, want) => {
+    expect((await journeyOf(text, 'touchpoint'))?.id).toBe(want);
+  });
+
+  it('metadata rules override the text', async () => {
+    const text = 'The app crashes when I edit my menu';
+    expect((await journeyOf(text, 'stage'))?.id).toBe('usage');
+    const rules = parseAnalysisConfig({ rules: [{ when: { attribute: { survey: 'onboarding' } }, stage: 'onboarding-delivery' }] }).rules;
+    const ruled = await journeyOf(text, 'stage', doc({ attributes: { survey: 'Onboarding' } }), rules);
+    expect(ruled).toMatchObject({ id: 'onboarding-delivery', signal: 'metadata' });
+    const fromSource = await journeyOf(text, 'stage', doc({ sourceStage: 'support' }));
+    expect(fromSource).toMatchObject({ id: 'support', signal: 'metadata' });
+    // A ticket received by phone is a phone touchpoint whatever the text says.
+    const tp = await journeyOf('The website is confusing', 'touchpoint', doc({ kind: 'ticket', channel: 'Phone' }));
+    expect(tp).toMatchObject({ id: 'phone', signal: 'metadata' });
+  });
+
+  it('a weak segment inherits the document stage', async () => {
+    const strong = await journeyOf('My first delivery arrived two days late and warm', 'stage');
+    const weak = await journeyOf('ok', 'stage');
+    expect(strong!.confidence).toBeGreaterThan(cfg.journey.minConfidence);
+    const { labels, dominant } = applyDocumentContext([strong, weak], [45, 2], cfg.journey.minConfidence);
+    expect(dominant).toBe('onboarding-delivery');
+    expect(labels[1]).toMatchObject({ id: 'onboarding-delivery', signal: 'document' });
+  });
+});
