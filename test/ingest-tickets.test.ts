@@ -3,9 +3,9 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { convert } from 'html-to-text';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SourceConfig } from '../src/config/pipeline.js';
+import { parse as parseYaml } from 'yaml';
+import { PipelineConfig, SourceConfig } from '../src/config/pipeline.js';
 import { freshdeskJson } from '../src/ingest/tickets/freshdesk.js';
 import { ticketsCsv, ticketsJsonl } from '../src/ingest/tickets/generic.js';
 import { ticketFormats } from '../src/ingest/tickets/index.js';
@@ -13,6 +13,7 @@ import { intercomJson } from '../src/ingest/tickets/intercom.js';
 import { zendeskJson } from '../src/ingest/tickets/zendesk.js';
 import { FileRejected, type FormatModule, type QuarantineEvent, type RawRecord, type SourceFile } from '../src/ingest/types.js';
 import { cleanEmailBody } from '../src/text/email.js';
+import { normalizeText } from '../src/text/normalize.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIX = join(ROOT, 'fixtures', 'tickets');
@@ -40,6 +41,10 @@ interface Result {
 
 async function read(mod: FormatModule, path: string, source: Partial<Record<string, unknown>> = {}, maxFieldChars = 20_000): Promise<Result> {
   const config = SourceConfig.parse({ name: 'test', kind: 'ticket', format: mod.format, paths: [relative(ROOT, path)], ...source });
+  return readWith(mod, path, config, maxFieldChars);
+}
+
+async function readWith(mod: FormatModule, path: string, config: SourceConfig, maxFieldChars = 20_000): Promise<Result> {
   const out: Result = { records: [], quarantined: [] };
   for await (const ev of mod.read({ source: config, file: await sourceFile(path), rootDir: ROOT, limits: { maxFieldChars } })) {
     if (ev.type === 'record') out.records.push(ev.record);
@@ -164,8 +169,8 @@ describe('zendesk-json', () => {
     const parts = res.records.flatMap((r) => r.parts).filter((p) => p.role === 'customer' && p.email);
     expect(parts.length).toBeGreaterThan(60);
     for (const p of parts) {
-      const text = p.html ? convert(p.text, { wordwrap: false }) : p.text;
-      const cleaned = cleanEmailBody(text);
+      // As the ingest engine prepares it: normalise (HTML to text), then clean the e-mail.
+      const cleaned = cleanEmailBody(normalizeText(p.text, { html: p.html ?? false }));
       expect(cleaned).not.toBe('');
       expect(cleaned).not.toMatch(/Kestrel Kitchen Customer Care|wrote:|Original Message|Sent from my|Get Outlook/);
     }
@@ -364,7 +369,7 @@ describe('freshdesk-json', () => {
     expect(raw.some((t) => t.source === 10)).toBe(true);
     const replies = res.records.flatMap((r) => r.parts).filter((p) => p.role === 'customer' && p.email && p.field === 'conversation');
     expect(replies.length).toBeGreaterThan(5);
-    for (const p of replies) expect(cleanEmailBody(p.text)).not.toMatch(/Kestrel Kitchen Customer Care|Original Message|wrote:|^$/);
+    for (const p of replies) expect(cleanEmailBody(normalizeText(p.text, { html: p.html ?? false }))).not.toMatch(/Kestrel Kitchen Customer Care|Original Message|wrote:|^$/);
   });
 
   it('quarantines a ticket whose source is not a number', async () => {
@@ -481,5 +486,49 @@ describe('fixture totals', () => {
     const text = counts.flatMap((r) => r.records.flatMap((rec) => rec.parts.map((p) => p.text))).join('\n');
     for (const needle of [/4111[ -]1111[ -]1111[ -]1111/, /GB82 WEST/, /203\.0\.113\.\d+/, /07700 900\d{3}/, /@example\.(com|org|net)/]) expect(text).toMatch(needle);
     expect(basename(FIX)).toBe('tickets');
+  });
+});
+
+describe('docs/formats-tickets.md', () => {
+  const formatModule = (format: string): FormatModule | undefined => ticketFormats.find((f) => f.format === format);
+
+  /** The YAML blocks under "Sources for the fixtures", validated by the real config schema. */
+  async function docSources(): Promise<SourceConfig[][]> {
+    const md = await readFile(join(ROOT, 'docs', 'formats-tickets.md'), 'utf8');
+    const section = md.slice(md.indexOf('## Sources for the fixtures'));
+    const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    return blocks.map((y) => PipelineConfig.parse({ name: 'doc', ...(parseYaml(y) as object) }).sources);
+  }
+
+  it('the fixture sources read every fixture ticket with nothing quarantined (340 in all)', async () => {
+    const [good] = await docSources();
+    let total = 0;
+    for (const s of good ?? []) {
+      const mod = formatModule(s.format);
+      const res = await readWith(mod!, join(ROOT, s.paths[0]!), s);
+      expect(res.quarantined, s.name).toEqual([]);
+      expect(res.records.every((r) => r.externalId !== null && r.createdAt !== null), s.name).toBe(true);
+      total += res.records.length;
+    }
+    expect(good).toHaveLength(5);
+    expect(total).toBe(340);
+  });
+
+  it('the broken-file sources behave as their comments say', async () => {
+    const [, bad] = await docSources();
+    const outcome: Record<string, string> = {};
+    for (const s of bad ?? []) {
+      const mod = formatModule(s.format)!;
+      const res = await readWith(mod, join(ROOT, s.paths[0]!), s).catch((e: unknown) => (e instanceof FileRejected ? 'rejected' : Promise.reject(e)));
+      outcome[s.name] = typeof res === 'string' ? res : `${res.records.length} read, ${res.quarantined.map((q) => q.locator).join(' ')}`;
+    }
+    expect(outcome).toEqual({
+      'bad-zendesk': 'rejected',
+      'bad-intercom': '1 read, record 2 record 3',
+      'bad-freshdesk': '1 read, record 2',
+      'bad-webform': '2 read, line 2',
+      'bad-social-header': 'rejected',
+      'bad-social-rows': '2 read, line 3 line 4',
+    });
   });
 });
