@@ -31,6 +31,7 @@ describe('phone', () => {
     ['+44 (0)20 7946 0958'],
     ['00 44 20 7946 0958'],
     ['1-800-555-0199'],
+    ['555–123–4567'],
   ])('redacts %s', (phone) => {
     const out = redact(`call me on ${phone} today`);
     expect(out.text).toBe('call me on [PHONE] today');
@@ -39,6 +40,7 @@ describe('phone', () => {
 
   it.each([
     ['a date', 'Delivered 2026-05-03 instead of 2026-05-01.'],
+    ['a date with en dashes', 'Delivered 2026–05–03.'],
     ['a dotted date', 'Box arrived 03.05.2026, late.'],
     ['a date and time', 'at 2026-05-03 10:30:00 the courier came'],
     ['a time', 'between 10:30 and 12:45'],

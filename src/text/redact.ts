@@ -247,7 +247,9 @@ function ipPass(): Pass {
  * currency sign, a dash, a dot or a slash (order numbers, prices, ranges, decimals, paths).
  */
 const PHONE_CANDIDATE =
-  /(?<![\p{L}\p{N}_#$€£¥+\-./@])(?:\+|\()?\d(?:[ .\-()]{0,2}\d){5,20}(?![\p{L}\p{N}_\-/@]|[.,:]\d)/gu;
+  /(?<![\p{L}\p{N}_#$€£¥+\-\u2010-\u2013./@])(?:\+|\()?\d(?:[ .\-\u2010-\u2013()]{0,2}\d){5,20}(?![\p{L}\p{N}_\-\u2010-\u2013/@]|[.,:]\d)/gu;
+/** Hyphens and en dashes (word processors turn 555-123 into 555–123) count as "-". */
+const DASHES = /[\u2010-\u2013]/g;
 const DATE_PATTERNS = [
   /^\d{4}[-. ]\d{1,2}[-. ]\d{1,2}$/, // 2026-05-03
   /^\d{1,2}[-. ]\d{1,2}[-. ]\d{2,4}$/, // 03.05.2026, 5-3-26
@@ -297,7 +299,7 @@ function phonePass(): Pass {
     run: (text, count) =>
       text.replace(PHONE_CANDIDATE, (m, offset: number) => {
         const { lead, core, tail } = trimPhone(m);
-        if (!phoneShapeValid(core)) return m;
+        if (!phoneShapeValid(core.replace(DASHES, '-'))) return m;
         const before = text.slice(Math.max(0, offset - 24), offset);
         const after = text.slice(offset + m.length, offset + m.length + 10);
         if (ID_BEFORE.test(before) || CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(after)) return m;
