@@ -20,8 +20,12 @@ describe('language detection (fastText lid.176 from fasttext.wasm.js)', () => {
     expect(result.confidence).toBeLessThanOrEqual(1);
   });
 
-  it.each(['', 'ok thanks', 'Great service!', '12345 678', '👍👍', '[EMAIL]'])('returns und with confidence 0 for "%s"', (text) => {
+  it.each(['', 'ok thanks', 'Great service!', '12345 678', '👍👍', '[EMAIL]', '[EMAIL] [PHONE] [ORDER_ID] [URL]'])('returns und with confidence 0 for "%s"', (text) => {
     expect(detector.detect(text)).toEqual({ lang: 'und', confidence: 0 });
+  });
+
+  it('ignores redaction placeholders', () => {
+    expect(detector.detect('Bonjour, [EMAIL] [PHONE] [CARD] [IBAN] merci beaucoup pour la livraison').lang).toBe('fr');
   });
 
   it('handles multi-line text as one line', () => {

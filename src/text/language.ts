@@ -54,9 +54,20 @@ function toIso(label: string): string {
   return entry?.alpha2 ?? entry?.alpha3 ?? code;
 }
 
-/** The text fastText sees: one line (a newline ends fastText's input), limited to the sample size. */
+/** Redaction placeholders ([EMAIL], [ORDER_ID]) are English-looking words that carry no language. */
+const PLACEHOLDER = /\[[A-Z][A-Z0-9_]*\]/g;
+
+/**
+ * The text fastText sees: placeholders removed, one line (a newline ends fastText's input),
+ * limited to the sample size.
+ */
 export function languageSample(text: string): string {
-  return text.slice(0, LANGUAGE_SAMPLE_CHARS * 2).replace(/\s+/g, ' ').trim().slice(0, LANGUAGE_SAMPLE_CHARS);
+  return text
+    .slice(0, LANGUAGE_SAMPLE_CHARS * 2)
+    .replace(PLACEHOLDER, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, LANGUAGE_SAMPLE_CHARS);
 }
 
 function detectWith(model: FastTextModel, text: string): LanguageResult {
