@@ -69,33 +69,46 @@ const SAMPLE_ROWS = 200;
  */
 export async function* readSurveyCsv(ctx: ReaderContext, dialect: SurveyDialect): AsyncGenerator<ReaderEvent> {
   const events = readCsvRecords(ctx.file, ctx.source.delimiter ? { delimiter: ctx.source.delimiter } : {});
-  const pending: ReaderEvent[] = [];
-  const firstRows = await takeRows(events, 3, pending);
+  // Events are buffered in file order so quarantines stay between the rows they were found among.
+  const buffered = await bufferRows(events, [], 3);
+  const firstRows = buffered.filter(isRow);
   if (firstRows.length === 0) {
+    yield* buffered as QuarantineEvent[];
     throw new FileRejected(`empty file: no header row found (a ${dialect.label} starts with a header row)`);
   }
-  const headerCount = dialect.headerRowCount(firstRows.map((r) => r.fields));
-  const layout = dialect.buildLayout(firstRows.slice(0, headerCount).map((r) => r.fields));
-  const sample = [...firstRows.slice(headerCount), ...(await takeRows(events, SAMPLE_ROWS, pending))];
-  const mapping = resolveMapping(ctx.source, layout, dialect, sample);
-  yield* pending;
-  for (const row of sample) yield* rowEvents(row, layout, mapping, dialect, ctx);
-  for await (const ev of events) {
-    if (ev.type === 'quarantine') yield ev;
-    else yield* rowEvents(ev, layout, mapping, dialect, ctx);
-  }
+  const headerRows = firstRows.slice(0, dialect.headerRowCount(firstRows.map((r) => r.fields)));
+  const layout = dialect.buildLayout(headerRows.map((r) => r.fields));
+  const body = await bufferRows(events, buffered.filter((e) => !headerRows.includes(e as CsvRecord)), SAMPLE_ROWS);
+  const mapping = resolveMapping(ctx.source, layout, dialect, body.filter(isRow));
+  for (const ev of body) yield* csvEventToReaderEvents(ev, layout, mapping, dialect, ctx);
+  for await (const ev of events) yield* csvEventToReaderEvents(ev, layout, mapping, dialect, ctx);
 }
 
-/** Pulls up to `n` rows; quarantine events met on the way are kept in `pending` in order. */
-async function takeRows(events: AsyncGenerator<CsvEvent>, n: number, pending: ReaderEvent[]): Promise<CsvRecord[]> {
-  const rows: CsvRecord[] = [];
-  while (rows.length < n) {
+function isRow(e: CsvEvent): e is CsvRecord {
+  return e.type === 'row';
+}
+
+/** Reads events into `into` until it holds `rows` rows (or the file ends). */
+async function bufferRows(events: AsyncGenerator<CsvEvent>, into: CsvEvent[], rows: number): Promise<CsvEvent[]> {
+  let count = into.filter(isRow).length;
+  while (count < rows) {
     const next = await events.next();
     if (next.done) break;
-    if (next.value.type === 'quarantine') pending.push(next.value);
-    else rows.push(next.value);
+    into.push(next.value);
+    if (isRow(next.value)) count++;
   }
-  return rows;
+  return into;
+}
+
+function* csvEventToReaderEvents(
+  ev: CsvEvent,
+  layout: TableLayout,
+  mapping: ResolvedMapping,
+  dialect: SurveyDialect,
+  ctx: ReaderContext,
+): Generator<ReaderEvent> {
+  if (ev.type === 'quarantine') yield ev;
+  else yield* rowEvents(ev, layout, mapping, dialect, ctx);
 }
 
 function* rowEvents(
