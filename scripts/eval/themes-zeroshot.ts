@@ -22,7 +22,11 @@ const Row = z.object({ text: z.string(), category: z.string() });
 async function evalEncoder(): Promise<{ encoder: Encoder; close: () => Promise<void> }> {
   const db = openDatabase('data/eval-embeddings.sqlite');
   const base = await createEncoder({ backend: 'use' });
-  return { encoder: cachedEncoder(db, base), close: async () => (await base.dispose(), db.close()) };
+  const close = async () => {
+    await base.dispose();
+    db.close();
+  };
+  return { encoder: cachedEncoder(db, base), close };
 }
 
 function intentClass(id: string): FlatTheme {

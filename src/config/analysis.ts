@@ -34,8 +34,8 @@ const unit = z.number().min(0).max(1);
 export const ZeroShotSettings = z
   .object({
     temperature: z.number().positive().max(1).default(0.05).describe('softmax temperature over cosine similarities'),
-    floor: z.number().min(-1).max(1).default(0.3).describe('cosine similarity at which the absolute score is 0.5'),
-    slope: z.number().positive().default(0.06).describe('width of the logistic around the floor'),
+    floor: z.number().min(-1).max(1).default(0.5).describe('cosine similarity at which the absolute score is 0.5'),
+    slope: z.number().positive().default(0.05).describe('width of the logistic around the floor'),
     keywordBonus: z.number().min(0).max(1).default(0.12).describe('similarity added when a stemmed keyword matches'),
   })
   .strict();
@@ -143,7 +143,6 @@ export const VoteWeights = z
     model: z.number().min(0).default(1).describe('the zero-shot / head probability'),
     keyword: z.number().min(0).default(0.8).describe('a matching keyword rule or codeframe keyword'),
     themePrior: z.number().min(0).default(0.6).describe('theme -> stage prior, times the theme score'),
-    document: z.number().min(0).default(0.5).describe('the document\'s dominant stage, for weak segments'),
   })
   .strict();
 
