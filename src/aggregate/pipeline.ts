@@ -72,7 +72,12 @@ function withPrevious(cells: CellRecord[], prev: Map<string, number>): CellRecor
  * Aggregates everything analysed so far into a new aggregate linked to `runId` (a runs row the
  * caller created). `now` is only recorded as the aggregate's creation time; no metric uses it.
  */
-export function aggregatePipeline(db: Db, config: PipelineConfig, runId: number, now: Date = new Date()): AggregateSummary {
+export function aggregatePipeline(
+  db: Db,
+  config: Pick<PipelineConfig, 'aggregate'>,
+  runId: number,
+  now: Date = new Date(),
+): AggregateSummary {
   const params = parseAggregateConfig(config.aggregate);
   const scope = loadScope(db);
   if (scope.views.length === 0) {

@@ -18,7 +18,8 @@ export type ThemeSort = (typeof THEME_SORTS)[number];
 export interface ThemeRank extends CellRecord {
   theme: string;
   label: string;
-  depth: number;
+  parent: string | null;
+  parentLabel: string | null;
 }
 
 export interface RankThemesOptions extends FactFilter {
@@ -55,7 +56,11 @@ export function rankThemes(db: Db, opts: RankThemesOptions, params: AggregateCon
   }
   return result.cells
     .filter((c) => c.rowKey === rowKey && (opts.includeUnassigned || c.colKey !== UNASSIGNED))
-    .map((c) => ({ ...c, theme: c.colKey, label: themeLabel(c.colKey, scope.index), depth: scope.index.depthOf.get(c.colKey) ?? 0 }))
+    .map((c) => {
+      const parent = scope.index.parentOf.get(c.colKey) ?? null;
+      const parentLabel = parent === null ? null : themeLabel(parent, scope.index);
+      return { ...c, theme: c.colKey, label: themeLabel(c.colKey, scope.index), parent, parentLabel };
+    })
     .sort((a, b) => sortValue(b, opts.sort) - sortValue(a, opts.sort) || (a.theme < b.theme ? -1 : 1))
     .slice(0, opts.limit);
 }

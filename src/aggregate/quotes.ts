@@ -13,14 +13,24 @@ function isShort(m: Member): number {
   return m.view.fact.text.trim().length < MIN_QUOTE_CHARS ? 1 : 0;
 }
 
-/** Takes up to `limit` members in the given order, first one per document, then the rest. */
+function sameText(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Takes up to `limit` members in the given order: first one per document and per wording (a
+ * copy-pasted complaint is one piece of evidence), then fills up with the rest.
+ */
 export function pickDistinct(sorted: readonly Member[], limit: number): Member[] {
   const picked: Member[] = [];
   const docs = new Set<number>();
+  const texts = new Set<string>();
   for (const m of sorted) {
     if (picked.length >= limit) break;
-    if (docs.has(m.view.fact.documentId)) continue;
+    const text = sameText(m.view.fact.text);
+    if (docs.has(m.view.fact.documentId) || texts.has(text)) continue;
     docs.add(m.view.fact.documentId);
+    texts.add(text);
     picked.push(m);
   }
   for (const m of sorted) {

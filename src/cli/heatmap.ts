@@ -1,11 +1,77 @@
+/** `voc heatmap`: a rows x columns matrix of one metric, computed on the fly (filters allowed). */
 import type { Command } from 'commander';
-import { UserError } from '../util/errors.js';
+import { z } from 'zod';
+import { parseWhere } from '../aggregate/facts.js';
+import { Dimension, Metric } from '../config/aggregate.js';
+import { heatmapExportText } from '../report/exports.js';
+import { renderHeatmapTable, useColour } from '../report/terminal.js';
+import { queryMatrix } from '../aggregate/pipeline.js';
+import { parseOptions } from './common.js';
+import { DbFlags, openTarget } from './aggregate.js';
+
+const date = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'a date: YYYY-MM or YYYY-MM-DD');
+
+/** Filters shared by heatmap, themes, quotes and export. */
+export const FilterFlags = {
+  since: date.optional(),
+  until: date.optional(),
+  where: z.array(z.string()).default([]),
+};
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Adds --db, --config, --since, --until and --where to a command. */
+export function withQueryFlags(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'pipeline config (its database and aggregate: settings)')
+    .option('--db <file>', 'database file (default: the config\'s "database", else data/voc.sqlite)')
+    .option('--since <date>', 'only documents created on or after this date (YYYY-MM or YYYY-MM-DD)')
+    .option('--until <date>', 'only documents created on or before this date')
+    .option('--where <field=value>', 'only segments with this stage/touchpoint/theme/channel/kind/source/sentiment or attribute (repeatable)', collect, []);
+}
+
+const HeatmapOptions = z.object({
+  ...DbFlags,
+  ...FilterFlags,
+  rows: Dimension.default('stage'),
+  cols: Dimension.default('theme'),
+  metric: Metric.default('pain'),
+  format: z.enum(['table', 'csv', 'json']).default('table'),
+  color: z.boolean().optional(),
+});
 
 export function registerHeatmap(program: Command): void {
-  program
-    .command('heatmap')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('voc heatmap is not implemented yet');
-    });
+  withQueryFlags(
+    program
+      .command('heatmap')
+      .description('Print a pain-point heatmap: rows x columns of one metric')
+      .option('--rows <dim>', 'row dimension: stage, theme, parent_theme, touchpoint, channel, kind, source, month, sentiment, attr:<name>', 'stage')
+      .option('--cols <dim>', 'column dimension (as --rows)', 'theme')
+      .option('--metric <name>', 'pain, negative_share, mentions, documents, negative, sentiment, nps, nps_impact, mean_score, wilson_low, wilson_high, z_score', 'pain')
+      .option('--format <fmt>', 'table, csv or json', 'table')
+      .option('--no-color', 'no colours in the table'),
+  ).action((raw: unknown) => {
+    const o = parseOptions(HeatmapOptions, raw);
+    const t = openTarget(o);
+    try {
+      const filter = { since: o.since, until: o.until, where: parseWhere(o.where) };
+      if (o.format !== 'table') {
+        const { text } = heatmapExportText(t.db, { ...filter, rows: o.rows, cols: o.cols, metric: o.metric, long: false, format: o.format }, t.params);
+        process.stdout.write(text);
+        return;
+      }
+      const m = queryMatrix(t.db, { rows: o.rows, cols: o.cols }, filter, t.params);
+      if (m.cells.length === 0) {
+        process.stdout.write('No analysed segments match.\n');
+        return;
+      }
+      const colour = o.color !== false && useColour();
+      process.stdout.write(`${o.metric} by ${o.rows} x ${o.cols} (${m.scope.overall.segments} segments)\n`);
+      process.stdout.write(`${renderHeatmapTable(m, m.scope.index, o.metric, colour)}\n`);
+    } finally {
+      t.db.close();
+    }
+  });
 }

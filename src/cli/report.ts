@@ -1,11 +1,30 @@
+/** `voc report`: the self-contained HTML report of the latest aggregate. */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../util/errors.js';
+import { z } from 'zod';
+import { writeReport } from '../report/html.js';
+import { parseOptions } from './common.js';
+import { DbFlags, openTarget } from './aggregate.js';
+
+const ReportOptions = z.object({ ...DbFlags, out: z.string().min(1).optional(), title: z.string().min(1).optional() });
 
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('voc report is not implemented yet');
+    .description('Write a self-contained HTML report (heatmaps, quotes, trends) of the latest aggregate')
+    .option('-c, --config <file>', 'pipeline config (database, outputDir, title)')
+    .option('--db <file>', 'database file (default: the config\'s "database", else data/voc.sqlite)')
+    .option('--out <file>', 'output file (default: <outputDir>/report.html)')
+    .option('--title <text>', 'report title (default: the pipeline name)')
+    .action((raw: unknown) => {
+      const o = parseOptions(ReportOptions, raw);
+      const t = openTarget(o);
+      try {
+        const out = resolve(o.out ?? `${t.config?.outputDir ?? 'data'}/report.html`);
+        const r = writeReport(t.db, out, { title: o.title ?? t.config?.name ?? 'Voice of customer', params: t.params });
+        process.stdout.write(`wrote ${r.path} (${Math.round(r.bytes / 1024)} KB, ${r.cells} cells, ${r.quotes} quotes)\n`);
+      } finally {
+        t.db.close();
+      }
     });
 }

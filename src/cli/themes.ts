@@ -1,11 +1,73 @@
+/**
+ * `voc themes [--stage S]`: themes ranked for a journey stage (or overall) with volume, negativity,
+ * sentiment and trend. The `suggest` / `accept` subcommands come from themes-suggest.ts.
+ */
 import type { Command } from 'commander';
-import { UserError } from '../util/errors.js';
+import { z } from 'zod';
+import { parseWhere } from '../aggregate/facts.js';
+import { rankThemes, THEME_SORTS, type ThemeRank } from '../aggregate/query.js';
+import { toCsv } from '../report/csv.js';
+import { formatTable, parseOptions } from './common.js';
+import { DbFlags, openTarget } from './aggregate.js';
+import { FilterFlags, withQueryFlags } from './heatmap.js';
+
+const ThemesOptions = z.object({
+  ...DbFlags,
+  ...FilterFlags,
+  stage: z.string().min(1).optional(),
+  sort: z.enum(THEME_SORTS).default('pain'),
+  limit: z.coerce.number().int().min(1).max(10_000).default(25),
+  all: z.boolean().default(false),
+  format: z.enum(['table', 'csv', 'json']).default('table'),
+});
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+function trend(r: ThemeRank): string {
+  if (r.zScore === null || r.trendLatest === null || r.trendBaseline === null) return '';
+  const arrow = r.anomaly ? '▲▲' : r.zScore >= 1 ? '▲' : r.zScore <= -1 ? '▼' : '=';
+  return `${arrow} z ${r.zScore.toFixed(1)}`;
+}
+
+const HEADER = ['theme', 'parent', 'id', 'mentions', 'negative', '95% CI', 'sentiment', 'pain', 'nps impact', 'trend'];
+
+function row(r: ThemeRank): string[] {
+  return [
+    r.label, r.parentLabel ?? '', r.theme, String(r.mentions), pct(r.negativeShare),
+    `${pct(r.wilsonLow)}-${pct(r.wilsonHigh)}`, r.meanSentiment.toFixed(2), r.painIndex.toFixed(2),
+    r.npsImpact === null ? '' : r.npsImpact.toFixed(1), trend(r),
+  ];
+}
 
 export function registerThemes(program: Command): void {
-  program
-    .command('themes')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('voc themes is not implemented yet');
-    });
+  const themes = withQueryFlags(
+    program
+      .command('themes')
+      .description('Rank themes for a journey stage (or overall) by pain, volume, negativity or trend')
+      .option('--stage <id>', 'journey stage, e.g. onboarding (default: all stages)')
+      .option('--sort <by>', `${THEME_SORTS.join(', ')}`, 'pain')
+      .option('--limit <n>', 'how many themes', '25')
+      .option('--all', 'include "unassigned" (segments without a theme)')
+      .option('--format <fmt>', 'table, csv or json', 'table'),
+  ).action((raw: unknown) => {
+    const o = parseOptions(ThemesOptions, raw);
+    const t = openTarget(o);
+    try {
+      const ranks = rankThemes(
+        t.db,
+        { since: o.since, until: o.until, where: parseWhere(o.where), stage: o.stage, sort: o.sort, limit: o.limit, includeUnassigned: o.all },
+        t.params,
+      );
+      if (o.format === 'json') process.stdout.write(`${JSON.stringify(ranks, null, 2)}\n`);
+      else if (o.format === 'csv') process.stdout.write(toCsv(HEADER, ranks.map(row)));
+      else if (ranks.length === 0) process.stdout.write('No themed segments match.\n');
+      else process.stdout.write(`${formatTable(HEADER, ranks.map(row))}\n`);
+    } finally {
+      t.db.close();
+    }
+  });
+  // TODO(aggregation): register `voc themes suggest|accept` once src/cli/themes-suggest.ts is committed.
+  void themes;
 }

@@ -73,6 +73,10 @@ export const AggregateConfig = z
       .array(z.string())
       .default([])
       .describe('journey stages in display order; unlisted stages follow the built-in journey order'),
+    report: z
+      .union([z.literal(false), z.string().min(1)])
+      .default('report.html')
+      .describe('HTML report file under outputDir written with the exports (false: none)'),
   })
   .strict();
 export type AggregateConfig = z.infer<typeof AggregateConfig>;

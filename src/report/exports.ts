@@ -1,17 +1,8 @@
 /**
  * File exports: heatmaps as a wide matrix CSV, a tidy long CSV or JSON; evidence quotes as CSV or
- * JSON; and the configured `exports:` list of a pipeline. Column definitions: docs/aggregation.md.
+ * JSON. Column definitions: docs/aggregation.md. The configured `exports:` list: exports-config.ts.
  */
-import { isAbsolute, resolve } from 'node:path';
-import {
-  METRICS,
-  parseAggregateConfig,
-  parseExports,
-  type AggregateConfig,
-  type Dimension,
-  type Metric,
-} from '../config/aggregate.js';
-import type { PipelineConfig } from '../config/pipeline.js';
+import { METRICS, type AggregateConfig, type Dimension, type Metric } from '../config/aggregate.js';
 import type { Db } from '../store/db.js';
 import type { MatrixResult } from '../aggregate/cells.js';
 import { keyLabel } from '../aggregate/facts.js';
@@ -21,15 +12,6 @@ import { findQuotes, type QuoteQuery, type QuoteResult } from '../aggregate/quer
 import type { ThemeIndex } from '../aggregate/themes.js';
 import { toCsv, type CsvValue } from './csv.js';
 import { metricValue } from './format.js';
-import { writeFileAtomic } from './files.js';
-import { writeReport } from './html.js';
-
-export interface ExportResult {
-  type: 'heatmap' | 'quotes' | 'report';
-  path: string;
-  rows: number;
-  bytes: number;
-}
 
 export interface Table {
   header: string[];
@@ -126,25 +108,4 @@ export function quotesExportText(db: Db, q: QuoteQuery, format: 'csv' | 'json', 
   const quotes = findQuotes(db, q);
   const text = format === 'json' ? `${JSON.stringify(quotes, null, 2)}\n` : toCsv(QUOTE_HEADER, quotes.map(quoteRow), bom);
   return { text, rows: quotes.length };
-}
-
-function outPath(config: PipelineConfig, out: string): string {
-  return isAbsolute(out) ? out : resolve(config.outputDir, out);
-}
-
-/** Runs the pipeline's `exports:` list; paths are relative to `outputDir`. */
-export function exportsFromConfig(db: Db, config: PipelineConfig): ExportResult[] {
-  const params = parseAggregateConfig(config.aggregate);
-  return parseExports(config.exports).map((spec): ExportResult => {
-    const path = outPath(config, spec.out);
-    if (spec.type === 'report') {
-      const r = writeReport(db, path, { title: spec.title ?? config.name, params });
-      return { type: 'report', path, rows: r.cells, bytes: r.bytes };
-    }
-    const { text, rows } =
-      spec.type === 'heatmap'
-        ? heatmapExportText(db, spec, params)
-        : quotesExportText(db, spec, spec.format);
-    return { type: spec.type, path, rows, bytes: writeFileAtomic(path, text) };
-  });
 }

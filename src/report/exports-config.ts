@@ -1,0 +1,52 @@
+/**
+ * The pipeline's `exports:` list (heatmaps, quotes, report), run by `voc run` after aggregating.
+ * Relative paths are under `outputDir`. Unless the list has its own `report` entry, the HTML report
+ * is written to `<outputDir>/<aggregate.report>` (default report.html; `report: false` turns it off).
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { parseAggregateConfig, parseExports, type ExportSpec } from '../config/aggregate.js';
+import type { PipelineConfig } from '../config/pipeline.js';
+import type { Db } from '../store/db.js';
+import { heatmapExportText, quotesExportText } from './exports.js';
+import { writeFileAtomic } from './files.js';
+import { writeReport } from './html.js';
+
+export interface ExportResult {
+  type: ExportSpec['type'];
+  path: string;
+  /** Data rows (CSV/JSON) or heatmap cells (report). */
+  rows: number;
+  bytes: number;
+}
+
+type ExportsConfig = Pick<PipelineConfig, 'name' | 'outputDir' | 'aggregate' | 'exports'>;
+
+function outPath(config: ExportsConfig, out: string): string {
+  return isAbsolute(out) ? out : resolve(config.outputDir, out);
+}
+
+/** The configured exports plus the default report, in order. */
+export function exportSpecs(config: ExportsConfig): ExportSpec[] {
+  const specs = parseExports(config.exports);
+  const report = parseAggregateConfig(config.aggregate).report;
+  if (report !== false && !specs.some((s) => s.type === 'report')) specs.push({ type: 'report', out: report });
+  return specs;
+}
+
+export function runExports(db: Db, config: ExportsConfig): ExportResult[] {
+  const params = parseAggregateConfig(config.aggregate);
+  return exportSpecs(config).map((spec): ExportResult => {
+    const path = outPath(config, spec.out);
+    if (spec.type === 'report') {
+      const r = writeReport(db, path, { title: spec.title ?? config.name, params });
+      return { type: 'report', path, rows: r.cells, bytes: r.bytes };
+    }
+    const { text, rows } = spec.type === 'heatmap' ? heatmapExportText(db, spec, params) : quotesExportText(db, spec, spec.format);
+    return { type: spec.type, path, rows, bytes: writeFileAtomic(path, text) };
+  });
+}
+
+/** Runs the configured exports and returns the paths written (what `voc run` prints). */
+export function exportsFromConfig(db: Db, config: ExportsConfig): string[] {
+  return runExports(db, config).map((r) => r.path);
+}
