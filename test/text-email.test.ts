@@ -77,6 +77,8 @@ describe('cleanEmailBody: signatures', () => {
     expect(cleanEmailBody(`${own}\n\nThanks,\nTom\nFamily plan\n+44 7700 900123\nLondon`)).toBe(own);
     expect(cleanEmailBody(`${own}\n\nCordialement,\nMarie`)).toBe(own);
     expect(cleanEmailBody(`${own}\n\nMit freundlichen Grüßen\nJonas Weber`)).toBe(own);
+    expect(cleanEmailBody(`${own}\n\nThanks for your help,\nRuth`)).toBe(own);
+    expect(cleanEmailBody(`${own}\n\nAll the best\nOwen Reid\nFamily plan since May`)).toBe(own);
   });
 
   it('keeps a closer word that is followed by real text', () => {

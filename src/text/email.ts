@@ -81,7 +81,7 @@ const DISCLAIMER =
 
 /** A whole line that closes a letter: "Kind regards,", "Thanks,", "Cordialement". */
 const CLOSER =
-  /^((kind|best|warm|warmest|many|with best|all the)\s+)?(regards|wishes)|^(best|cheers|sincerely|yours (sincerely|truly|faithfully)|take care|thanks( so much| again| in advance| a lot)?|thank you( so much| in advance)?|many thanks|ta|cordialement|bien cordialement|bien à vous|salutations|merci( beaucoup| d'avance)?|mit freundlichen grüßen|mfg|viele grüße|liebe grüße|beste grüße|grüße|gruß|danke( schön)?|saludos( cordiales)?|un saludo|atentamente|gracias)$/i;
+  /^((kind|best|warm|warmest|many|with best|all the)\s+)?(regards|wishes)|^(best|cheers|sincerely|yours (sincerely|truly|faithfully)|take care|all the best|speak soon|thanks( so much| again| in advance| a lot| for (your|the) help)?|thank you( so much| in advance| for (your|the) help)?|many thanks|ta|cordialement|bien cordialement|bien à vous|salutations|merci( beaucoup| d'avance)?|mit freundlichen grüßen|mfg|viele grüße|liebe grüße|beste grüße|grüße|gruß|danke( schön)?|saludos( cordiales)?|un saludo|atentamente|gracias)$/i;
 
 const MAX_SIGNATURE_LINES = 4;
 const MAX_SIGNATURE_LINE_CHARS = 60;

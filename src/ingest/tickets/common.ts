@@ -170,7 +170,8 @@ export function parseJsonLine(l: JsonLine): JsonLineResult {
   try {
     return { ok: true, value: JSON.parse(l.text) as unknown };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    // On one line, the character position is the column people look for.
+    const message = (err instanceof Error ? err.message : String(err)).replace(/ in JSON at position (\d+).*$/, (_m, pos: string) => ` at column ${Number(pos) + 1}`);
     return {
       ok: false,
       event: { type: 'quarantine', locator: `line ${l.line}`, reason: `invalid JSON: ${message}`, excerpt: l.text.slice(0, 300) },
@@ -207,11 +208,6 @@ export function primitiveAttributes(obj: Record<string, unknown> | null | undefi
 /** Text with visible content: null/empty/whitespace-only bodies are not messages. */
 export function hasText(s: string | null | undefined): s is string {
   return typeof s === 'string' && s.trim() !== '';
-}
-
-/** Rough check used by generic formats whose text may be HTML. */
-export function looksLikeHtml(s: string): boolean {
-  return /<\/?(p|div|br|span|a|blockquote|b|i|strong|em|ul|li|table|html|body)\b[^>]*>/i.test(s);
 }
 
 /** First non-whitespace character of the head, to tell JSON documents from JSON lines. */

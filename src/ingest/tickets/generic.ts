@@ -11,7 +11,8 @@ import { z } from 'zod';
 import type { FieldMapping, ScoreScale } from '../../config/pipeline.js';
 import { abbreviateHeader, missingColumns, readCsvRecords, rowToObject } from '../csv.js';
 import { FileRejected, type AttributeValue, type FormatModule, type QuarantineEvent, type RawPart, type RawRecord, type ReaderContext, type ReaderEvent } from '../types.js';
-import { fileLines, hasText, headIsJsonLines, invalidRecord, isoDate, looksLikeHtml, normaliseChannel, parseJsonLine, tooLong } from './common.js';
+import { looksLikeHtml } from '../../text/normalize.js';
+import { fileLines, hasText, headIsJsonLines, invalidRecord, isoDate, normaliseChannel, parseJsonLine, tooLong } from './common.js';
 
 /** Text columns tried, in order, when the mapping names none. */
 const DEFAULT_TEXT_FIELDS = ['description', 'body', 'text', 'message', 'comment', 'content'] as const;
