@@ -90,7 +90,7 @@ function npsFor(s: Sentiment, r: number): number {
   return 8 + Math.floor(r * 3);
 }
 
-export function sampleDb(docs = 360): TestDb {
+export function sampleDb(docs = 360, hostile = true): TestDb {
   const t = new TestDb();
   for (const [id, parent, label] of THEMES) t.addTheme(id, parent, label);
   const rand = mulberry32(42);
@@ -127,10 +127,14 @@ export function sampleDb(docs = 360): TestDb {
       segments,
     });
   }
+  if (hostile) addHostile(t);
+  return t;
+}
+
+function addHostile(t: TestDb): void {
   t.addDoc({
     source: 'nps-survey', externalId: 'R-hostile', createdAt: '2026-10-20T10:00:00Z', score: 0,
     attributes: { plan: 'Basic', region: 'North' },
     segments: [{ text: HOSTILE, sentiment: 'negative', score: -1, stage: 'onboarding', touchpoint: 'delivery', themes: { 'late-box': 0.95 } }],
   });
-  return t;
 }

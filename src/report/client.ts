@@ -410,7 +410,7 @@ h4 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: v
 .layout { display: grid; grid-template-columns: minmax(0, 1fr) 360px; gap: 24px; align-items: start; }
 @media (max-width: 1000px) { .layout { grid-template-columns: 1fr; } }
 .table-wrap { overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 10px; }
-table.hm { border-collapse: separate; border-spacing: 2px; font-size: 13px; padding: 6px; }
+table.hm { border-collapse: separate; border-spacing: 2px; font-size: 13px; padding: 6px; width: 100%; }
 table.hm th.col { font-weight: 600; font-size: 12px; color: #3a3a3c; padding: 4px 6px; min-width: 64px; vertical-align: bottom; }
 table.hm th.corner { text-align: left; color: var(--muted); font-weight: 500; font-size: 12px; }
 table.hm th.row { text-align: left; font-weight: 600; padding: 2px 10px 2px 4px; white-space: nowrap; max-width: 260px; overflow: hidden; text-overflow: ellipsis; }
