@@ -70,6 +70,7 @@ describe('cleanEmailBody: signatures', () => {
     expect(cleanEmailBody(`${own}\nSent from my Samsung Galaxy smartphone.`)).toBe(own);
     expect(cleanEmailBody(`${own}\n\nEnvoyé de mon iPhone`)).toBe(own);
     expect(cleanEmailBody(`${own}\n\nVon meinem iPhone gesendet`)).toBe(own);
+    expect(cleanEmailBody(`${own}\n\nGet Outlook for iOS<https://aka.ms/o0ukef>`)).toBe(own);
   });
 
   it('drops "Kind regards," closers with up to four short lines after', () => {
@@ -139,6 +140,11 @@ describe('cleanEmailBody: conservative', () => {
 
   it('keeps a message made only of ">" lines without a reply header (cannot tell it is a quote)', () => {
     expect(cleanEmailBody('> just quoted\n> lines')).toBe('> just quoted\n> lines');
+  });
+
+  it('keeps a bottom-posted reply (header and quote first, the answer underneath)', () => {
+    const text = 'On Mon, 3 Jun 2026 at 10:02, Kestrel <s@k.example> wrote:\n> Is the box there now?\n> Thanks, Sam\n\nNo, still nothing on the doorstep.\n\nThanks,\nAnna';
+    expect(cleanEmailBody(text)).toBe('No, still nothing on the doorstep.');
   });
 
   it('keeps the body of a bare forward (what the customer wants us to read)', () => {

@@ -72,7 +72,7 @@ const QUOTE_HEADER_RULES: readonly HeaderRule[] = [wroteHeader, separatorLine, o
 
 /** Mail-client taglines: everything from here on is machine-added. */
 const CLIENT_TAGLINE =
-  /^(sent from my \S.{0,40}|sent from (mail|outlook|yahoo mail|aol|proton ?mail)\b.{0,40}|sent via \S.{0,40}|get outlook for (ios|android)|envoyé de mon \S.{0,30}|von meinem \S.{0,30} gesendet|enviado desde mi \S.{0,30}|inviato da \S.{0,30})\.?$/i;
+  /^(sent from my \S.{0,40}|sent from (mail|outlook|yahoo mail|aol|proton ?mail)\b.{0,40}|sent via \S.{0,40}|get outlook for (ios|android)|envoyé de mon \S.{0,30}|von meinem \S.{0,30} gesendet|enviado desde mi \S.{0,30}|inviato da \S.{0,30})\.?(\s*<[^>\s]+>)?$/i;
 
 const SIG_DELIMITER = /^--\s?$/;
 
@@ -101,7 +101,20 @@ export function cleanEmailBody(text: string): string {
   if (hasContent(preQuote)) return preQuote;
   const preQuoteRaw = tidy(own);
   if (hasContent(preQuoteRaw)) return preQuoteRaw;
-  return quoteAt >= 0 ? forwardedBody(lines, quoteAt) : '';
+  if (quoteAt < 0) return '';
+  return forwardedBody(lines, quoteAt) || bottomPosted(lines, quoteAt);
+}
+
+/**
+ * Bottom-posting ("On … wrote:", the quoted lines, then the reply underneath): when nothing was
+ * written above the header, the customer's words are the unquoted lines after the quote.
+ */
+function bottomPosted(lines: readonly string[], quoteAt: number): string {
+  const firstQuoted = lines.findIndex((l, i) => i > quoteAt && isQuotedLine(l));
+  if (firstQuoted < 0) return '';
+  const after = lines.slice(firstQuoted).filter((l) => !isQuotedLine(l));
+  const nested = findQuoteStart(after);
+  return tidy(stripSignature(nested < 0 ? after : after.slice(0, nested)));
 }
 
 function findQuoteStart(lines: readonly string[]): number {
