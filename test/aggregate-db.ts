@@ -11,14 +11,28 @@ import { openDatabase, type Db } from '../src/store/db.js';
 
 type Value = string | number | null;
 
+interface ColumnInfo {
+  name: string;
+  type: string;
+  nn: number;
+  dflt_value: string | null;
+  pk: number;
+}
+const columnCache = new WeakMap<Db, Map<string, ColumnInfo[]>>();
+
+function columnsOf(db: Db, table: string): ColumnInfo[] {
+  let perDb = columnCache.get(db);
+  if (!perDb) columnCache.set(db, (perDb = new Map()));
+  let cols = perDb.get(table);
+  if (!cols) {
+    cols = db.prepare(`SELECT name, type, "notnull" AS nn, dflt_value, pk FROM pragma_table_info(?)`).all(table) as ColumnInfo[];
+    perDb.set(table, cols);
+  }
+  return cols;
+}
+
 function insertRow(db: Db, table: string, values: Record<string, Value>): number {
-  const cols = db.prepare(`SELECT name, type, "notnull" AS nn, dflt_value, pk FROM pragma_table_info(?)`).all(table) as {
-    name: string;
-    type: string;
-    nn: number;
-    dflt_value: string | null;
-    pk: number;
-  }[];
+  const cols = columnsOf(db, table);
   const row: Record<string, Value> = { ...values };
   for (const c of cols) {
     if (c.name in row || c.pk || !c.nn || c.dflt_value !== null) continue;

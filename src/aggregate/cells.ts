@@ -116,7 +116,11 @@ function scoreSummary(members: readonly Member[], overall: Overall): Pick<
 > {
   const docs = documentScores(members.map((m) => m.view));
   const byScale = new Map<string, number[]>();
-  for (const { score, scale } of docs.values()) byScale.set(scale, [...(byScale.get(scale) ?? []), score]);
+  for (const { score, scale } of docs.values()) {
+    const list = byScale.get(scale);
+    if (list) list.push(score);
+    else byScale.set(scale, [score]);
+  }
   const scales = [...byScale.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
   const top = scales[0];
   const npsScores = byScale.get('nps') ?? [];
