@@ -18,7 +18,7 @@ const HeatmapExportOptions = z.object({
   cols: Dimension.default('theme'),
   metric: Metric.optional(),
   long: z.boolean().default(false),
-});
+}).refine((o) => o.rows !== o.cols, { message: 'rows and cols must differ', path: ['cols'] });
 
 const QuotesExportOptions = z.object({
   ...Common,

@@ -40,7 +40,7 @@ const HeatmapOptions = z.object({
   metric: Metric.default('pain'),
   format: z.enum(['table', 'csv', 'json']).default('table'),
   color: z.boolean().optional(),
-});
+}).refine((o) => o.rows !== o.cols, { message: 'rows and cols must differ', path: ['cols'] });
 
 export function registerHeatmap(program: Command): void {
   withQueryFlags(
