@@ -471,6 +471,71 @@ describe('tickets-jsonl', () => {
   });
 });
 
+describe('edge cases', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'voc-tickets-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function write(name: string, content: string): Promise<string> {
+    const file = join(dir, name);
+    await writeFile(file, content);
+    return file;
+  }
+
+  it('JSON lines are streamed: neither JSONL reader calls readAll()', async () => {
+    const file = await write('stream.jsonl', '{"id":1,"via":{"channel":"web"},"requester_id":2,"description":"a"}\n{"id":2,"via":{"channel":"web"},"requester_id":2,"description":"b"}\n');
+    for (const mod of [zendeskJson, ticketsJsonl]) {
+      const file$ = { ...(await sourceFile(file)), readAll: () => Promise.reject(new Error('readAll must not be used for JSON lines')) };
+      const config = SourceConfig.parse({ name: 't', kind: 'ticket', format: mod.format, paths: ['x'], mapping: { id: 'id', text: 'description' } });
+      const ids: (string | null)[] = [];
+      for await (const ev of mod.read({ source: config, file: file$, rootDir: ROOT, limits: { maxFieldChars: 1000 } })) if (ev.type === 'record') ids.push(ev.record.externalId);
+      expect(ids, mod.format).toEqual(['1', '2']);
+    }
+  });
+
+  it('empty files and wrong containers are rejected with what was expected', async () => {
+    const empty = await write('empty.json', '  \n');
+    expect((await rejection(zendeskJson, empty)).message).toMatch(/empty file/);
+    expect((await rejection(ticketsJsonl, empty)).message).toMatch(/empty file/);
+    expect((await rejection(ticketsCsv, empty)).message).toMatch(/empty file/);
+    const other = await write('other.json', '{"items": []}');
+    expect((await rejection(intercomJson, other)).message).toMatch(/expected \{ "conversations": \[\.\.\.\] \}/);
+    expect((await rejection(freshdeskJson, other)).message).toMatch(/expected an array of tickets/);
+    expect((await rejection(zendeskJson, other)).message).toMatch(/not a Zendesk export/);
+  });
+
+  it('Intercom bare arrays; Freshdesk { tickets } containers; Zendesk trigger comments are system', async () => {
+    const ic = await write('ic.json', JSON.stringify([{ id: 7, source: { type: 'whatsapp', body: '<p>hi</p>', author: { type: 'lead' } }, conversation_parts: { conversation_parts: [{ part_type: 'close', body: null, author: { type: 'admin' } }] } }]));
+    const icRes = await read(intercomJson, ic);
+    expect(icRes.records.map((r) => [r.externalId, r.channel, r.parts.length, r.parts[0]?.role])).toEqual([['7', 'messenger', 1, 'customer']]);
+
+    const fd = await write('fd.json', JSON.stringify({ tickets: [{ id: 9, description_text: 'plain only', source: 5, status: 6, priority: 4 }] }));
+    const fdRes = await read(freshdeskJson, fd);
+    expect(fdRes.records[0]).toMatchObject({ channel: 'social', meta: { status: 'waiting on customer', priority: 'urgent', source: 'Twitter' } });
+    expect(fdRes.records[0]?.parts[0]).toMatchObject({ html: false, text: 'plain only', role: 'customer' });
+
+    const zd = await write('zd.json', JSON.stringify({ tickets: [{ id: 3, requester_id: 1, via: { channel: 'email' }, comments: [{ author_id: 1, body: 'Box late', public: true }, { author_id: -1, body: 'Auto-reply: we got your message', public: true, via: { channel: 'rule' } }] }] }));
+    const zdRes = await read(zendeskJson, zd);
+    expect(zdRes.records[0]?.parts.map((p) => [p.role, p.speaker, p.analyse])).toEqual([
+      ['customer', 'customer', true],
+      ['system', 'system', false],
+    ]);
+  });
+
+  it('CSV: a configured delimiter, several text fields, HTML and e-mail flags, unmapped meta', async () => {
+    const file = await write('semi.csv', 'id;subject;body;channel;status\n1;Late;<p>Where is my <b>box</b>?</p>;E-mail;open\n2;;Thanks!;chat;solved\n');
+    const { records } = await read(ticketsCsv, file, { delimiter: ';', mapping: { id: 'id', text: ['subject', 'body'], channel: 'channel' } });
+    expect(records.map((r) => [r.channel, r.parts.map((p) => [p.field, p.html, p.email]), r.meta])).toEqual([
+      ['email', [['subject', false, true], ['body', true, true]], { status: 'open' }],
+      ['chat', [['body', false, false]], { status: 'solved' }],
+    ]);
+  });
+});
+
 describe('fixture totals', () => {
   it('has at least 320 tickets across the five files', async () => {
     const counts = await Promise.all([

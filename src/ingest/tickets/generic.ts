@@ -181,6 +181,7 @@ async function* readTicketsCsv(ctx: ReaderContext): AsyncGenerator<ReaderEvent> 
     }
     if (!header) {
       header = ev.fields.map((h) => h.trim());
+      if (header.every((h) => h === '')) throw new FileRejected('empty file: no header row (the first line is blank)');
       plan = csvPlan(ctx.source.mapping, header);
       continue;
     }
