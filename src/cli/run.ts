@@ -1,11 +1,119 @@
+/**
+ * `voc run`: the nightly job. Ingest, analyse new and changed segments, aggregate, write the
+ * configured exports; exit 0, or non-zero with a clear message. A lock keeps two runs off one
+ * database; a run with no new data changes nothing.
+ */
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { loadPipelineConfig } from '../config/load.js';
+import { ingestPipeline } from '../ingest/engine.js';
+import { openDatabase, type Db } from '../store/db.js';
+import { acquireLock } from '../store/lock.js';
+import { finishRun, markStaleRunsInterrupted, startRun } from '../store/ingest.js';
+import { latestAggregate } from '../store/aggregate.js';
 import { UserError } from '../util/errors.js';
+import { TOOL_VERSION } from '../util/version.js';
+import { parseOptions } from './common.js';
+import { formatIngestReport } from './ingest.js';
+import { createProgress, type Progress } from './progress.js';
+
+const RunOptions = z.object({
+  config: z.string().min(1),
+  db: z.string().optional(),
+  strict: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+  exports: z.boolean().default(true),
+});
+type RunOptions = z.infer<typeof RunOptions>;
 
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('voc run is not implemented yet');
+    .description('The whole pipeline: ingest, analyse new and changed segments, aggregate, write the configured exports and report')
+    .requiredOption('-c, --config <file>', 'pipeline config (pipelines/*.yaml)')
+    .option('--db <file>', 'database file (default: the config\'s "database")')
+    .option('--strict', 'fail (exit 3) when any row or file is quarantined')
+    .option('--no-exports', 'skip the configured exports and report')
+    .option('-q, --quiet', 'print only the final summary')
+    .action(async (raw: unknown) => {
+      const opts = parseOptions(RunOptions, raw);
+      await runPipeline(opts);
     });
+}
+
+export async function runPipeline(opts: RunOptions): Promise<void> {
+  const { config, path, hash } = loadPipelineConfig(opts.config);
+  const dbPath = resolve(opts.db ?? config.database);
+  const db = openDatabase(dbPath);
+  const lock = acquireLock(dbPath, 'run');
+  const progress = createProgress({ quiet: opts.quiet });
+  const started = performance.now();
+  let runId: number | null = null;
+  try {
+    markStaleRunsInterrupted(db);
+    runId = startRun(db, { command: 'run', pipeline: config.name, configPath: path, configHash: hash, toolVersion: TOOL_VERSION });
+    const summary = await runStages(db, config, runId, opts, progress);
+    progress.done();
+    finishRun(db, runId, 'ok', summary);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`Run ${runId} finished in ${seconds} s.\n`);
+    if (opts.strict && summary.ingest.quarantined > 0) {
+      throw new UserError(`--strict: ${summary.ingest.quarantined} row(s) or file(s) were quarantined (see \`voc status --quarantine\`)`, 3);
+    }
+  } catch (err) {
+    progress.done();
+    if (runId !== null) finishRun(db, runId, 'failed', null, (err as Error).message);
+    throw err;
+  } finally {
+    lock.release();
+    db.close();
+  }
+}
+
+type PipelineConfigT = ReturnType<typeof loadPipelineConfig>['config'];
+
+async function runStages(db: Db, config: PipelineConfigT, runId: number, opts: RunOptions, progress: Progress) {
+  progress.stage('ingest');
+  const ingest = await ingestPipeline(db, config, runId, {
+    onFile: (f) => progress.log(`  ${f.skippedFile ? 'skip' : 'read'} ${f.path}${f.skippedFile ? ' (unchanged)' : `: ${f.read} records, ${f.new} new, ${f.updated} updated, ${f.quarantined} quarantined`}`),
+  });
+  process.stdout.write(`${formatIngestReport(ingest)}\n`);
+
+  // Imported lazily: loading the models is only worth it when this stage runs.
+  const { analyzePipeline } = await import('../analyze/pipeline.js');
+  progress.stage('analyze');
+  const analysis = await analyzePipeline(db, config, runId, {
+    onProgress: (p) => progress.update(p.segmentsDone, p.segmentsTotal),
+  });
+  progress.done();
+  process.stdout.write(
+    `Analysis: ${analysis.segmentsAnalysed} segments in ${analysis.documentsAnalysed} documents ` +
+      `(${analysis.segmentsPerSecond.toFixed(0)}/s; embedding cache ${analysis.cacheHits} hits, ${analysis.cacheMisses} misses); ` +
+      `unassigned rate ${(analysis.unassignedRate * 100).toFixed(1)}%; ${analysis.suggestions} theme suggestion(s).\n`,
+  );
+
+  // Nothing new analysed and an aggregate exists: the numbers cannot have changed.
+  const unchanged = analysis.segmentsAnalysed === 0 && ingest.totals.new + ingest.totals.updated === 0 && latestAggregate(db) !== null;
+  if (unchanged) {
+    process.stdout.write('No new or changed data: aggregates, exports and report left as they are.\n');
+    return { ingest: ingest.totals, analysis, aggregate: null, exports: [] as string[] };
+  }
+  const { aggregatePipeline } = await import('../aggregate/pipeline.js');
+  progress.stage('aggregate');
+  const aggregate = aggregatePipeline(db, config, runId);
+  process.stdout.write(
+    `Aggregate ${aggregate.aggregateId}: ${aggregate.cells} cells over ${aggregate.segments} segments; ` +
+      `top pain: ${aggregate.topPain.slice(0, 3).map((p) => `${p.stage} x ${p.theme}`).join(', ') || 'none'}.\n`,
+  );
+  const exports = opts.exports ? await writeConfiguredExports(db, config, progress) : [];
+  return { ingest: ingest.totals, analysis, aggregate: { id: aggregate.aggregateId, cells: aggregate.cells }, exports };
+}
+
+async function writeConfiguredExports(db: Db, config: PipelineConfigT, progress: Progress): Promise<string[]> {
+  const { exportsFromConfig } = await import('../report/exports-config.js');
+  progress.stage('exports');
+  const written = await exportsFromConfig(db, config);
+  for (const file of written) process.stdout.write(`Wrote ${file}\n`);
+  return written;
 }

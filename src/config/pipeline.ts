@@ -101,6 +101,7 @@ export const SourceConfig = z
     /** Metadata rules for journey tagging: a fixed stage/touchpoint for this source (e.g. onboarding survey). */
     stage: z.string().optional().describe('journey stage that this source is about (a metadata rule)'),
     touchpoint: z.string().optional().describe('touchpoint that this source is about (a metadata rule)'),
+    channel: z.string().optional().describe('channel for documents whose export has none (e.g. in-app, web-form)'),
     attributes: z
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
       .default({})

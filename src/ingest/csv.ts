@@ -7,6 +7,7 @@
  * so quarantine messages can say "line 14".
  */
 import { parse, type CsvError } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { Readable } from 'node:stream';
 import type { QuarantineEvent, SourceFile } from './types.js';
 
@@ -70,9 +71,10 @@ export interface CsvOptions {
  */
 export async function* readCsvRecords(file: SourceFile, options: CsvOptions = {}): AsyncGenerator<CsvEvent> {
   const delimiter = options.delimiter ?? sniffDelimiter(file.head);
+  const state: ParseState = { columns: undefined };
   let startLine = 1;
   for (;;) {
-    const restartAt = yield* parseFrom(file, startLine, delimiter);
+    const restartAt = yield* parseFrom(file, startLine, delimiter, state);
     if (restartAt === null) return;
     startLine = restartAt;
   }
@@ -82,7 +84,12 @@ export async function* readCsvRecords(file: SourceFile, options: CsvOptions = {}
  * Parses from `startLine` to the end of the file. Returns the line to restart on after an
  * unclosed quote, or null when the file is done.
  */
-async function* parseFrom(file: SourceFile, startLine: number, delimiter: string): AsyncGenerator<CsvEvent, number | null> {
+interface ParseState {
+  /** Field count of the first record (the header): how a swallowed row is recognised. */
+  columns: number | undefined;
+}
+
+async function* parseFrom(file: SourceFile, startLine: number, delimiter: string, state: ParseState): AsyncGenerator<CsvEvent, number | null> {
   const lineOffset = startLine - 1;
   const skipped: CsvError[] = [];
   const parser = Readable.from(textFromLine(file, startLine)).pipe(
@@ -102,22 +109,50 @@ async function* parseFrom(file: SourceFile, startLine: number, delimiter: string
     for (const err of skipped.splice(0)) yield skipEvent(err, lastEndLine);
     const endLine = item.info.lines + lineOffset;
     const rawLines = countNewlines(item.raw.replace(/\r?\n$/, ''));
-    yield { type: 'row', line: endLine - rawLines, fields: item.record };
+    const line = endLine - rawLines;
+    state.columns ??= item.record.length;
+    if (rawLines > 0 && swallowedRecord(item.raw, delimiter, state.columns)) {
+      parser.destroy();
+      yield unbalancedQuote(line);
+      return line + 1;
+    }
+    yield { type: 'row', line, fields: item.record };
     lastEndLine = endLine;
   }
   for (const err of skipped.splice(0)) {
     if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
       const openLine = lastEndLine + 1;
-      yield {
-        type: 'quarantine',
-        locator: `line ${openLine}`,
-        reason: `unbalanced quote: a quoted field opened on line ${openLine} is never closed; that line was skipped and reading resumed on line ${openLine + 1}`,
-      };
+      yield unbalancedQuote(openLine);
       return openLine + 1;
     }
     yield skipEvent(err, lastEndLine);
   }
   return null;
+}
+
+function unbalancedQuote(line: number): QuarantineEvent {
+  return {
+    type: 'quarantine',
+    locator: `line ${line}`,
+    reason: `unbalanced quote: a quoted field opened on line ${line} is not closed on that line and swallows the rows after it; the line was skipped and reading resumed on line ${line + 1}`,
+  };
+}
+
+/**
+ * A quoted field that spans lines is normal (comments with line breaks), unless one of its inner
+ * lines is a complete record on its own: then a stray quote has swallowed the following rows.
+ */
+function swallowedRecord(raw: string, delimiter: string, columns: number): boolean {
+  if (columns < 2) return false;
+  const lines = raw.replace(/\r?\n$/, '').split(/\r?\n/).slice(1);
+  return lines.some((l) => {
+    try {
+      const rows = parseSync(l, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][];
+      return rows.length === 1 && rows[0]!.length === columns;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function skipEvent(err: CsvError, lastEndLine: number): QuarantineEvent {

@@ -247,7 +247,7 @@ function storeRecord(shared: Shared, source: SourceConfig, record: RawRecord, so
       createdAt: record.createdAt,
       score: record.score?.value ?? null,
       scoreScale: record.score?.scale ?? null,
-      channel: record.channel,
+      channel: record.channel ?? source.channel ?? null,
       title: record.title ? shared.redact(record.title).text : null,
       attributes: JSON.stringify(attributes),
       meta: JSON.stringify(record.meta ?? {}),
