@@ -165,7 +165,8 @@ export const CLIENT_JS = String.raw`
     var table = el('table', 'hm');
     table.setAttribute('data-matrix', m.id);
     var thead = el('thead'), tr = el('tr');
-    add(tr, el('th', 'corner', m.rowDim === 'theme' ? 'Theme' : 'Touchpoint'));
+    var corner = m.rowDim === 'theme' ? 'Theme' : m.rowDim === 'touchpoint' ? 'Touchpoint' : m.rowDim.replace(/^attr:/, '');
+    add(tr, el('th', 'corner', corner));
     m.cols.forEach(function (c) { var th = el('th', 'col', c.label); th.title = c.key; add(tr, th); });
     add(table, add(thead, tr));
     var tbody = el('tbody');
@@ -173,6 +174,7 @@ export const CLIENT_JS = String.raw`
     m.cells.forEach(function (c) { index[c.r + '|' + c.c] = c; });
     m.rows.forEach(function (r) {
       var row = el('tr');
+      if (r.depth > 0) row.className = 'child';
       var th = el('th', 'row depth' + Math.min(r.depth, 3), r.label);
       th.title = r.key;
       add(row, th);
@@ -233,7 +235,11 @@ export const CLIENT_JS = String.raw`
 
   function renderControls() {
     var c = document.getElementById('controls');
-    add(c, el('span', 'muted', 'Colour by'));
+    var label = el('label', 'toggle');
+    var box = el('input');
+    box.type = 'checkbox'; box.checked = true; box.id = 'show-children';
+    box.addEventListener('change', function () { document.body.classList.toggle('hide-children', !box.checked); });
+    add(c, add(label, box, document.createTextNode(' Sub-themes')), el('span', 'muted', 'Colour by'));
     METRICS.forEach(function (m) {
       var b = el('button', 'metric-btn', m.label);
       b.type = 'button';
@@ -402,6 +408,8 @@ h4 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: v
 .linkish { font: inherit; background: none; border: 0; padding: 0; color: var(--accent); cursor: pointer; text-decoration: underline; }
 .bar { margin-top: 36px; position: sticky; top: 0; background: var(--bg); padding: 8px 0; z-index: 3; }
 #controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+body.hide-children table.hm tr.child { display: none; }
+.toggle { font-size: 13px; margin-right: 14px; cursor: pointer; user-select: none; }
 .metric-btn { font: inherit; font-size: 13px; border: 1px solid var(--line); background: #fff; border-radius: 999px; padding: 4px 12px; cursor: pointer; }
 .metric-btn[aria-pressed="true"] { background: var(--ink); color: #fff; border-color: var(--ink); }
 #legend { display: flex; gap: 8px; align-items: center; font-size: 12px; margin: 4px 0 0; flex-wrap: wrap; }

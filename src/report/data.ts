@@ -17,7 +17,7 @@ import {
   type StoredQuote,
 } from '../store/aggregate.js';
 import { keyLabel, orderKeys } from '../aggregate/facts.js';
-import { buildThemeIndex, themeLabel, UNASSIGNED, type ThemeIndex } from '../aggregate/themes.js';
+import { buildThemeIndex, humanise, themeLabel, UNASSIGNED, type ThemeIndex } from '../aggregate/themes.js';
 import { UserError } from '../util/errors.js';
 
 export interface ReportKey {
@@ -173,9 +173,22 @@ function toReportQuote(q: StoredQuote): ReportQuote {
   };
 }
 
-function groupQuotes(quotes: StoredQuote[]): Record<string, ReportQuote[]> {
+/** The fixed heatmaps plus one per configured attribute (attr:<name> x stage, shown as stored). */
+function shownMatrices(cells: CellRecord[]): MatrixDef[] {
+  const names = [...new Set(cells.map((c) => c.matrix))];
+  const attrs = names
+    .filter((n) => /^attr:.+_stage$/.test(n))
+    .sort()
+    .map((n): MatrixDef => {
+      const dim = n.slice(0, -'_stage'.length) as Dimension;
+      return { stored: n, title: `${humanise(dim.slice(5))} across the journey`, rowDim: dim, colDim: 'stage', transpose: false };
+    });
+  return [...SHOWN, ...attrs].filter((d) => names.includes(d.stored));
+}
+
+function groupQuotes(quotes: StoredQuote[], shown: MatrixDef[]): Record<string, ReportQuote[]> {
   const out: Record<string, ReportQuote[]> = {};
-  for (const def of SHOWN) {
+  for (const def of shown) {
     for (const q of quotes.filter((x) => x.matrix === def.stored)) {
       const [r, c] = def.transpose ? [q.col_key, q.row_key] : [q.row_key, q.col_key];
       (out[`${def.stored}|${r}|${c}`] ??= []).push(toReportQuote(q));
@@ -257,7 +270,8 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
   const cells = readCells(db, agg.id);
   const overall = Overall.parse(JSON.parse(agg.overall_json));
   const keys = (agg.analysis_key ?? '').split(',').filter(Boolean);
-  const matrices = SHOWN.filter((d) => cells.some((c) => c.matrix === d.stored)).map((d) => buildMatrix(d, cells, index, used));
+  const shown = shownMatrices(cells);
+  const matrices = shown.map((d) => buildMatrix(d, cells, index, used));
   return {
     title,
     generatedAt: agg.created_at,
@@ -272,7 +286,7 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
     models: analysisVersions(db, keys).map((v) => ({ key: v.analysis_key, createdAt: v.created_at, summary: modelSummary(v.models_json) })),
     themes: themeTotals(cells, index).filter((t) => t.mentions > 0 || t.key !== UNASSIGNED),
     matrices,
-    quotes: groupQuotes(readQuotes(db, agg.id)),
+    quotes: groupQuotes(readQuotes(db, agg.id), shown),
     top: topPainPoints(matrices, index, agg.latest_month, 12),
     alerts: alertsOf(matrices, index, agg.latest_month),
   };
