@@ -97,6 +97,16 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     expect(await detail.locator('figcaption').first().textContent()).toMatch(/nps-survey|zendesk-tickets/);
   });
 
+  it('hides and shows sub-themes', async () => {
+    const child = page.locator('table.hm[data-matrix="stage_theme"] tr.child').first();
+    expect(await child.isVisible()).toBe(true);
+    await page.click('#show-children');
+    expect(await child.isVisible()).toBe(false);
+    expect(await page.locator('table.hm[data-matrix="stage_theme"] th.row', { hasText: 'Delivery' }).isVisible()).toBe(true);
+    await page.click('#show-children');
+    expect(await child.isVisible()).toBe(true);
+  });
+
   it('shows hostile customer text as text and runs none of it', async () => {
     await page.click('table.hm[data-matrix="stage_theme"] td[data-row="late-box"][data-col="onboarding"]');
     const texts = await page.locator('#detail figure.quote blockquote').allTextContents();
