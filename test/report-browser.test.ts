@@ -61,6 +61,10 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
       void d.dismiss();
     });
     page.on('pageerror', (e) => errors.push(e.message));
+    // The CSP would block a request before the router sees it; its console error still counts.
+    page.on('console', (m) => {
+      if (m.type() === 'error' || /Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
+    });
     await page.goto(reportUrl);
     await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
   });
