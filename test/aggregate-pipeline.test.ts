@@ -69,6 +69,18 @@ describe('aggregatePipeline', () => {
     expect(byKey.get('onboarding/delivery')!.nps_impact).toBeCloseTo(10, 6);
   });
 
+  it('counts NPS respondents without a comment in overall NPS and impact', () => {
+    t = smallDb();
+    t.addDoc({ score: 10, segments: [] });
+    t.addDoc({ score: 9, segments: [] });
+    const s = aggregatePipeline(t.db, config(), addRun(t.db));
+    // 6 promoters, 4 detractors of 12 responses.
+    expect(s.overallNps).toBeCloseTo(16.67, 2);
+    const billing = cells(t.db, s.aggregateId, 'stage_theme').find((c) => c.row_key === 'purchase' && c.col_key === 'billing')!;
+    expect(billing.nps_impact).toBeCloseTo((100 * 2) / 12, 2);
+    expect(s.documents).toBe(10); // documents with analysed segments
+  });
+
   it('keeps quotes with offsets into the document text, negative ones most negative first', () => {
     t = smallDb();
     const s = aggregatePipeline(t.db, config(), addRun(t.db));

@@ -52,9 +52,13 @@ function documentScores(views: readonly FactView[]): Map<number, { score: number
   return out;
 }
 
-export function computeOverall(views: readonly FactView[]): Overall {
+/**
+ * Totals of the facts in scope. `npsScores` are the scores of every NPS respondent in scope (with
+ * or without a comment); without them, the scores of the documents among the facts are used.
+ */
+export function computeOverall(views: readonly FactView[], npsScores?: readonly number[]): Overall {
   const negative = views.filter((v) => v.fact.sentiment === 'negative').length;
-  const scores = [...documentScores(views).values()].filter((s) => s.scale === 'nps').map((s) => s.score);
+  const scores = npsScores ?? [...documentScores(views).values()].filter((s) => s.scale === 'nps').map((s) => s.score);
   const counts = npsCounts(scores);
   const monthTotals: Record<string, number> = {};
   for (const v of views) if (v.month) monthTotals[v.month] = (monthTotals[v.month] ?? 0) + 1;

@@ -3,7 +3,7 @@
  * values each fact falls into. Filters for on-the-fly queries live here too, so stored cells and
  * ad-hoc heatmaps go through exactly the same code.
  */
-import type { SegmentFact } from '../store/aggregate.js';
+import type { NpsDocument, SegmentFact } from '../store/aggregate.js';
 import type { Dimension } from '../config/aggregate.js';
 import { UserError } from '../util/errors.js';
 import { rollupThemes, rootOf, themeLabel, humanise, UNASSIGNED, type ThemeIndex } from './themes.js';
@@ -172,4 +172,25 @@ export function parseWhere(pairs: readonly string[]): Record<string, string> {
     out[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
   }
   return out;
+}
+
+/**
+ * The same filter applied to a document on its own: dates and document fields (kind, source,
+ * channel, month, attributes). Segment-level fields (stage, touchpoint, theme, sentiment) do not
+ * narrow the documents, so overall NPS stays the NPS of all respondents in the period and segment.
+ */
+export function documentMatches(doc: NpsDocument, filter: FactFilter): boolean {
+  if (!inDateRange(doc.createdAt, filter.since, filter.until)) return false;
+  return Object.entries(filter.where ?? {}).every(([field, value]) => {
+    const dim = whereDimension(field);
+    if (dim === 'kind') return doc.kind === value;
+    if (dim === 'source') return doc.sourceName === value;
+    if (dim === 'channel') return (doc.channel ?? UNKNOWN) === value;
+    if (dim === 'month') return (monthOf(doc.createdAt) ?? UNKNOWN) === value;
+    if (dim.startsWith('attr:')) {
+      const v = doc.attributes[dim.slice(5)];
+      return (v === undefined || v === null || v === '' ? UNKNOWN : typeof v === 'object' ? JSON.stringify(v) : String(v)) === value;
+    }
+    return true;
+  });
 }

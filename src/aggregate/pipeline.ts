@@ -14,6 +14,7 @@ import {
   cellKey,
   insertAggregate,
   loadFacts,
+  loadNpsDocuments,
   loadThemes,
   previousPain,
   runConfigHash,
@@ -21,7 +22,7 @@ import {
 } from '../store/aggregate.js';
 import { UserError } from '../util/errors.js';
 import { computeMatrix, computeOverall, type MatrixResult, type Overall } from './cells.js';
-import { applyFilter, prepareFacts, type FactFilter, type FactView } from './facts.js';
+import { applyFilter, documentMatches, prepareFacts, type FactFilter, type FactView } from './facts.js';
 import { buildThemeIndex, type ThemeIndex } from './themes.js';
 
 export interface AggregateSummary {
@@ -50,7 +51,10 @@ export interface Scope {
 export function loadScope(db: Db, filter: FactFilter = {}): Scope {
   const index = buildThemeIndex(loadThemes(db));
   const views = applyFilter(prepareFacts(loadFacts(db), index), filter, index);
-  return { views, index, overall: computeOverall(views) };
+  const npsScores = loadNpsDocuments(db)
+    .filter((d) => documentMatches(d, filter))
+    .map((d) => d.score);
+  return { views, index, overall: computeOverall(views, npsScores) };
 }
 
 /** Pure: every matrix of the config over the facts in scope. */

@@ -108,6 +108,47 @@ export function loadFacts(db: Db): SegmentFact[] {
   return rows.map(toFact);
 }
 
+const NpsDocRow = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  source_name: z.string(),
+  channel: z.string().nullable(),
+  created_at: z.string().nullable(),
+  score: z.number(),
+  attributes: z.string(),
+});
+
+/** A document with an NPS score, whether or not it has analysed text. */
+export interface NpsDocument {
+  documentId: number;
+  kind: string;
+  sourceName: string;
+  channel: string | null;
+  createdAt: string | null;
+  score: number;
+  attributes: Record<string, unknown>;
+}
+
+/**
+ * Every NPS-scale document with a score, in id order. Overall NPS needs them all: a respondent who
+ * gave a score but no comment still counts.
+ */
+export function loadNpsDocuments(db: Db): NpsDocument[] {
+  return db
+    .prepare(
+      `SELECT id, kind, source_name, channel, created_at, score, attributes FROM documents
+        WHERE score_scale = 'nps' AND score IS NOT NULL ORDER BY id`,
+    )
+    .all()
+    .map((raw) => {
+      const r = NpsDocRow.parse(raw);
+      return {
+        documentId: r.id, kind: r.kind, sourceName: r.source_name, channel: r.channel, createdAt: r.created_at,
+        score: r.score, attributes: AttributesJson.parse(JSON.parse(r.attributes)),
+      };
+    });
+}
+
 const ThemeRow = z.object({ theme_id: z.string(), parent_id: z.string().nullable(), label: z.string() });
 export type ThemeRow = z.infer<typeof ThemeRow>;
 
