@@ -184,8 +184,8 @@ export const CLIENT_JS = String.raw`
         if (cell) {
           td.setAttribute('data-row', r.key); td.setAttribute('data-col', col.key);
           td.tabIndex = 0;
-          td.addEventListener('click', function () { openCell(m.id, r.key, col.key, false); });
-          td.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); openCell(m.id, r.key, col.key, false); } });
+          td.addEventListener('click', function () { pick(m.id, r.key, col.key); });
+          td.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick(m.id, r.key, col.key); } });
         }
         add(row, td);
       });
@@ -250,6 +250,12 @@ export const CLIENT_JS = String.raw`
   }
 
   /* ---------------- cell detail ---------------- */
+  // On narrow screens the detail panel sits below the heatmaps: bring it into view.
+  function pick(matrixId, r, c) {
+    openCell(matrixId, r, c, false);
+    if (window.matchMedia('(max-width: 1000px)').matches) document.getElementById('detail').scrollIntoView({ behavior: 'smooth' });
+  }
+
   function openCell(matrixId, r, c, scroll) {
     var t = tables[matrixId];
     if (!t) return;
