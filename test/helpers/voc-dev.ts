@@ -1,4 +1,2 @@
-/** Runs the `voc` CLI from the TypeScript sources (tests spawn this with `node --import tsx`). */
-import { main } from '../../src/cli/main.js';
-
-await main(process.argv);
+/** Tests spawn the CLI from the sources through this file. */
+import "../../src/cli/dev.js";
