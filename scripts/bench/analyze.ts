@@ -1,0 +1,93 @@
+/**
+ * Analysis throughput: segments per second through the whole analyser (embedding, sentiment,
+ * themes, emotions, stage, touchpoint) for short and long texts, with a cold embedding cache and
+ * again with every vector cached; plus peak RSS of this process. Texts are generated from a seeded
+ * PRNG so runs are comparable. VOC_BENCH_SHORT / VOC_BENCH_LONG change the counts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Analyzer, type AnalyzeItem } from '../../src/analyze/analyzer.js';
+import { seededRandom } from '../../src/analyze/discovery.js';
+import { loadAnalyzerParts } from '../../src/analyze/models.js';
+import { parseAnalysisConfig } from '../../src/config/analysis.js';
+import { openDatabase } from '../../src/store/db.js';
+
+const SUBJECTS = ['my box', 'the delivery', 'the app', 'the courier', 'customer service', 'the chatbot', 'my refund', 'the price', 'the recipe', 'checkout'];
+const PROBLEMS = [
+  'arrived late again',
+  'was great this week',
+  'keeps crashing when I edit the menu',
+  'took forever to answer',
+  'charged me twice',
+  'was really easy to use',
+  'left everything in the rain',
+  'did not accept my promo code',
+  'is much better than before',
+  'made me wait on hold for an hour',
+];
+const TAILS = ['', ' and I am annoyed', ', thanks!', ' to be honest', ' which is not ok', ' so I might cancel', ' and the food was fresh'];
+
+function sentence(rand: () => number, i: number): string {
+  const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)]!;
+  return `${pick(SUBJECTS)} ${pick(PROBLEMS)}${pick(TAILS)} (#${i})`.replace(/^./, (c) => c.toUpperCase());
+}
+
+function texts(n: number, sentencesEach: number, seed: number): string[] {
+  const rand = seededRandom(seed);
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: sentencesEach }, (_, j) => `${sentence(rand, i * 100 + j)}.`).join(' '),
+  );
+}
+
+async function measure(analyzer: Analyzer, list: string[], batch: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < list.length; i += batch) {
+    const items: AnalyzeItem[] = list.slice(i, i + batch).map((text, k) => ({
+      doc: { key: String(i + k), kind: 'survey', sourceName: 'bench', channel: null, attributes: {} },
+      text,
+      field: null,
+    }));
+    await analyzer.analyze(items);
+  }
+  return list.length / ((performance.now() - started) / 1000);
+}
+
+export async function run(): Promise<string> {
+  const nShort = Number(process.env.VOC_BENCH_SHORT ?? 2000);
+  const nLong = Number(process.env.VOC_BENCH_LONG ?? 200);
+  const dir = mkdtempSync(join(tmpdir(), 'voc-bench-analyze-'));
+  const db = openDatabase(join(dir, 'bench.sqlite'));
+  const acfg = parseAnalysisConfig({});
+  const parts = await loadAnalyzerParts(acfg, db);
+  try {
+    const analyzer = await Analyzer.create(acfg, parts);
+    const short = texts(nShort, 1, 1);
+    const long = texts(nLong, 8, 2);
+    const rows = [] as string[];
+    for (const [name, list] of [
+      ['short (one sentence, ~10 words)', short],
+      ['long (8 sentences, ~90 words)', long],
+    ] as const) {
+      const cold = await measure(analyzer, list, acfg.batchSize);
+      const cached = await measure(analyzer, list, acfg.batchSize);
+      rows.push(`| ${name} | ${list.length} | ${cold.toFixed(0)} | ${cached.toFixed(0)} |`);
+    }
+    const peakMb = process.resourceUsage().maxRSS / 1024;
+    return [
+      '## Analysis throughput',
+      '',
+      `Command: \`npm run bench -- analyze\`. Encoder \`${parts.encoder.id}\`, batch ${acfg.batchSize}, built-in codeframes, SQLite embedding cache.`,
+      '',
+      '| texts | count | segments/s (cold cache) | segments/s (cached vectors) |',
+      '|---|---|---|---|',
+      ...rows,
+      '',
+      `Peak RSS of the process: ${peakMb.toFixed(0)} MB (includes the encoder's worker threads and the generated texts).`,
+    ].join('\n');
+  } finally {
+    await parts.encoder.dispose();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

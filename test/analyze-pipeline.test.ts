@@ -1,0 +1,184 @@
+/**
+ * `voc analyze` end to end on a real SQLite database filled by the real ingest engine: results
+ * for every analysable segment, document rows, idempotence (a second run analyses nothing),
+ * re-analysis of exactly the updated document, and `voc classify` output shape and order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseYamlWith } from '../src/config/load.js';
+import { PipelineConfig } from '../src/config/pipeline.js';
+import { ingestPipeline } from '../src/ingest/engine.js';
+import { openDatabase, type Db } from '../src/store/db.js';
+import { startRun } from '../src/store/ingest.js';
+import { analyzePipeline } from '../src/analyze/pipeline.js';
+import { classifyFile } from '../src/cli/classify.js';
+import { makeWorkspace, type Workspace } from './helpers/workspace.js';
+
+const HEADER = 'ResponseId,SubmittedAt,NPS,Channel,Comment';
+const ROWS = [
+  'r1,2026-06-01,2,phone,"My first box arrived three days late. The courier left it in the rain."',
+  'r2,2026-06-02,1,email,"I was charged twice after I cancelled my subscription!!! Absolutely furious."',
+  'r3,2026-06-03,10,app,"Love the recipes, thank you so much. The food is always fresh."',
+  'r4,2026-06-04,3,chat,"The chatbot kept going round in circles and nobody answered my emails."',
+  'r5,2026-06-05,6,app,"The app crashes every time I edit my weekly menu since the update."',
+];
+
+let ws: Workspace;
+let config: PipelineConfig;
+
+function yaml(): string {
+  return `name: analyze-test
+database: ${ws.dbPath}
+root: ${ws.dir}
+sources:
+  - name: pulse
+    kind: survey
+    format: generic-csv
+    paths: "surveys/*.csv"
+    mapping: { id: ResponseId, text: [Comment], score: { field: NPS, scale: nps }, date: SubmittedAt, channel: Channel }
+analysis:
+  discovery: { enabled: false }
+`;
+}
+
+async function ingest(rows: string[]): Promise<void> {
+  ws.write('surveys/pulse.csv', `${HEADER}\n${rows.join('\n')}\n`);
+  const db = openDatabase(ws.dbPath);
+  try {
+    await ingestPipeline(db, config, startRun(db, { command: 'ingest', toolVersion: 'test' }), {});
+  } finally {
+    db.close();
+  }
+}
+
+async function analyze(opts = {}) {
+  const db = openDatabase(ws.dbPath);
+  try {
+    return await analyzePipeline(db, config, startRun(db, { command: 'analyze', toolVersion: 'test' }), opts);
+  } finally {
+    db.close();
+  }
+}
+
+function withDb<T>(fn: (db: Db) => T): T {
+  const db = openDatabase(ws.dbPath);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+beforeAll(async () => {
+  ws = makeWorkspace('voc-analyze-');
+  config = parseYamlWith(yaml(), PipelineConfig, 'test config');
+  await ingest(ROWS);
+});
+afterAll(() => ws?.cleanup());
+
+describe('analyzePipeline', () => {
+  it('analyses every analysable segment and document', async () => {
+    const s = await analyze();
+    const expected = withDb((db) => db.prepare('SELECT COUNT(*) FROM segments WHERE analyse = 1').pluck().get() as number);
+    expect(expected).toBeGreaterThanOrEqual(5);
+    expect(s.segmentsAnalysed).toBe(expected);
+    expect(s.documentsAnalysed).toBe(5);
+    expect(s.analysisKey).toMatch(/^[0-9a-f]{16}$/);
+    withDb((db) => {
+      expect(db.prepare('SELECT COUNT(*) FROM segment_analysis').pluck().get()).toBe(expected);
+      expect(db.prepare('SELECT COUNT(*) FROM document_analysis').pluck().get()).toBe(5);
+      expect(db.prepare('SELECT COUNT(*) FROM documents WHERE needs_analysis = 1').pluck().get()).toBe(0);
+      const doc = (id: string) =>
+        db.prepare(`SELECT da.* FROM document_analysis da JOIN documents d ON d.id = da.document_id WHERE d.external_id = ?`).get(id) as Record<string, unknown>;
+      expect(doc('r2').sentiment).toBe('negative');
+      expect(doc('r3').sentiment).toBe('positive');
+      expect(doc('r1').stage).toBe('onboarding-delivery');
+      const themes = (id: string) =>
+        db
+          .prepare(`SELECT t.theme_id FROM segment_themes t JOIN segments s ON s.id = t.segment_id JOIN documents d ON d.id = s.document_id WHERE d.external_id = ?`)
+          .pluck()
+          .all(id) as string[];
+      expect(themes('r1')).toContain('late-delivery');
+      expect(themes('r2')).toContain('unexpected-charges');
+      expect(themes('r5')).toContain('bugs-and-reliability');
+      const emotions = db
+        .prepare(`SELECT e.emotion FROM segment_emotions e JOIN segments s ON s.id = e.segment_id JOIN documents d ON d.id = s.document_id WHERE d.external_id = 'r2'`)
+        .pluck()
+        .all();
+      expect(emotions).toContain('frustration-anger');
+      // The ticket-style channel column is a metadata rule for the touchpoint.
+      const tp = db
+        .prepare(`SELECT a.touchpoint, a.touchpoint_signal FROM segment_analysis a JOIN segments s ON s.id = a.segment_id JOIN documents d ON d.id = s.document_id WHERE d.external_id = 'r4' LIMIT 1`)
+        .get();
+      expect(tp).toEqual({ touchpoint: 'chat', touchpoint_signal: 'metadata' });
+      expect(db.prepare("SELECT COUNT(*) FROM themes WHERE origin = 'codeframe'").pluck().get()).toBeGreaterThan(15);
+    });
+  });
+
+  it('is idempotent: a second run analyses nothing and hits the cache for nothing new', async () => {
+    const s = await analyze();
+    expect(s.segmentsAnalysed).toBe(0);
+    expect(s.documentsAnalysed).toBe(0);
+    expect(s.cacheMisses).toBe(0);
+  });
+
+  it('re-analyses exactly the updated document', async () => {
+    const before = withDb((db) => db.prepare('SELECT segment_id, analyzed_at FROM segment_analysis ORDER BY segment_id').all());
+    await ingest([...ROWS.slice(0, 2), 'r3,2026-06-03,1,app,"Terrible recipes and awful tiny portions. Very disappointed and angry."', ...ROWS.slice(3)]);
+    const s = await analyze();
+    expect(s.documentsAnalysed).toBe(1);
+    withDb((db) => {
+      const r3 = db
+        .prepare(`SELECT da.sentiment FROM document_analysis da JOIN documents d ON d.id = da.document_id WHERE d.external_id = 'r3'`)
+        .pluck()
+        .get();
+      expect(r3).toBe('negative');
+      const after = db.prepare('SELECT segment_id, analyzed_at FROM segment_analysis ORDER BY segment_id').all() as typeof before;
+      const unchanged = after.filter((a) => before.some((b) => JSON.stringify(b) === JSON.stringify(a)));
+      expect(unchanged.length).toBe(after.length - s.segmentsAnalysed);
+    });
+    expect((await analyze()).segmentsAnalysed).toBe(0);
+  });
+
+  it('--reanalyze redoes everything with identical results (deterministic)', async () => {
+    const snapshot = () =>
+      withDb((db) => db.prepare('SELECT segment_id, sentiment, sentiment_score, stage, touchpoint FROM segment_analysis ORDER BY segment_id').all());
+    const themes = () => withDb((db) => db.prepare('SELECT * FROM segment_themes ORDER BY segment_id, theme_id').all());
+    const [a, t] = [snapshot(), themes()];
+    const s = await analyze({ reanalyze: true });
+    expect(s.documentsAnalysed).toBe(5);
+    expect(snapshot()).toEqual(a);
+    expect(themes()).toEqual(t);
+  });
+});
+
+describe('classify', () => {
+  it('writes one line per row in input order with the documented shape', async () => {
+    const input = ws.write(
+      'in.csv',
+      'ticket,body\nA-1,"The courier left my box in the rain and everything was soaked"\nA-2,""\nA-3,"Thank you, the refund arrived quickly!"\n',
+    );
+    const output = join(ws.dir, 'out.jsonl');
+    const n = await classifyFile({ input, textColumn: 'body', idColumn: 'ticket', output, format: 'auto', batchSize: 2 });
+    expect(n).toBe(3);
+    const lines = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.id)).toEqual(['A-1', 'A-2', 'A-3']);
+    expect(Object.keys(lines[0]!)).toEqual(['id', 'sentiment', 'emotions', 'themes', 'stage', 'touchpoint']);
+    expect(lines[0]).toMatchObject({ stage: { id: 'onboarding-delivery' }, touchpoint: { id: 'delivery' } });
+    expect((lines[0]!.themes as Array<{ id: string }>)[0]!.id).toBe('damaged-items');
+    expect(lines[1]).toMatchObject({ sentiment: null, themes: [], stage: null });
+    expect(lines[2]).toMatchObject({ sentiment: { label: 'positive' } });
+    expect((lines[2]!.emotions as Array<{ id: string }>).map((e) => e.id)).toContain('gratitude');
+  });
+
+  it('reads JSONL and numbers rows when there is no id column', async () => {
+    const input = ws.write('in.jsonl', '{"text":"I was charged twice"}\n\n{"text":"The app keeps crashing"}\n');
+    const output = join(ws.dir, 'out2.jsonl');
+    await classifyFile({ input, textColumn: 'text', output, format: 'auto', batchSize: 64 });
+    const lines = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: number; themes: Array<{ id: string }> });
+    expect(lines.map((l) => l.id)).toEqual([1, 2]);
+    expect(lines[0]!.themes[0]!.id).toBe('unexpected-charges');
+    await expect(classifyFile({ input, textColumn: 'body', output, format: 'auto', batchSize: 64 })).rejects.toThrow(/no column "body"/);
+  });
+});
