@@ -1,11 +1,145 @@
+/**
+ * `voc classify`: analyse a CSV or JSONL file without a database and write one JSON line per input
+ * row, in input order. Rows are streamed in batches, so memory does not grow with the file.
+ */
+import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { parse as parseCsv } from 'csv-parse';
+import { z } from 'zod';
+import { Analyzer, type AnalyzeItem, type SegmentResult } from '../analyze/analyzer.js';
+import { loadAnalyzerParts } from '../analyze/models.js';
+import { parseAnalysisConfig } from '../config/analysis.js';
+import { loadPipelineConfig } from '../config/load.js';
 import { UserError } from '../util/errors.js';
+import { parseOptions } from './common.js';
+
+const ClassifyOptions = z.object({
+  input: z.string().min(1),
+  textColumn: z.string().min(1),
+  idColumn: z.string().min(1).optional(),
+  codeframe: z.string().min(1).optional(),
+  themeHead: z.string().min(1).optional(),
+  config: z.string().min(1).optional(),
+  format: z.enum(['auto', 'csv', 'jsonl']).default('auto'),
+  batchSize: z.coerce.number().int().min(1).max(4096).default(64),
+  output: z.string().min(1),
+});
+type ClassifyOptions = z.infer<typeof ClassifyOptions>;
+
+/** A row as read: any JSON object (JSONL) or string record (CSV). */
+const InputRow = z.record(z.string(), z.unknown());
+type InputRow = z.infer<typeof InputRow>;
 
 export function registerClassify(program: Command): void {
   program
     .command('classify')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('voc classify is not implemented yet');
+    .description('Classify texts in a CSV or JSONL file (no database): sentiment, emotions, themes, stage, touchpoint as JSONL')
+    .requiredOption('-i, --input <file>', 'CSV (with a header row) or JSONL file')
+    .requiredOption('--text-column <name>', 'column / field holding the text')
+    .option('--id-column <name>', 'column / field holding the id (default: the row number, from 1)')
+    .option('--codeframe <file>', 'themes codeframe YAML (default: the built-in voc-default)')
+    .option('--theme-head <file>', 'a themes head trained with `voc train themes`')
+    .option('-c, --config <file>', 'take analysis settings from this pipeline config')
+    .option('--format <format>', 'auto | csv | jsonl (auto: by file extension)', 'auto')
+    .option('--batch-size <n>', 'rows per batch', '64')
+    .requiredOption('-o, --output <file>', 'JSONL file to write')
+    .action(async (raw: unknown) => {
+      const opts = parseOptions(ClassifyOptions, raw);
+      const n = await classifyFile(opts);
+      process.stderr.write(`classified ${n} rows -> ${opts.output}\n`);
     });
+}
+
+function inputFormat(opts: ClassifyOptions): 'csv' | 'jsonl' {
+  if (opts.format !== 'auto') return opts.format;
+  return /\.(jsonl|ndjson|json)$/i.test(opts.input) ? 'jsonl' : 'csv';
+}
+
+async function* readJsonl(path: string): AsyncGenerator<InputRow> {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (!line.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new UserError(`${path} line ${n}: not valid JSON`);
+    }
+    const row = InputRow.safeParse(value);
+    if (!row.success) throw new UserError(`${path} line ${n}: expected a JSON object`);
+    yield row.data;
+  }
+}
+
+async function* readCsv(path: string): AsyncGenerator<InputRow> {
+  const parser = createReadStream(path).pipe(parseCsv({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true }));
+  for await (const record of parser) yield InputRow.parse(record);
+}
+
+function openInput(path: string, format: 'csv' | 'jsonl'): AsyncGenerator<InputRow> {
+  if (!existsSync(path)) throw new UserError(`Input file "${path}" does not exist`);
+  return format === 'csv' ? readCsv(path) : readJsonl(path);
+}
+
+export function formatResult(id: unknown, r: SegmentResult | null): string {
+  return JSON.stringify({
+    id,
+    sentiment: r ? { label: r.sentiment.label, score: r.sentiment.score, probs: r.sentiment.probs } : null,
+    emotions: r?.emotions ?? [],
+    themes: (r?.themes ?? []).map((t) => ({ id: t.id, score: t.score })),
+    stage: r?.stage ?? null,
+    touchpoint: r?.touchpoint ?? null,
+  });
+}
+
+async function write(out: WriteStream, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+export async function classifyFile(opts: ClassifyOptions): Promise<number> {
+  const base = opts.config ? loadPipelineConfig(opts.config).config.analysis : {};
+  const acfg = parseAnalysisConfig(base);
+  if (opts.codeframe) acfg.codeframes.themes = opts.codeframe;
+  if (opts.themeHead) acfg.heads.themes = opts.themeHead;
+  const parts = await loadAnalyzerParts(acfg, null);
+  const out = createWriteStream(opts.output, 'utf8');
+  let rows = 0;
+  try {
+    const analyzer = await Analyzer.create(acfg, parts);
+    let batch: Array<{ id: unknown; text: string }> = [];
+    const flush = async () => {
+      const items: AnalyzeItem[] = batch
+        .filter((b) => b.text.trim())
+        .map((b) => ({ doc: { key: String(b.id), kind: 'survey', sourceName: 'classify', channel: null, attributes: {} }, text: b.text, field: null }));
+      const { segments } = await analyzer.analyze(items);
+      let k = 0;
+      for (const b of batch) await write(out, `${formatResult(b.id, b.text.trim() ? segments[k++]! : null)}\n`);
+      batch = [];
+    };
+    for await (const row of openInput(opts.input, inputFormat(opts))) {
+      rows++;
+      if (rows === 1) checkColumns(row, opts);
+      const text = row[opts.textColumn];
+      batch.push({ id: opts.idColumn ? (row[opts.idColumn] ?? null) : rows, text: text === undefined || text === null ? '' : String(text) });
+      if (batch.length >= opts.batchSize) await flush();
+    }
+    if (batch.length) await flush();
+  } finally {
+    out.end();
+    await once(out, 'close');
+    await parts.encoder.dispose();
+  }
+  return rows;
+}
+
+function checkColumns(row: InputRow, opts: ClassifyOptions): void {
+  for (const col of [opts.textColumn, opts.idColumn]) {
+    if (col !== undefined && !(col in row)) {
+      throw new UserError(`${opts.input}: no column "${col}" (found: ${Object.keys(row).slice(0, 20).join(', ')})`);
+    }
+  }
 }

@@ -1,0 +1,76 @@
+/**
+ * Loads everything the analyser needs for a config: codeframes (validated first, so a typo fails
+ * before any model loads), the encoder (behind the embedding cache when there is a database),
+ * trained heads, the sentiment model, and the analysis key that names this combination.
+ */
+import type { AnalysisConfig } from '../config/analysis.js';
+import { loadCodeframe, type LoadedCodeframe } from '../config/codeframe.js';
+import { cachedEncoder } from '../models/cache.js';
+import { createEncoder, type Encoder } from '../models/encoder.js';
+import { loadHead, type Head } from '../models/head.js';
+import { createSentimentModel } from '../models/sentiment.js';
+import type { Db } from '../store/db.js';
+import type { AnalyzerParts } from './analyzer.js';
+import { analysisKey } from './key.js';
+
+export interface LoadedParts extends AnalyzerParts {
+  key: string;
+  modelsJson: string;
+  cacheStats(): { hits: number; misses: number };
+}
+
+export function loadCodeframes(acfg: AnalysisConfig): AnalyzerParts['codeframes'] {
+  const c = acfg.codeframes;
+  return {
+    themes: loadCodeframe(c.themes, 'themes'),
+    stages: loadCodeframe(c.stages, 'stages'),
+    touchpoints: loadCodeframe(c.touchpoints, 'touchpoints'),
+    emotions: loadCodeframe(c.emotions, 'emotions'),
+  };
+}
+
+function loadHeads(acfg: AnalysisConfig, encoder: Encoder) {
+  const heads: Partial<Record<'themes' | 'stage' | 'touchpoint' | 'sentiment', Head>> = {};
+  for (const name of ['themes', 'stage', 'touchpoint', 'sentiment'] as const) {
+    const path = acfg.heads[name];
+    if (path) heads[name] = loadHead(path, encoder);
+  }
+  return heads;
+}
+
+function hashes(codeframes: Record<string, LoadedCodeframe>) {
+  return Object.fromEntries(Object.entries(codeframes).map(([k, v]) => [k, v.hash])) as Record<
+    'themes' | 'stages' | 'touchpoints' | 'emotions',
+    string
+  >;
+}
+
+export async function loadAnalyzerParts(acfg: AnalysisConfig, db: Db | null): Promise<LoadedParts> {
+  const codeframes = loadCodeframes(acfg);
+  const base = await createEncoder(acfg.encoder);
+  try {
+    const cached = db ? cachedEncoder(db, base) : null;
+    const encoder: Encoder = cached ?? base;
+    const heads = loadHeads(acfg, base);
+    const sentiment = await createSentimentModel({ encoder, head: heads.sentiment });
+    const { key, modelsJson } = analysisKey({
+      encoderId: base.id,
+      sentimentId: sentiment.id,
+      heads: Object.fromEntries(Object.entries(heads).map(([k, h]) => [k, h.hash])),
+      codeframes: hashes(codeframes),
+      config: acfg,
+    });
+    return {
+      encoder,
+      sentiment,
+      heads: { themes: heads.themes, stage: heads.stage, touchpoint: heads.touchpoint },
+      codeframes,
+      key,
+      modelsJson,
+      cacheStats: () => cached?.stats() ?? { hits: 0, misses: 0 },
+    };
+  } catch (err) {
+    await base.dispose();
+    throw err;
+  }
+}

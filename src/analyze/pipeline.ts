@@ -1,0 +1,189 @@
+/**
+ * `voc analyze` as a library: analyse every document that is new, changed or stale for the current
+ * analysis key, in batches of whole documents, one transaction per batch (so an interrupted run
+ * resumes where it stopped and never leaves half a document). Then discover themes among the
+ * segments no theme claimed.
+ */
+import { parseAnalysisConfig, type AnalysisConfig } from '../config/analysis.js';
+import type { PipelineConfig } from '../config/pipeline.js';
+import {
+  allDocumentIds,
+  countAnalysableSegments,
+  loadDocuments,
+  registerAnalysisVersion,
+  snapshotThemes,
+  staleDocumentIds,
+  unassignedRate,
+  writeAnalysisBatch,
+  type DocRow,
+  type SegRow,
+} from '../store/analysis.js';
+import type { Db } from '../store/db.js';
+import { Analyzer, type AnalyzeItem } from './analyzer.js';
+import { runDiscovery } from './discover-run.js';
+import type { DocContext } from './journey.js';
+import { loadAnalyzerParts, type LoadedParts } from './models.js';
+
+export interface AnalyzeProgress {
+  documentsDone: number;
+  documentsTotal: number;
+  segmentsDone: number;
+  segmentsTotal: number;
+}
+
+export interface AnalyzeOptions {
+  /** stop after about this many segments (whole documents are kept together) */
+  limit?: number;
+  /** re-analyse everything, even results that are current */
+  reanalyze?: boolean;
+  /** run theme discovery afterwards (default: analysis.discovery.enabled) */
+  discover?: boolean;
+  onProgress?: (p: AnalyzeProgress) => void;
+}
+
+export interface AnalyzeSummary {
+  analysisKey: string;
+  documentsAnalysed: number;
+  segmentsAnalysed: number;
+  cacheHits: number;
+  cacheMisses: number;
+  /** share of all current-key segments in the database without a theme */
+  unassignedRate: number;
+  suggestions: number;
+  seconds: number;
+  segmentsPerSecond: number;
+}
+
+/** Groups document ids into batches of about `batchSize` segments, stopping near `limit`. */
+export function planBatches(ids: number[], counts: Map<number, number>, batchSize: number, limit?: number): number[][] {
+  const batches: number[][] = [];
+  let current: number[] = [];
+  let inBatch = 0;
+  let total = 0;
+  for (const id of ids) {
+    if (limit !== undefined && total >= limit) break;
+    const n = counts.get(id) ?? 0;
+    current.push(id);
+    inBatch += n;
+    total += n;
+    if (inBatch >= batchSize) {
+      batches.push(current);
+      current = [];
+      inBatch = 0;
+    }
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+export function docContext(doc: DocRow, config: PipelineConfig): DocContext {
+  const source = config.sources.find((s) => s.name === doc.source_name);
+  let attributes: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(doc.attributes);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) attributes = parsed as Record<string, unknown>;
+  } catch {
+    // A malformed attributes column only costs the attribute rules; the text is still analysed.
+  }
+  return {
+    key: String(doc.id),
+    kind: doc.kind,
+    sourceName: doc.source_name,
+    channel: doc.channel,
+    attributes,
+    sourceStage: source?.stage,
+    sourceTouchpoint: source?.touchpoint,
+  };
+}
+
+async function analyzeBatch(db: Db, analyzer: Analyzer, config: PipelineConfig, ids: number[], key: string, runId: number | null) {
+  const { docs, segments } = loadDocuments(db, ids);
+  const byDoc = new Map<number, SegRow[]>();
+  for (const s of segments) byDoc.set(s.document_id, [...(byDoc.get(s.document_id) ?? []), s]);
+  const items: AnalyzeItem[] = [];
+  const segIds: number[] = [];
+  for (const doc of docs) {
+    const ctx = docContext(doc, config);
+    for (const s of byDoc.get(doc.id) ?? []) {
+      items.push({ doc: ctx, text: s.text, field: s.field });
+      segIds.push(s.id);
+    }
+  }
+  const result = await analyzer.analyze(items);
+  writeAnalysisBatch(db, {
+    key,
+    runId,
+    now: new Date().toISOString(),
+    segments: result.segments.map((r, i) => ({ segmentId: segIds[i]!, ...r })),
+    documents: [...result.documents.entries()].map(([docKey, d]) => ({ documentId: Number(docKey), ...d })),
+    documentIds: docs.map((d) => d.id),
+  });
+  return { documents: docs.length, segments: items.length };
+}
+
+function snapshotCodeframe(db: Db, parts: LoadedParts): void {
+  const cf = parts.codeframes.themes;
+  snapshotThemes(
+    db,
+    cf.path,
+    cf.themes.map((t) => ({
+      theme_id: t.id,
+      parent_id: t.parentId,
+      label: t.label,
+      description: t.description || null,
+      origin: t.origin,
+      codeframe: cf.path,
+    })),
+  );
+}
+
+export async function analyzePipeline(
+  db: Db,
+  config: PipelineConfig,
+  runId: number | null,
+  options: AnalyzeOptions = {},
+): Promise<AnalyzeSummary> {
+  const acfg: AnalysisConfig = parseAnalysisConfig(config.analysis, 'analysis section of the pipeline config');
+  const started = performance.now();
+  const parts = await loadAnalyzerParts(acfg, db);
+  try {
+    const analyzer = await Analyzer.create(acfg, parts);
+    const before = parts.cacheStats();
+    registerAnalysisVersion(db, parts.key, parts.modelsJson, new Date().toISOString());
+    snapshotCodeframe(db, parts);
+    const ids = options.reanalyze ? allDocumentIds(db) : staleDocumentIds(db, parts.key);
+    const counts = countAnalysableSegments(db);
+    const batches = planBatches(ids, counts, acfg.batchSize, options.limit);
+    const planned = batches.flat();
+    const progress: AnalyzeProgress = {
+      documentsDone: 0,
+      documentsTotal: planned.length,
+      segmentsDone: 0,
+      segmentsTotal: planned.reduce((a, id) => a + (counts.get(id) ?? 0), 0),
+    };
+    for (const batch of batches) {
+      const done = await analyzeBatch(db, analyzer, config, batch, parts.key, runId);
+      progress.documentsDone += done.documents;
+      progress.segmentsDone += done.segments;
+      options.onProgress?.({ ...progress });
+    }
+    const after = parts.cacheStats();
+    const discover = options.discover ?? acfg.discovery.enabled;
+    const suggestions = discover && progress.segmentsDone > 0 ? await runDiscovery(db, parts, acfg, runId) : 0;
+    const seconds = (performance.now() - started) / 1000;
+    const rate = unassignedRate(db, parts.key);
+    return {
+      analysisKey: parts.key,
+      documentsAnalysed: progress.documentsDone,
+      segmentsAnalysed: progress.segmentsDone,
+      cacheHits: after.hits - before.hits,
+      cacheMisses: after.misses - before.misses,
+      unassignedRate: rate.analysed ? rate.unassigned / rate.analysed : 0,
+      suggestions,
+      seconds,
+      segmentsPerSecond: seconds > 0 ? progress.segmentsDone / seconds : 0,
+    };
+  } finally {
+    await parts.encoder.dispose();
+  }
+}
