@@ -8,7 +8,6 @@ import { loadCodeframe, type LoadedCodeframe } from '../config/codeframe.js';
 import { cachedEncoder } from '../models/cache.js';
 import { createEncoder, type Encoder } from '../models/encoder.js';
 import { loadHead, type Head } from '../models/head.js';
-import { createSentimentModel } from '../models/sentiment.js';
 import type { Db } from '../store/db.js';
 import type { AnalyzerParts } from './analyzer.js';
 import { analysisKey } from './key.js';
@@ -52,6 +51,8 @@ export async function loadAnalyzerParts(acfg: AnalysisConfig, db: Db | null): Pr
     const cached = db ? cachedEncoder(db, base) : null;
     const encoder: Encoder = cached ?? base;
     const heads = loadHeads(acfg, base);
+    // Loaded on demand: commands that never analyse (ingest, status) do not load the sentiment model.
+    const { createSentimentModel } = await import('../models/sentiment.js');
     const sentiment = await createSentimentModel({ encoder, head: heads.sentiment });
     const { key, modelsJson } = analysisKey({
       encoderId: base.id,
