@@ -34,7 +34,7 @@ const unit = z.number().min(0).max(1);
 export const ZeroShotSettings = z
   .object({
     temperature: z.number().positive().max(1).default(0.05).describe('softmax temperature over cosine similarities'),
-    floor: z.number().min(-1).max(1).default(0.5).describe('cosine similarity at which the absolute score is 0.5'),
+    floor: z.number().min(-1).max(1).default(0.46).describe('cosine similarity at which the absolute score is 0.5'),
     slope: z.number().positive().default(0.05).describe('width of the logistic around the floor'),
     keywordBonus: z.number().min(0).max(1).default(0.12).describe('similarity added when a stemmed keyword matches'),
   })
