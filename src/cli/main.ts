@@ -41,7 +41,25 @@ export function buildProgram(): Command {
   registerClassify(program);
   registerTrain(program);
   registerEval(program);
+  program.addHelpText('after', () => commandsOverview(program));
   return program;
+}
+
+/** Every command with every option, so `voc --help` alone shows the whole surface. */
+function commandsOverview(program: Command): string {
+  const lines = ['', 'Every command and its options (`voc <command> --help` for details):'];
+  const walk = (cmd: Command, prefix: string) => {
+    for (const sub of cmd.commands) {
+      if (sub.name() === 'help') continue;
+      const name = `${prefix} ${sub.name()}`;
+      const args = sub.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)).join(' ');
+      const options = sub.options.map((o) => o.flags).join(' ');
+      lines.push(`  ${[name, args].filter(Boolean).join(' ')}${options ? `  ${options}` : ''}`);
+      walk(sub, name);
+    }
+  };
+  walk(program, 'voc');
+  return lines.join('\n');
 }
 
 export async function main(argv: string[]): Promise<void> {
