@@ -3,8 +3,8 @@
  * cluster so a researcher can accept it into the codeframe.
  *
  * - Clustering: spherical k-means (cosine) with k-means++ seeding from a seeded PRNG, so the same
- *   input gives the same clusters. k is fixed by config or chosen among 2..maxK (bounded by
- *   n / minClusterSize) by the best mean silhouette; clusters smaller than minClusterSize are dropped.
+ *   input gives the same clusters. k is fixed by config or chosen by the best mean silhouette among
+ *   max(2, n/100)..min(maxK, n/minClusterSize); clusters smaller than minClusterSize are dropped.
  * - Naming: class-based TF-IDF (c-TF-IDF, as in BERTopic): a term's frequency in the cluster,
  *   normalised by cluster size, times log(1 + A / f(term in all clusters)), A = mean words per
  *   cluster. Unigrams and bigrams without stopwords; the label is the top terms joined with " / ".
@@ -123,12 +123,15 @@ export function silhouette(vectors: Float32Array[], assign: number[]): number {
 
 function chooseK(vectors: Float32Array[], s: DiscoverySettings): { k: number; assign: number[] } {
   const upper = Math.min(s.maxK, Math.floor(vectors.length / s.minClusterSize));
+  // Silhouette in sentence-embedding space differs little between k and tends to favour a few broad
+  // clusters on large sets ("complaints" vs "recipes"); ask for at least one cluster per 100 segments.
+  const lower = Math.max(2, Math.min(upper, Math.ceil(vectors.length / 100)));
   if (s.k) return { k: s.k, assign: kmeans(vectors, Math.min(s.k, vectors.length), s.seed) };
   // Silhouette is quadratic: score k on an evenly spaced (deterministic) sample of at most 800.
   const step = Math.max(1, vectors.length / 800);
   const sample = Array.from({ length: Math.min(vectors.length, 800) }, (_, i) => Math.floor(i * step));
   let best = { k: 1, assign: new Array<number>(vectors.length).fill(0), score: -Infinity };
-  for (let k = 2; k <= upper; k++) {
+  for (let k = lower; k <= upper; k++) {
     const assign = kmeans(vectors, k, s.seed);
     const score = silhouette(
       sample.map((i) => vectors[i]!),
@@ -139,21 +142,28 @@ function chooseK(vectors: Float32Array[], s: DiscoverySettings): { k: number; as
   return best;
 }
 
+/** Filler that natural's list lacks but that says nothing about a topic in feedback. */
+const FILLER = new Set(['not', 'no', 'just', 'really', 'get', 'got', 'would', 'could', 'also', 'even', 'still', 'much', 'will', 'can', 'don', 've', 'll', 're', 'im', 'ive', 'dont', 'u', 'pls', 'please', 'thing', 'things']);
+const isStop = (t: string) => STOPWORDS.has(t) || FILLER.has(t);
+
 /** Unigrams and bigrams of non-stopword tokens (a bigram never spans a stopword). */
 export function terms(text: string): string[] {
   const toks = tokenize(text).filter((t) => t.length > 1 && !/^\d+$/.test(t));
   const out: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
-    if (STOPWORDS.has(t)) continue;
+    if (isStop(t)) continue;
     out.push(t);
     const n = toks[i + 1];
-    if (n && !STOPWORDS.has(n)) out.push(`${t} ${n}`);
+    if (n && !isStop(n)) out.push(`${t} ${n}`);
   }
   return out;
 }
 
-/** c-TF-IDF top terms per cluster; a unigram already covered by a chosen bigram is skipped. */
+/**
+ * c-TF-IDF top terms per cluster. A term sharing a word with a better one is skipped, except that a
+ * bigram replaces its unigram when it carries at least half the unigram's weight ("ice packs").
+ */
 export function clusterTerms(docsPerCluster: string[][], top: number): string[][] {
   const tfs = docsPerCluster.map((docs) => {
     const tf = new Map<string, number>();
@@ -169,13 +179,27 @@ export function clusterTerms(docsPerCluster: string[][], top: number): string[][
       .filter(([, n]) => n >= 2 || size < 4)
       .map(([t, n]) => ({ t, w: (n / size) * Math.log(1 + avgWords / global.get(t)!) }))
       .sort((a, b) => b.w - a.w || a.t.localeCompare(b.t));
-    const chosen: string[] = [];
-    for (const { t } of ranked) {
+    const chosen: Array<{ t: string; w: number }> = [];
+    for (const { t, w } of ranked) {
       if (chosen.length >= top) break;
-      if (chosen.some((c2) => c2.split(' ').includes(t) || t.split(' ').every((w) => c2.split(' ').includes(w)))) continue;
-      chosen.push(t);
+      const words = t.split(' ');
+      const overlap = chosen.findIndex((c2) => c2.t.split(' ').some((x) => words.includes(x)));
+      if (overlap < 0) chosen.push({ t, w });
+      // "ice packs" replaces an already chosen "ice" when it carries at least half its weight.
+      else if (words.length === 2 && !chosen[overlap]!.t.includes(' ') && w >= chosen[overlap]!.w / 2) chosen[overlap] = { t, w };
     }
-    return chosen;
+    return chosen.map((c2) => c2.t);
+  });
+}
+
+/** Repeated texts (templated replies, copy-pasted complaints) would fill every quote slot. */
+function distinctByText(items: DiscoveryItem[]): DiscoveryItem[] {
+  const seen = new Set<string>();
+  return items.filter((i) => {
+    const key = i.text.toLowerCase().replace(/\W+/g, ' ').trim();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 
@@ -194,8 +218,7 @@ export function discoverThemes(items: DiscoveryItem[], settings: DiscoverySettin
   );
   const clusters = groups.map((g, c) => {
     const centroid = meanVector(g.map((i) => i.vector));
-    const quotes = [...g]
-      .sort((a, b) => dot(b.vector, centroid) - dot(a.vector, centroid) || a.id - b.id)
+    const quotes = distinctByText([...g].sort((a, b) => dot(b.vector, centroid) - dot(a.vector, centroid) || a.id - b.id))
       .slice(0, settings.quotes)
       .map((i) => ({ segment_id: i.id, text: i.text }));
     const key = createHash('sha256')
