@@ -36,8 +36,8 @@ describe('emotions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'voc-emo-'));
     try {
       const s = await evaluateEmotions(join(dir, 'cache.sqlite'));
-      expect(s.microF1).toBeGreaterThanOrEqual(0.7);
-      expect(s.macroF1).toBeGreaterThanOrEqual(0.65);
+      expect(s.microF1).toBeGreaterThanOrEqual(0.8);
+      expect(s.macroF1).toBeGreaterThanOrEqual(0.75);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
