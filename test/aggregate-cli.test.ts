@@ -89,5 +89,7 @@ describe('voc aggregate / heatmap / themes / quotes / export / report', () => {
     await expect(voc('heatmap', '--db', t.path, '--where', 'plan')).rejects.toThrow(/field=value/);
     await expect(voc('heatmap', '--db', join(t.dir, 'nope.sqlite'))).rejects.toThrow(/No database at/);
     await expect(voc('report', '--db', t.path, '--out', join(t.dir, 'r.html'))).rejects.toThrow(/No aggregate in this database yet/);
+    // `themes suggest` gets its own --config although `themes` has one too.
+    await expect(voc('themes', 'suggest', '--config', join(t.dir, 'missing.yaml'))).rejects.toThrow(/Cannot read pipeline config/);
   });
 });

@@ -10,6 +10,7 @@ import { toCsv } from '../report/csv.js';
 import { formatTable, parseOptions } from './common.js';
 import { DbFlags, openTarget } from './aggregate.js';
 import { FilterFlags, withQueryFlags } from './heatmap.js';
+import { registerThemeSubcommands } from './themes-suggest.js';
 
 const ThemesOptions = z.object({
   ...DbFlags,
@@ -68,6 +69,14 @@ export function registerThemes(program: Command): void {
       t.db.close();
     }
   });
-  // TODO(aggregation): register `voc themes suggest|accept` once src/cli/themes-suggest.ts is committed.
-  void themes;
+  // `themes` and its subcommands share --config and --db. Commander lets the parent parse them
+  // first (the root program does not use positional options), so hand them on to the subcommand.
+  themes.enablePositionalOptions();
+  themes.hook('preSubcommand', (parent, sub) => {
+    for (const key of ['config', 'db']) {
+      const value: unknown = parent.getOptionValue(key);
+      if (value !== undefined && sub.getOptionValue(key) === undefined) sub.setOptionValue(key, value);
+    }
+  });
+  registerThemeSubcommands(themes);
 }
