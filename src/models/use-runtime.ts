@@ -40,7 +40,7 @@ const modelJsonSchema = z.object({
 let backendReady: Promise<void> | undefined;
 
 /** Selects the wasm backend once per thread, reading the .wasm binaries from node_modules. */
-function initWasmBackend(): Promise<void> {
+export function initWasmBackend(): Promise<void> {
   backendReady ??= (async () => {
     const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     setWasmPaths({
