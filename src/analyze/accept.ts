@@ -65,7 +65,8 @@ export function appendThemeToCodeframe(path: string, theme: NewTheme): string {
   });
   node.commentBefore = ` Accepted from discovered suggestion ${theme.suggestionKey}`;
   targetList(doc, theme.parent, path).items.push(node);
-  const next = doc.toString();
+  // No re-wrapping: lines and flow lists the author wrote stay as they were.
+  const next = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   parseCodeframe(next, `codeframe ${path} (after adding ${theme.id})`);
   writeFileSync(path, next);
   return next;
