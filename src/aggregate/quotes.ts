@@ -14,7 +14,7 @@ function isShort(m: Member): number {
 }
 
 function sameText(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+  return text.toLowerCase().replace(/\d+([.,]\d+)?/g, '#').replace(/\s+/g, ' ').trim();
 }
 
 /**

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { exportSpecs } from '../report/exports-config.js';
 import { writeReport } from '../report/html.js';
 import { parseOptions } from './common.js';
 import { DbFlags, openTarget } from './aggregate.js';
@@ -15,13 +16,15 @@ export function registerReport(program: Command): void {
     .option('-c, --config <file>', 'pipeline config (database, outputDir, title)')
     .option('--db <file>', 'database file (default: the config\'s "database", else data/voc.sqlite)')
     .option('--out <file>', 'output file (default: <outputDir>/report.html)')
-    .option('--title <text>', 'report title (default: the pipeline name)')
+    .option('--title <text>', 'report title (default: the configured report export\'s title, else the pipeline name)')
     .action((raw: unknown) => {
       const o = parseOptions(ReportOptions, raw);
       const t = openTarget(o);
       try {
         const out = resolve(o.out ?? `${t.config?.outputDir ?? 'data'}/report.html`);
-        const r = writeReport(t.db, out, { title: o.title ?? t.config?.name ?? 'Voice of customer', params: t.params });
+        const configured = t.config ? exportSpecs(t.config).find((s) => s.type === 'report') : undefined;
+        const title = o.title ?? (configured?.type === 'report' ? configured.title : undefined) ?? t.config?.name ?? 'Voice of customer';
+        const r = writeReport(t.db, out, { title, params: t.params });
         process.stdout.write(`wrote ${r.path} (${Math.round(r.bytes / 1024)} KB, ${r.cells} cells, ${r.quotes} quotes)\n`);
       } finally {
         t.db.close();

@@ -29,7 +29,7 @@ export const CLIENT_JS = String.raw`
   }
 
   var METRICS = [
-    { id: 'pain', label: 'Pain index', get: function (c) { return c.pain; }, fmt: function (v) { return v.toFixed(2); }, scale: 'seq' },
+    { id: 'pain', label: 'Pain index', get: function (c) { return c.pain; }, fmt: function (v) { return v.toFixed(2); }, scale: 'lin' },
     { id: 'negShare', label: 'Negative share', get: function (c) { return c.negShare; }, fmt: pct, scale: 'share' },
     { id: 'mentions', label: 'Mentions', get: function (c) { return c.mentions; }, fmt: String, scale: 'seq' },
     { id: 'sentiment', label: 'Mean sentiment', get: function (c) { return c.sentiment; }, fmt: function (v) { return signed(v, 2); }, scale: 'div' },
@@ -49,6 +49,8 @@ export const CLIENT_JS = String.raw`
     if (v === null || v === undefined) return null;
     if (metric.scale === 'div') return ramp(DIV, max > 0 ? (v / max + 1) / 2 : 0.5);
     if (metric.scale === 'share') return ramp(SEQ, v);
+    // Pain is already log-damped: a linear scale keeps the worst cells standing out.
+    if (metric.scale === 'lin') return ramp(SEQ, max > 0 ? v / max : 0);
     return ramp(SEQ, max > 0 ? Math.sqrt(v / max) : 0);
   }
   function rgb(c) { return 'rgb(' + c[0] + ',' + c[1] + ',' + c[2] + ')'; }
@@ -140,7 +142,9 @@ export const CLIENT_JS = String.raw`
       var ul = el('ul');
       data.alerts.slice(0, 6).forEach(function (a) {
         var li = el('li');
-        var what = a.matrix === 'stage_touchpoint' ? a.rowLabel + ' (touchpoint)' : a.rowLabel;
+        var what = a.matrix === 'stage_touchpoint' ? a.rowLabel + ' (touchpoint)'
+          : a.matrix.indexOf('attr:') === 0 ? a.rowLabel + ' (' + a.matrix.slice(5, -6) + ')'
+          : a.r === 'unassigned' ? 'Comments with no theme yet' : a.rowLabel;
         var link = el('button', 'linkish', what + ' \u00b7 ' + a.colLabel);
         link.type = 'button';
         link.addEventListener('click', function () { openCell(a.matrix, a.r, a.c, true); });
