@@ -14,6 +14,7 @@ import { createLanguageDetector, type LanguageDetector } from '../text/language.
 import { createRedactor } from '../text/redact.js';
 import { formatModule, sniffFormat } from './formats.js';
 import { contentHash, prepareRecord, sha256Hex, type Redactor } from './prepare.js';
+import { UserError } from '../util/errors.js';
 import { findSourceFiles, openSourceFile, type FoundFile } from './source-file.js';
 import { FileRejected, type FormatModule, type QuarantineEvent, type RawRecord, type SourceFile } from './types.js';
 
@@ -149,11 +150,21 @@ async function ingestFile(shared: Shared, source: SourceConfig, found: FoundFile
   try {
     await readRecords(shared, source, module, file, sourceId, settings, counts);
   } catch (err) {
-    if (!(err instanceof FileRejected)) throw err;
-    // Records before the rejection (if any) stay stored; the rest of the file is one quarantine entry.
+    // A config mistake (e.g. a missing sidecar file) stops the run; so does a simulated kill.
+    if (err instanceof UserError || err instanceof IngestStopped) throw err;
+    // Records before the failure (if any) stay stored; the rest of the file is one quarantine entry.
+    const reason =
+      err instanceof FileRejected
+        ? err.message
+        : `unexpected error while reading this file (please report it): ${(err as Error).message}`;
     counts.read += 1;
     counts.quarantined += 1;
-    storeQuarantine(shared, source, file.relPath, file.sha256, { type: 'quarantine', locator: 'file', reason: err.message, excerpt: err.excerpt });
+    storeQuarantine(shared, source, file.relPath, file.sha256, {
+      type: 'quarantine',
+      locator: 'file',
+      reason,
+      excerpt: err instanceof FileRejected ? err.excerpt : undefined,
+    });
   }
   store.finishSource(sourceId, 'complete', counts.read);
   store.saveCounts(runId, sourceId, counts);
@@ -185,33 +196,48 @@ async function readRecords(
     shared.options.onProgress?.(file.relPath, counts.read);
   };
   const ctx = { source, file, rootDir: shared.rootDir, limits: { maxFieldChars: config.ingest.maxFieldChars } };
-  for await (const event of module.read(ctx)) {
-    counts.read += 1;
-    if (event.type === 'quarantine') {
-      counts.quarantined += 1;
-      batch.push(() => storeQuarantine(shared, source, file.relPath, file.sha256, event));
-    } else {
-      const problem = checkRecord(event.record, config.ingest.maxFieldChars);
-      if (problem) {
+  // Nested in the batch transaction, this is a savepoint: a failing record rolls back alone.
+  const storeOne = db.transaction((record: RawRecord) => storeRecord(shared, source, record, sourceId, settings));
+  // Whatever happens (a rejected file, a kill signal's exception), records already read are committed.
+  try {
+    for await (const event of module.read(ctx)) {
+      counts.read += 1;
+      if (event.type === 'quarantine') {
         counts.quarantined += 1;
-        batch.push(() => storeQuarantine(shared, source, file.relPath, file.sha256, problem));
+        batch.push(() => storeQuarantine(shared, source, file.relPath, file.sha256, event));
       } else {
-        const record = event.record;
-        // Counting happens inside the transaction so counts match what was committed.
-        batch.push(() => {
-          const outcome = storeRecord(shared, source, record, sourceId, settings);
-          counts[outcome] += 1;
-        });
+        const problem = checkRecord(event.record, config.ingest.maxFieldChars);
+        if (problem) {
+          counts.quarantined += 1;
+          batch.push(() => storeQuarantine(shared, source, file.relPath, file.sha256, problem));
+        } else {
+          const record = event.record;
+          // Counting happens inside the transaction so counts match what was committed.
+          batch.push(() => {
+            try {
+              counts[storeOne(record)] += 1;
+            } catch (err) {
+              // Only this record's savepoint rolled back: quarantine it rather than lose the batch.
+              counts.quarantined += 1;
+              storeQuarantine(shared, source, file.relPath, file.sha256, {
+                type: 'quarantine',
+                locator: record.locator,
+                reason: `could not store this record (please report it): ${(err as Error).message}`,
+              });
+            }
+          });
+        }
+      }
+      if (batch.length >= batchSize) flush();
+      shared.recordsSeen += 1;
+      if (shared.options.stopAfterRecords !== undefined && shared.recordsSeen >= shared.options.stopAfterRecords) {
+        flush();
+        throw new IngestStopped(`stopped after ${shared.recordsSeen} records`);
       }
     }
-    if (batch.length >= batchSize) flush();
-    shared.recordsSeen += 1;
-    if (shared.options.stopAfterRecords !== undefined && shared.recordsSeen >= shared.options.stopAfterRecords) {
-      flush();
-      throw new IngestStopped(`stopped after ${shared.recordsSeen} records`);
-    }
+  } finally {
+    flush();
   }
-  flush();
 }
 
 /** Problems the engine checks for every format: oversized fields and records with no usable shape. */
