@@ -27,7 +27,7 @@ afterAll(async () => encoder?.dispose());
 
 async function themesOf(text: string) {
   const [v] = await encoder.embed([text]);
-  return assignZeroShot(zs.themes.score(v!, stems(text)), cfg.themes, cfg.zeroShot.keywordBonus);
+  return assignZeroShot(zs.themes.score(v!, stems(text)), cfg.themes, cfg.zeroShot);
 }
 
 const doc = (over: Partial<DocContext> = {}): DocContext => ({ key: '1', kind: 'survey', sourceName: 's', channel: null, attributes: {}, ...over });
@@ -35,7 +35,7 @@ const doc = (over: Partial<DocContext> = {}): DocContext => ({ key: '1', kind: '
 async function journeyOf(text: string, target: 'stage' | 'touchpoint', d = doc(), rules = cfg.rules) {
   const [v] = await encoder.embed([text]);
   const z = target === 'stage' ? zs.stages : zs.touchpoints;
-  const themes = assignZeroShot(zs.themes.score(v!, stems(text)), cfg.themes, cfg.zeroShot.keywordBonus);
+  const themes = assignZeroShot(zs.themes.score(v!, stems(text)), cfg.themes, cfg.zeroShot);
   return decideJourney({ target, validIds: new Set(z.ids), model: z.score(v!, stems(text)), themes, rules, journey: cfg.journey, doc: d, seg: { text, field: null } });
 }
 

@@ -138,7 +138,7 @@ export class Analyzer {
     const textStems = stems(item.text);
     const themes = heads.themes
       ? assignFromHead(heads.themes[i]!, this.cfg.themes)
-      : assignZeroShot(this.zs.themes.score(vector, textStems), this.cfg.themes, this.cfg.zeroShot.keywordBonus);
+      : assignZeroShot(this.zs.themes.score(vector, textStems), this.cfg.themes, this.cfg.zeroShot);
     const emoHits = this.zs.emotions.keywordHits(textStems);
     const emotions = scoreEmotions(
       this.zs.emotions.score(vector, textStems, emoHits),

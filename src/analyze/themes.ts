@@ -2,9 +2,9 @@
  * Theme assignment (multi-label) from zero-shot scores or a trained head's probabilities.
  * "Unassigned" is an empty list: nothing cleared the threshold.
  */
-import type { AnalysisConfig } from '../config/analysis.js';
+import type { AnalysisConfig, ZeroShotSettings } from '../config/analysis.js';
 import type { ClassScore } from './zeroshot.js';
-import { round4 } from './vectors.js';
+import { round4, sigmoid } from './vectors.js';
 
 export type ThemeSignal = 'zero-shot' | 'head' | 'keyword' | 'discovered';
 
@@ -19,19 +19,21 @@ type ThemeSettings = AnalysisConfig['themes'];
 /**
  * Keeps classes whose absolute score clears the threshold and whose similarity is within
  * `minMargin` of the best class (so one strong theme does not drag in weak neighbours), best
- * first, at most `topK`. A class that only cleared the bar thanks to its keyword says so.
+ * first, at most `topK`. The signal is 'keyword' when the theme would not have been kept without
+ * its keyword bonus, else 'zero-shot'.
  */
-export function assignZeroShot(scores: ClassScore[], settings: ThemeSettings, keywordBonus: number): ThemeHit[] {
+export function assignZeroShot(scores: ClassScore[], settings: ThemeSettings, zs: ZeroShotSettings): ThemeHit[] {
   const best = Math.max(...scores.map((s) => s.sim));
+  const kept = (sim: number, absolute: number) => absolute >= settings.threshold && sim >= best - settings.minMargin;
   return scores
-    .filter((s) => s.absolute >= settings.threshold && s.sim >= best - settings.minMargin)
+    .filter((s) => kept(s.sim, s.absolute))
     .sort((a, b) => b.sim - a.sim || a.id.localeCompare(b.id))
     .slice(0, settings.topK)
-    .map((s) => ({
-      id: s.id,
-      score: round4(s.absolute),
-      signal: s.keyword && s.sim - keywordBonus < best - settings.minMargin ? 'keyword' : 'zero-shot',
-    }));
+    .map((s) => {
+      const without = s.sim - zs.keywordBonus;
+      const byKeyword = s.keyword && !kept(without, sigmoid((without - zs.floor) / zs.slope));
+      return { id: s.id, score: round4(s.absolute), signal: byKeyword ? 'keyword' : 'zero-shot' };
+    });
 }
 
 /**
