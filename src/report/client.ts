@@ -280,6 +280,7 @@ export const CLIENT_JS = String.raw`
     stat('Sentiment', signed(cell.sentiment, 2));
     stat('Pain index', cell.pain.toFixed(2) + (cell.prevPain === null ? '' : ' (previous run ' + cell.prevPain.toFixed(2) + ')'));
     if (cell.nps !== null) stat('NPS of these customers', signed(cell.nps, 0));
+    if (cell.meanScore !== null && cell.scoreScale !== 'nps') stat('Mean score', cell.meanScore.toFixed(2) + ' (' + cell.scoreScale + ')');
     if (cell.npsImpact !== null) stat('NPS impact', signed(cell.npsImpact, 1) + ' points if its detractors became passives');
     if (trendText(cell)) stat('Trend', trendText(cell));
     add(panel, dl);

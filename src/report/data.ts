@@ -40,6 +40,8 @@ export interface ReportCell {
   pain: number;
   nps: number | null;
   npsImpact: number | null;
+  meanScore: number | null;
+  scoreScale: string | null;
   prevPain: number | null;
   z: number | null;
   anomaly: boolean;
@@ -128,6 +130,8 @@ function toReportCell(c: CellRecord, transpose: boolean): ReportCell {
     pain: c.painIndex,
     nps: c.nps,
     npsImpact: c.npsImpact,
+    meanScore: c.meanScore,
+    scoreScale: c.scoreScale,
     prevPain: c.trendPrev,
     z: c.zScore,
     anomaly: c.anomaly,
