@@ -9,7 +9,8 @@
  *   - SemEval-2014 Task 4 restaurant + laptop sentences, research use: a sentence whose aspect
  *     polarities agree gets that label (neutral included); mixed/conflict sentences are skipped
  *   - CFPB complaint narratives (public domain): first sentences, negative
- *   - Bitext customer-service utterances (CDLA-Sharing): requests and questions, neutral
+ *   - Bitext customer-service utterances (CDLA-Sharing): requests and questions = neutral (problem
+ *     words excluded); complaint / payment-issue / registration-problem intents = negative
  * Not used: airline tweets (the evaluation set), BA reviews and Comcast titles (licence not stated).
  *
  * 70% trains the head (USE embedding + TF-IDF, calibrated), the other 30% trains the stacked layer
@@ -95,17 +96,29 @@ async function cfpb(dir: string, limit: number): Promise<Labelled[]> {
     .map((t) => ({ text: firstSentences(t), label: 'negative' as const, source: 'cfpb' }));
 }
 
+/**
+ * Bitext requests as neutral examples, minus anything that reports a problem: in feedback, "I have
+ * problems with my payment" is a complaint, so intents about problems and utterances with problem
+ * words are left out (keeping them taught the head that problem reports are neutral).
+ */
+const PROBLEM_INTENTS = new Set(['review', 'payment_issue', 'complaint', 'registration_problems', 'get_refund', 'track_refund', 'delete_account', 'recover_password']);
+const PROBLEM_WORDS = /problem|issue|trouble|error|can'?t|cannot|unable|won'?t|not work|wrong|complain|fail|broken|damaged|missing|lost|late|refund|cancel|annoy|frustrat|disappoint/i;
+
 async function bitext(dir: string, limit: number, seed: number): Promise<Labelled[]> {
-  const rows = await csvRows(join(dir, 'bitext-customer-service', 'Bitext_Sample_Customer_Service_Training_Dataset.csv'));
-  const order = shuffled(rows.length, mulberry32(seed));
-  return [...order]
-    .slice(0, limit)
-    .map((i) => ({ text: (rows[i]!.utterance ?? '').trim(), label: 'neutral' as const, source: 'bitext' }))
-    .filter((r) => r.text.length > 0);
+  const all = await csvRows(join(dir, 'bitext-customer-service', 'Bitext_Sample_Customer_Service_Training_Dataset.csv'));
+  const neutral = all.filter((r) => !PROBLEM_INTENTS.has(r.intent ?? '') && !PROBLEM_WORDS.test(r.utterance ?? ''));
+  // Problem reports ("I have problems with my payment") are what negative feedback looks like in support channels.
+  const problems = all.filter((r) => ['complaint', 'payment_issue', 'registration_problems'].includes(r.intent ?? ''));
+  const sample = (rows: Array<Record<string, string>>, n: number, label: Labelled['label']): Labelled[] =>
+    [...shuffled(rows.length, mulberry32(seed))]
+      .slice(0, n)
+      .map((i) => ({ text: (rows[i]!.utterance ?? '').trim(), label, source: 'bitext' }))
+      .filter((r) => r.text.length > 0);
+  return [...sample(neutral, limit, 'neutral'), ...sample(problems, Math.round(limit / 3), 'negative')];
 }
 
 export async function loadGeneralSentimentData(datasets: string, seed = 7): Promise<Labelled[]> {
-  const all = [...uci(datasets), ...semeval(datasets), ...(await cfpb(datasets, 1000)), ...(await bitext(datasets, 1500, seed))];
+  const all = [...uci(datasets), ...semeval(datasets), ...(await cfpb(datasets, 1600)), ...(await bitext(datasets, 1500, seed))];
   const seen = new Set<string>();
   return all.filter((r) => {
     const key = r.text.toLowerCase();
@@ -119,7 +132,7 @@ export const TRAINING_DATA = [
   { name: 'UCI Sentiment Labelled Sentences (Kotzias et al. 2015)', licence: 'CC BY 4.0', url: 'https://archive.ics.uci.edu/dataset/331/sentiment+labelled+sentences' },
   { name: 'SemEval-2014 Task 4 ABSA train (restaurants, laptops); sentence label = agreeing aspect polarity', licence: 'research use (check before commercial redistribution)', url: 'https://alt.qcri.org/semeval2014/task4/' },
   { name: 'CFPB consumer complaint narratives (first sentences, negative)', licence: 'public domain (US government work)', url: 'https://www.consumerfinance.gov/data-research/consumer-complaints/' },
-  { name: 'Bitext customer-service utterances (neutral requests)', licence: 'CDLA-Sharing-1.0 (unverified)', url: 'https://github.com/bitext/customer-support-llm-chatbot-training-dataset' },
+  { name: 'Bitext customer-service utterances (requests = neutral; complaint/payment/registration problem intents = negative)', licence: 'CDLA-Sharing-1.0 (unverified)', url: 'https://github.com/bitext/customer-support-llm-chatbot-training-dataset' },
 ];
 
 async function main(): Promise<void> {
