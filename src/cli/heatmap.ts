@@ -69,7 +69,12 @@ export function registerHeatmap(program: Command): void {
       }
       const colour = o.color !== false && useColour();
       process.stdout.write(`${o.metric} by ${o.rows} x ${o.cols} (${m.scope.overall.segments} segments)\n`);
-      process.stdout.write(`${renderHeatmapTable(m, m.scope.index, o.metric, colour)}\n`);
+      const table = renderHeatmapTable(m, m.scope.index, o.metric, colour);
+      process.stdout.write(`${table}\n`);
+      const width = process.stdout.columns ?? 0;
+      if (width && (table.split('\n')[1] ?? '').length > width && m.colKeys.length > m.rowKeys.length) {
+        process.stderr.write(`tip: the table is wider than the terminal; try --rows ${o.cols} --cols ${o.rows}\n`);
+      }
     } finally {
       t.db.close();
     }
