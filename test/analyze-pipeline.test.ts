@@ -153,6 +153,25 @@ describe('analyzePipeline', () => {
   });
 });
 
+describe('config checks', () => {
+  it('refuses rules and sources naming ids that no codeframe has', async () => {
+    const bad = (analysis: string, source = '') =>
+      parseYamlWith(yaml().replace('analysis:\n  discovery: { enabled: false }\n', analysis).replace('    kind: survey\n', `    kind: survey\n${source}`), PipelineConfig, 'x');
+    const run = async (cfg: PipelineConfig) => {
+      const db = openDatabase(ws.dbPath);
+      try {
+        return await analyzePipeline(db, cfg, null);
+      } finally {
+        db.close();
+      }
+    };
+    await expect(run(bad('analysis:\n  rules: [{ when: { channel: phone }, stage: onboarding }]\n'))).rejects.toThrow(
+      /analysis\.rules\.0\.stage: "onboarding" is not in the stage codeframe/,
+    );
+    await expect(run(bad('analysis: {}\n', '    touchpoint: webshop\n'))).rejects.toThrow(/sources\.0\.touchpoint: "webshop" is not a touchpoint/);
+  });
+});
+
 describe('classify', () => {
   it('writes one line per row in input order with the documented shape', async () => {
     const input = ws.write(

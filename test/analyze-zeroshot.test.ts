@@ -8,7 +8,7 @@ import { parseAnalysisConfig, type AnalysisConfig } from '../src/config/analysis
 import { loadCodeframe } from '../src/config/codeframe.js';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { stems } from '../src/analyze/lexical.js';
-import { assignZeroShot } from '../src/analyze/themes.js';
+import { applyThemeRules, assignZeroShot } from '../src/analyze/themes.js';
 import { applyDocumentContext, decideJourney, type DocContext } from '../src/analyze/journey.js';
 import { ZeroShotClassifier } from '../src/analyze/zeroshot.js';
 
@@ -99,5 +99,16 @@ describe('journey stage and touchpoint', () => {
     const { labels, dominant } = applyDocumentContext([strong, weak], [45, 2], cfg.journey.minConfidence);
     expect(dominant).toBe('onboarding-delivery');
     expect(labels[1]).toMatchObject({ id: 'onboarding-delivery', signal: 'document' });
+  });
+});
+
+describe('theme rules', () => {
+  it('a keyword rule adds its theme once, with signal keyword', () => {
+    const rules = parseAnalysisConfig({ rules: [{ when: { text: 'ice ?packs?' }, theme: 'feature-requests' }] }).rules;
+    const seg = { text: 'Recyclable ice packs would be nice', field: null };
+    expect(applyThemeRules([], rules, doc(), seg)).toEqual([{ id: 'feature-requests', score: 1, signal: 'keyword' }]);
+    const already = [{ id: 'feature-requests', score: 0.7, signal: 'zero-shot' as const }];
+    expect(applyThemeRules(already, rules, doc(), seg)).toEqual(already);
+    expect(applyThemeRules([], rules, doc(), { text: 'Lovely food', field: null })).toEqual([]);
   });
 });

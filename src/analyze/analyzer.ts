@@ -10,7 +10,8 @@ import type { Encoder } from '../models/encoder.js';
 import { scoreEmotions, type EmotionHit, type SentimentProbs } from './emotion.js';
 import { applyDocumentContext, decideJourney, type DocContext, type JourneyLabel } from './journey.js';
 import { stems } from './lexical.js';
-import { assignFromHead, assignZeroShot, type ThemeHit } from './themes.js';
+import { applyThemeRules, assignFromHead, assignZeroShot, type ThemeHit } from './themes.js';
+import { UserError } from '../util/errors.js';
 import { round4 } from './vectors.js';
 import { ZeroShotClassifier, type ClassScore } from './zeroshot.js';
 
@@ -81,6 +82,7 @@ export class Analyzer {
   ) {}
 
   static async create(cfg: AnalysisConfig, parts: AnalyzerParts): Promise<Analyzer> {
+    checkRuleIds(cfg, parts.codeframes);
     const build = (themes: FlatTheme[]) => ZeroShotClassifier.build(themes, parts.encoder, cfg.zeroShot);
     const cf = parts.codeframes;
     const zs = {
@@ -136,9 +138,10 @@ export class Analyzer {
     i: number,
   ): SegmentResult {
     const textStems = stems(item.text);
-    const themes = heads.themes
+    const found = heads.themes
       ? assignFromHead(heads.themes[i]!, this.cfg.themes)
       : assignZeroShot(this.zs.themes.score(vector, textStems), this.cfg.themes, this.cfg.zeroShot);
+    const themes = applyThemeRules(found, this.cfg.rules, item.doc, { text: item.text, field: item.field });
     const emoHits = this.zs.emotions.keywordHits(textStems);
     const emotions = scoreEmotions(
       this.zs.emotions.score(vector, textStems, emoHits),
@@ -191,6 +194,23 @@ export class Analyzer {
     }
     return { segments, documents };
   }
+}
+
+/** A rule naming an id that no codeframe has would silently never count: refuse it up front. */
+function checkRuleIds(cfg: AnalysisConfig, cf: AnalyzerParts['codeframes']): void {
+  const ids = {
+    stage: new Set(cf.stages.themes.map((t) => t.id)),
+    touchpoint: new Set(cf.touchpoints.themes.map((t) => t.id)),
+    theme: new Set(cf.themes.themes.map((t) => t.id)),
+  };
+  const bad: string[] = [];
+  cfg.rules.forEach((rule, i) => {
+    for (const kind of ['stage', 'touchpoint', 'theme'] as const) {
+      const id = rule[kind];
+      if (id !== undefined && !ids[kind].has(id)) bad.push(`analysis.rules.${i}.${kind}: "${id}" is not in the ${kind} codeframe`);
+    }
+  });
+  if (bad.length) throw new UserError(`Invalid analysis rules:\n  ${bad.join('\n  ')}`);
 }
 
 function roundSentiment(s: SentimentResult): SentimentResult {

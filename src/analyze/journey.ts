@@ -141,6 +141,8 @@ export function decideJourney(inp: JourneyInputs): JourneyLabel | null {
   modelVotes(votes, inp);
   let total = 0;
   let winner: { id: string; sum: number; comps: Map<Component, number> } | null = null;
+  // Default maps (channel -> touchpoint, theme -> stage) may name ids a custom codeframe lacks.
+  for (const id of votes.keys()) if (!inp.validIds.has(id)) votes.delete(id);
   for (const [id, comps] of [...votes.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     const sum = [...comps.values()].reduce((a, b) => a + b, 0);
     total += sum;

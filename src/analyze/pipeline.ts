@@ -19,6 +19,7 @@ import {
   type SegRow,
 } from '../store/analysis.js';
 import type { Db } from '../store/db.js';
+import { UserError } from '../util/errors.js';
 import { Analyzer, type AnalyzeItem } from './analyzer.js';
 import { runDiscovery } from './discover-run.js';
 import type { DocContext } from './journey.js';
@@ -137,6 +138,19 @@ function snapshotCodeframe(db: Db, parts: LoadedParts): void {
   );
 }
 
+/** A source's `stage` / `touchpoint` must be a codeframe id, or it would silently never count. */
+function checkSourceIds(config: PipelineConfig, parts: LoadedParts): void {
+  const stages = new Set(parts.codeframes.stages.themes.map((t) => t.id));
+  const touchpoints = new Set(parts.codeframes.touchpoints.themes.map((t) => t.id));
+  const bad = config.sources.flatMap((s, i) => [
+    ...(s.stage && !stages.has(s.stage) ? [`sources.${i}.stage: "${s.stage}" is not a stage (${[...stages].join(', ')})`] : []),
+    ...(s.touchpoint && !touchpoints.has(s.touchpoint)
+      ? [`sources.${i}.touchpoint: "${s.touchpoint}" is not a touchpoint (${[...touchpoints].join(', ')})`]
+      : []),
+  ]);
+  if (bad.length) throw new UserError(`Invalid pipeline config:\n  ${bad.join('\n  ')}`);
+}
+
 export async function analyzePipeline(
   db: Db,
   config: PipelineConfig,
@@ -147,6 +161,7 @@ export async function analyzePipeline(
   const started = performance.now();
   const parts = await loadAnalyzerParts(acfg, db);
   try {
+    checkSourceIds(config, parts);
     const analyzer = await Analyzer.create(acfg, parts);
     const before = parts.cacheStats();
     registerAnalysisVersion(db, parts.key, parts.modelsJson, new Date().toISOString());

@@ -2,7 +2,8 @@
  * Theme assignment (multi-label) from zero-shot scores or a trained head's probabilities.
  * "Unassigned" is an empty list: nothing cleared the threshold.
  */
-import type { AnalysisConfig, ZeroShotSettings } from '../config/analysis.js';
+import type { AnalysisConfig, Rule, ZeroShotSettings } from '../config/analysis.js';
+import { ruleMatches, type DocContext, type SegmentContext } from './journey.js';
 import type { ClassScore } from './zeroshot.js';
 import { round4, sigmoid } from './vectors.js';
 
@@ -46,4 +47,14 @@ export function assignFromHead(pred: { label: string; labels?: string[]; probs: 
     ? sorted.filter(([id]) => pred.labels!.includes(id))
     : sorted.filter(([, p]) => p >= settings.headThreshold);
   return kept.slice(0, settings.topK).map(([id, p]) => ({ id, score: round4(p), signal: 'head' as const }));
+}
+
+/** Config rules with a `theme` add that theme (score 1, signal 'keyword') when their condition holds. */
+export function applyThemeRules(hits: ThemeHit[], rules: Rule[], doc: DocContext, seg: SegmentContext): ThemeHit[] {
+  const out = [...hits];
+  for (const rule of rules) {
+    if (!rule.theme || out.some((h) => h.id === rule.theme) || !ruleMatches(rule.when, doc, seg)) continue;
+    out.push({ id: rule.theme, score: 1, signal: 'keyword' });
+  }
+  return out;
 }
