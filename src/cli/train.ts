@@ -1,11 +1,108 @@
+/** `voc train sentiment|themes|stage|touchpoint`: trains a classifier head from labelled CSV/JSONL. */
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { openDatabase } from '../store/db.js';
+import { cachedEncoder } from '../models/cache.js';
+import { createEncoder, parseEncoderFlag } from '../models/encoder.js';
+import { saveHead, trainHead, type Head } from '../models/head.js';
+import { readLabelled } from '../models/labelled.js';
+import { trainSentimentHead } from '../models/sentiment-train.js';
 import { UserError } from '../util/errors.js';
+import { parseOptions } from './common.js';
+
+export const TASKS = ['sentiment', 'themes', 'stage', 'touchpoint'] as const;
+
+const TrainOptions = z.object({
+  task: z.enum(TASKS),
+  input: z.string().min(1),
+  textColumn: z.string().min(1).default('text'),
+  labelColumn: z.string().min(1).default('label'),
+  multiLabel: z.boolean().default(false),
+  labelSeparator: z.string().min(1).default(';'),
+  encoder: z.string().default('use'),
+  out: z.string().min(1).regex(/\.json$/, 'must be a .json file'),
+  db: z.string().default('data/voc.sqlite'),
+  seed: z.coerce.number().int().default(42),
+  json: z.boolean().default(false),
+});
+type TrainOptions = z.infer<typeof TrainOptions>;
 
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('voc train is not implemented yet');
+    .description('Train a classifier head (sentiment, themes, stage or touchpoint) from labelled examples')
+    .argument('<task>', `what the labels are: ${TASKS.join(' | ')}`)
+    .requiredOption('-i, --input <file>', 'labelled examples (.csv with a header row, or .jsonl)')
+    .option('--text-column <name>', 'column with the text', 'text')
+    .option('--label-column <name>', 'column with the label(s)', 'label')
+    .option('--multi-label', 'several labels per row, split by --label-separator')
+    .option('--label-separator <sep>', 'separator for --multi-label', ';')
+    .option('--encoder <spec>', 'use | transformers:<model folder or name>', 'use')
+    .requiredOption('-o, --out <file>', 'where to write the head (models/heads/NAME.json)')
+    .option('--db <file>', 'database whose embedding cache to use', 'data/voc.sqlite')
+    .option('--seed <n>', 'random seed', '42')
+    .option('--json', 'print the metrics as JSON')
+    .action(async (task: string, raw: Record<string, unknown>) => {
+      const opts = parseOptions(TrainOptions, { ...raw, task });
+      const head = await runTrain(opts);
+      const metrics = head.card.metrics;
+      if (opts.json) process.stdout.write(`${JSON.stringify({ out: opts.out, labels: head.labels, metrics }, null, 2)}\n`);
+      else process.stdout.write(`${formatTrainSummary(opts, head)}\n`);
     });
+}
+
+export async function runTrain(opts: TrainOptions): Promise<Head> {
+  if (opts.task === 'sentiment' && opts.multiLabel) throw new UserError('Sentiment has one label per text; drop --multi-label.');
+  const data = await readLabelled({
+    input: opts.input,
+    textColumn: opts.textColumn,
+    labelColumn: opts.labelColumn,
+    multiLabel: opts.multiLabel,
+    labelSeparator: opts.labelSeparator,
+  });
+  if (data.skipped) process.stderr.write(`skipped ${data.skipped} row(s) with an empty text or label\n`);
+  const db = openDatabase(opts.db);
+  const base = await createEncoder(parseEncoderFlag(opts.encoder));
+  const encoder = cachedEncoder(db, base);
+  const log = (m: string): void => void process.stderr.write(`${m}\n`);
+  try {
+    const card = {
+      name: opts.out.replace(/^.*\//, '').replace(/\.json$/, ''),
+      task: opts.task,
+      trainingData: [{ name: opts.input, rows: data.texts.length }],
+      createdWith: `voc train ${opts.task}`,
+    };
+    const head =
+      opts.task === 'sentiment'
+        ? await trainSentimentHead(data.texts, data.labels.map((l) => l[0]!), { encoder, seed: opts.seed, card, log })
+        : await trainHead(data.texts, opts.multiLabel ? data.labels : data.labels.map((l) => l[0]!), {
+            encoder,
+            multiLabel: opts.multiLabel,
+            seed: opts.seed,
+            card,
+            log,
+          });
+    saveHead(head, opts.out);
+    return head;
+  } finally {
+    await encoder.dispose();
+    db.close();
+  }
+}
+
+function formatTrainSummary(opts: TrainOptions, head: Head): string {
+  const m = head.card.metrics as Record<string, unknown>;
+  const lines = [`wrote ${opts.out}: ${head.labels.length} labels, ${String(m.trainingExamples)} examples, encoder ${head.encoderId}`];
+  const held = m.heldOut as Record<string, number> | null;
+  if (held) {
+    const parts = Object.entries(held).map(([k, v]) => `${k} ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : v}`);
+    lines.push(`held-out split: ${parts.join(', ')}`);
+  } else {
+    lines.push('held-out split: none (fewer than 30 examples); no metrics or calibration');
+  }
+  for (const key of ['stackWithoutFasttext', 'stackWithFasttext']) {
+    const s = m[key] as { accuracy: number; macroF1: number; n: number } | undefined;
+    if (s) lines.push(`${key === 'stackWithFasttext' ? 'stack with fastText' : 'stack'} (held-out fold ${s.n}): accuracy ${s.accuracy.toFixed(3)}, macro-F1 ${s.macroF1.toFixed(3)}`);
+  }
+  return lines.join('\n');
 }

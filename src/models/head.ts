@@ -528,6 +528,8 @@ export function ece(probs: Float64Array[], y: number[]): number {
   return bins.reduce((acc, b) => acc + (b.n ? (b.n / n) * Math.abs(b.conf / b.n - b.correct / b.n) : 0), 0);
 }
 
+const MIN_CALIBRATION_POSITIVES = 5;
+
 function calibrateMultiLabel(logits: Float64Array[], gold: string[][], labels: string[]): CalibrationResult {
   const K = labels.length;
   const platt: Array<[number, number]> = [];
@@ -535,9 +537,13 @@ function calibrateMultiLabel(logits: Float64Array[], gold: string[][], labels: s
   for (let k = 0; k < K; k++) {
     const z = logits.map((l) => l[k]!);
     const t = gold.map((g) => (g.includes(labels[k]!) ? 1 : 0));
-    const [a, b] = fitPlatt(z, t);
+    const positives = t.reduce((x, y) => x + y, 0);
+    // With a handful of held-out positives Platt and F1-optimal thresholds are noise: keep the raw sigmoid and 0.5.
+    const enough = positives >= MIN_CALIBRATION_POSITIVES && t.length - positives >= MIN_CALIBRATION_POSITIVES;
+    const fitted = enough ? fitPlatt(z, t) : ([1, 0] as [number, number]);
+    const [a, b] = fitted[0] > 0 ? fitted : [1, 0];
     platt.push([a, b]);
-    thresholds.push(bestThreshold(z.map((v) => sigmoid(a * v + b)), t));
+    thresholds.push(enough ? bestThreshold(z.map((v) => sigmoid(a * v + b)), t) : 0.5);
   }
   const predicted = logits.map((l) => labels.filter((_, k) => sigmoid(platt[k]![0] * l[k]! + platt[k]![1]) >= thresholds[k]!));
   const report = multiLabelReport(gold, predicted, labels);

@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli/main.js';
+import { openDatabase } from '../src/store/db.js';
+import { countEmbeddings } from '../src/store/embeddings.js';
+
+const FIXTURE = join(import.meta.dirname, 'fixtures-models', 'feedback.csv');
+
+/** Runs `voc ...` in-process and returns what it printed on stdout. */
+async function voc(...args: string[]): Promise<string> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  const errWrite = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    await buildProgram().parseAsync(['node', 'voc', ...args]);
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = errWrite;
+  }
+  return chunks.join('');
+}
+
+describe('voc train / voc eval end to end', () => {
+  let dir: string;
+  let db: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'voc-cli-models-'));
+    db = join(dir, 'voc.sqlite');
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('trains a multi-label themes head, writes it with a card, and evaluates it as JSON', async () => {
+    const out = join(dir, 'themes.json');
+    const printed = await voc('train', 'themes', '--input', FIXTURE, '--text-column', 'text', '--label-column', 'themes', '--multi-label', '--out', out, '--db', db);
+    expect(printed).toMatch(/wrote .*themes\.json: 5 labels, 50 examples, encoder use-lite@energetic-ai-0\.2\.0/);
+    expect(printed).toMatch(/held-out split: microF1/);
+    const head = JSON.parse(readFileSync(out, 'utf8'));
+    expect(head.card.task).toBe('themes');
+    expect(head.multiLabel).toBe(true);
+    // The embeddings were cached in the database for the next run.
+    const handle = openDatabase(db);
+    expect(countEmbeddings(handle)).toBe(50);
+    handle.close();
+
+    const json = JSON.parse(await voc('eval', 'themes', '--input', FIXTURE, '--label-column', 'themes', '--head', out, '--db', db, '--json'));
+    expect(json.kind).toBe('multi');
+    expect(json.report.n).toBe(50);
+    expect(json.report.microF1).toBeGreaterThan(0.6);
+  });
+
+  it('trains an in-domain sentiment model and prints a readable report with a confusion matrix', async () => {
+    const out = join(dir, 'sentiment.json');
+    const printed = await voc('train', 'sentiment', '--input', FIXTURE, '--label-column', 'sentiment', '--out', out, '--db', db);
+    expect(printed).toMatch(/3 labels, 50 examples/);
+    expect(printed).toMatch(/stack.*accuracy/);
+    expect(existsSync(out)).toBe(true);
+    const table = await voc('eval', 'sentiment', '--input', FIXTURE, '--label-column', 'sentiment', '--head', out, '--db', db);
+    expect(table).toMatch(/accuracy: 0\.\d{3}\s+macro-F1: 0\.\d{3}/);
+    expect(table).toMatch(/confusion \(rows = gold, columns = predicted\)/);
+    expect(table).toMatch(/negative\s+\d\.\d{3}\s+\d\.\d{3}/);
+  });
+
+  it('evaluates the shipped general sentiment model without --head', async () => {
+    const json = JSON.parse(await voc('eval', 'sentiment', '--input', FIXTURE, '--label-column', 'sentiment', '--db', db, '--json'));
+    expect(json.model).toMatch(/^sentiment:sentiment-general#/);
+    expect(json.report.accuracy).toBeGreaterThan(0.6);
+    expect(json.report.confusion).toHaveLength(3);
+  });
+
+  it('explains missing flags and heads with a UserError, not a stack trace', async () => {
+    await expect(voc('eval', 'themes', '--input', FIXTURE, '--db', db)).rejects.toThrow(/needs --head/);
+    await expect(voc('train', 'themes', '--input', FIXTURE, '--label-column', 'nope', '--out', join(dir, 'x.json'), '--db', db)).rejects.toThrow(
+      /Column "nope" not found/,
+    );
+  });
+});

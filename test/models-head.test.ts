@@ -1,0 +1,125 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEncoder, type Encoder } from '../src/models/encoder.js';
+import { fitTemperature, loadHead, saveHead, trainHead } from '../src/models/head.js';
+import { mulberry32 } from '../src/models/linear.js';
+import { readLabelled } from '../src/models/labelled.js';
+import { classificationReport, rocAuc } from '../src/models/metrics.js';
+import { fitTfidf, TfidfVectorizer, wordTokens } from '../src/models/tfidf.js';
+import { UserError } from '../src/util/errors.js';
+
+const FIXTURE = join(import.meta.dirname, 'fixtures-models', 'feedback.csv');
+
+describe('TF-IDF features', () => {
+  it('splits contractions into "not" and builds unit-length unigram+bigram vectors', () => {
+    expect(wordTokens("Didn't arrive, can't log in")).toEqual(['did', 'not', 'arrive', 'can', 'not', 'log', 'in']);
+    const spec = fitTfidf(['late box', 'late delivery', 'great box'], { minDf: 1, stem: false });
+    expect(spec.vocabulary).toContain('late box');
+    const v = new TfidfVectorizer(spec).transform('late late box');
+    const norm = Math.sqrt([...v.val].reduce((a, x) => a + x * x, 0));
+    expect(norm).toBeCloseTo(1, 5);
+    expect(new TfidfVectorizer(spec).transform('unrelated words').idx).toHaveLength(0);
+  });
+});
+
+describe('metrics', () => {
+  it('computes accuracy, macro-F1, confusion and AUC', () => {
+    const r = classificationReport(['a', 'a', 'b', 'b'], ['a', 'b', 'b', 'b']);
+    expect(r.accuracy).toBe(0.75);
+    expect(r.confusion).toEqual([
+      [1, 1],
+      [0, 2],
+    ]);
+    expect(r.perClass.find((c) => c.label === 'a')!.recall).toBe(0.5);
+    expect(rocAuc([0.1, 0.4, 0.35, 0.8], [false, false, true, true])).toBe(0.75);
+  });
+
+  it('temperature scaling sharpens under-confident logits and softens over-confident ones', () => {
+    const rand = mulberry32(3);
+    const y: number[] = [];
+    const small: Float64Array[] = [];
+    const big: Float64Array[] = [];
+    for (let i = 0; i < 400; i++) {
+      const c = i % 2;
+      y.push(c);
+      // Right 90% of the time, with tiny margins (under-confident) or huge ones (over-confident).
+      const right = rand() < 0.9 ? c : 1 - c;
+      const z = new Float64Array(2);
+      z[right] = 0.3;
+      small.push(z);
+      big.push(z.map((v) => v * 100));
+    }
+    expect(fitTemperature(small, y)).toBeLessThan(0.3);
+    expect(fitTemperature(big, y)).toBeGreaterThan(10);
+  });
+});
+
+describe('classifier heads on the real USE encoder', () => {
+  let encoder: Encoder;
+  let dir: string;
+  let texts: string[];
+  let sentiment: string[];
+  let themes: string[][];
+
+  beforeAll(async () => {
+    encoder = await createEncoder({ backend: 'use', threads: 1 });
+    dir = mkdtempSync(join(tmpdir(), 'voc-head-'));
+    const s = await readLabelled({ input: FIXTURE, textColumn: 'text', labelColumn: 'sentiment' });
+    const t = await readLabelled({ input: FIXTURE, textColumn: 'text', labelColumn: 'themes', multiLabel: true });
+    texts = s.texts;
+    sentiment = s.labels.map((l) => l[0]!);
+    themes = t.labels;
+  });
+  afterAll(async () => {
+    await encoder?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('trains, predicts unseen texts, saves, reloads identically and is deterministic', async () => {
+    const head = await trainHead(texts, sentiment, { encoder, card: { name: 'fixture-sentiment' } });
+    expect(head.labels).toEqual(['negative', 'neutral', 'positive']);
+    const probe = ['The courier left my box in the rain and it came two days late.', 'Absolutely delicious recipes, thank you!', 'Can I change my delivery day?'];
+    const preds = await head.predict(probe);
+    expect(preds.map((p) => p.label)).toEqual(['negative', 'positive', 'neutral']);
+    for (const p of preds) expect(Object.values(p.probs).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    const card = head.card;
+    expect(card.trainingData.length).toBeGreaterThan(0);
+    expect(card.metrics).toHaveProperty('heldOut');
+
+    const path = join(dir, 'sentiment.json');
+    saveHead(head, path);
+    const saved = JSON.parse(readFileSync(path, 'utf8'));
+    expect(saved.encoder.id).toBe(encoder.id);
+    const loaded = loadHead(path, encoder);
+    const again = await loaded.predict(probe, await encoder.embed(probe));
+    again.forEach((p, i) => expect(p.probs.negative).toBeCloseTo(preds[i]!.probs.negative, 5));
+
+    const twin = await trainHead(texts, sentiment, { encoder, card: { name: 'fixture-sentiment' } });
+    expect((await twin.predict(probe))[0]!.probs.negative).toBeCloseTo(preds[0]!.probs.negative, 6);
+  });
+
+  it('refuses a head trained with another encoder', async () => {
+    const head = await trainHead(texts.slice(10, 30), sentiment.slice(10, 30), { encoder });
+    const path = join(dir, 'other.json');
+    saveHead(head, path);
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    file.encoder.id = 'transformers:Xenova/all-MiniLM-L6-v2';
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path, JSON.stringify(file));
+    expect(() => loadHead(path, encoder)).toThrow(UserError);
+    expect(() => loadHead(path, encoder)).toThrow(/trained with encoder "transformers:Xenova\/all-MiniLM-L6-v2"/);
+  });
+
+  it('trains multi-label one-vs-rest heads with calibrated per-label thresholds', async () => {
+    const head = await trainHead(texts, themes, { encoder, multiLabel: true });
+    expect(head.multiLabel).toBe(true);
+    const th = head.file.calibration.thresholds!;
+    expect(th).toHaveLength(head.labels.length);
+    for (const t of th) expect(t).toBeGreaterThanOrEqual(0.1);
+    const [p] = await head.predict(['I was charged twice and support never answered my emails.']);
+    expect(p!.labels).toEqual(expect.arrayContaining(['billing']));
+    expect(p!.probs.recipes).toBeLessThan(p!.probs.billing!);
+  });
+});
