@@ -94,10 +94,10 @@ describe('classifier heads on the real USE encoder', () => {
     expect(saved.encoder.id).toBe(encoder.id);
     const loaded = loadHead(path, encoder);
     const again = await loaded.predict(probe, await encoder.embed(probe));
-    again.forEach((p, i) => expect(p.probs.negative).toBeCloseTo(preds[i]!.probs.negative, 5));
+    again.forEach((p, i) => expect(p.probs.negative).toBeCloseTo(preds[i]!.probs.negative!, 5));
 
     const twin = await trainHead(texts, sentiment, { encoder, card: { name: 'fixture-sentiment' } });
-    expect((await twin.predict(probe))[0]!.probs.negative).toBeCloseTo(preds[0]!.probs.negative, 6);
+    expect((await twin.predict(probe))[0]!.probs.negative).toBeCloseTo(preds[0]!.probs.negative!, 6);
   });
 
   it('refuses a head trained with another encoder', async () => {

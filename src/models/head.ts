@@ -536,7 +536,7 @@ function calibrateMultiLabel(logits: Float64Array[], gold: string[][], labels: s
   const thresholds: number[] = [];
   for (let k = 0; k < K; k++) {
     const z = logits.map((l) => l[k]!);
-    const t = gold.map((g) => (g.includes(labels[k]!) ? 1 : 0));
+    const t: number[] = gold.map((g) => (g.includes(labels[k]!) ? 1 : 0));
     const positives = t.reduce((x, y) => x + y, 0);
     // With a handful of held-out positives Platt and F1-optimal thresholds are noise: keep the raw sigmoid and 0.5.
     const enough = positives >= MIN_CALIBRATION_POSITIVES && t.length - positives >= MIN_CALIBRATION_POSITIVES;
