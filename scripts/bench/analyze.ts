@@ -4,8 +4,9 @@
  * again with every vector cached; plus peak RSS of this process. Texts are generated from a seeded
  * PRNG so runs are comparable. VOC_BENCH_SHORT / VOC_BENCH_LONG change the counts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Analyzer, type AnalyzeItem } from '../../src/analyze/analyzer.js';
 import { seededRandom } from '../../src/analyze/discovery.js';
@@ -53,6 +54,19 @@ async function measure(analyzer: Analyzer, list: string[], batch: number): Promi
   return list.length / ((performance.now() - started) / 1000);
 }
 
+/** `voc classify` in a child process: its peak RSS for a small and a large input (streaming check). */
+function classifyRss(dir: string, rows: number): { seconds: number; peakMb: number } {
+  const input = join(dir, `in-${rows}.csv`);
+  writeFileSync(input, `id,text\n${texts(rows, 1, 3).map((t, i) => `${i},"${t}"`).join('\n')}\n`);
+  const code = `const { classifyFile } = await import(${JSON.stringify(new URL('../../src/cli/classify.ts', import.meta.url).href)});
+const t = performance.now();
+await classifyFile({ input: ${JSON.stringify(input)}, textColumn: 'text', idColumn: 'id', output: ${JSON.stringify(`${input}.jsonl`)}, format: 'csv', batchSize: 64 });
+console.log(JSON.stringify({ seconds: (performance.now() - t) / 1000, peakMb: process.resourceUsage().maxRSS / 1024 }));`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`classify child failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as { seconds: number; peakMb: number };
+}
+
 export async function run(): Promise<string> {
   const nShort = Number(process.env.VOC_BENCH_SHORT ?? 2000);
   const nLong = Number(process.env.VOC_BENCH_LONG ?? 200);
@@ -74,6 +88,7 @@ export async function run(): Promise<string> {
       rows.push(`| ${name} | ${list.length} | ${cold.toFixed(0)} | ${cached.toFixed(0)} |`);
     }
     const peakMb = process.resourceUsage().maxRSS / 1024;
+    const classified = [100, Number(process.env.VOC_BENCH_CLASSIFY ?? 3000)].map((n) => ({ n, r: classifyRss(dir, n) }));
     return [
       '## Analysis throughput',
       '',
@@ -83,7 +98,13 @@ export async function run(): Promise<string> {
       '|---|---|---|---|',
       ...rows,
       '',
-      `Peak RSS of the process: ${peakMb.toFixed(0)} MB (includes the encoder's worker threads and the generated texts).`,
+      `Peak RSS of the process: ${peakMb.toFixed(0)} MB (includes the encoder's worker threads and the generated texts). Load average during the run: ${loadavg()[0]!.toFixed(1)} (2-core machine shared with other jobs: throughput drops when it is above 2).`,
+      '',
+      '`voc classify` streaming check (separate processes, short texts, no database):',
+      '',
+      '| rows | seconds (incl. model load) | rows/s | peak RSS |',
+      '|---|---|---|---|',
+      ...classified.map(({ n, r }) => `| ${n} | ${r.seconds.toFixed(1)} | ${(n / r.seconds).toFixed(0)} | ${r.peakMb.toFixed(0)} MB |`),
     ].join('\n');
   } finally {
     await parts.encoder.dispose();
