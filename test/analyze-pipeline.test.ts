@@ -14,6 +14,9 @@ import { startRun } from '../src/store/ingest.js';
 import { analyzePipeline } from '../src/analyze/pipeline.js';
 import { classifyFile } from '../src/cli/classify.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
+import { loadCodeframe } from '../src/config/codeframe.js';
+import { createEncoder } from '../src/models/encoder.js';
+import { saveHead, trainHead } from '../src/models/head.js';
 
 const HEADER = 'ResponseId,SubmittedAt,NPS,Channel,Comment';
 const ROWS = [
@@ -150,6 +153,42 @@ describe('analyzePipeline', () => {
     expect(s.documentsAnalysed).toBe(5);
     expect(snapshot()).toEqual(a);
     expect(themes()).toEqual(t);
+  });
+});
+
+describe('trained theme head', () => {
+  it('decides themes when configured (signal head) and re-analyses under a new key', async () => {
+    const cf = loadCodeframe('builtin:voc-default.yaml').themes.filter((t) => t.isLeaf && t.examples.length);
+    const encoder = await createEncoder({ backend: 'use' });
+    const headPath = join(ws.dir, 'themes.head.json');
+    try {
+      const head = await trainHead(
+        cf.flatMap((t) => t.examples),
+        cf.flatMap((t) => t.examples.map(() => t.id)),
+        { encoder },
+      );
+      saveHead(head, headPath);
+    } finally {
+      await encoder.dispose();
+    }
+    const withHead = parseYamlWith(
+      yaml().replace('  discovery: { enabled: false }\n', `  discovery: { enabled: false }\n  heads: { themes: ${headPath} }\n  themes: { headThreshold: 0.05 }\n`),
+      PipelineConfig,
+      'x',
+    );
+    const db = openDatabase(ws.dbPath);
+    try {
+      const before = (await analyzePipeline(db, config, null)).analysisKey;
+      const s = await analyzePipeline(db, withHead, null);
+      expect(s.analysisKey).not.toBe(before);
+      expect(s.documentsAnalysed).toBe(5);
+      const signals = db.prepare('SELECT DISTINCT signal FROM segment_themes').pluck().all();
+      expect(signals).toEqual(['head']);
+      await analyzePipeline(db, config, null);
+      expect(db.prepare("SELECT COUNT(*) FROM segment_themes WHERE signal = 'head'").pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
   });
 });
 

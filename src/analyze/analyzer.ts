@@ -37,6 +37,7 @@ export interface HeadPrediction {
 }
 export interface HeadPredictor {
   readonly multiLabel: boolean;
+  readonly labels: string[];
   predict(texts: string[], vectors?: Float32Array[]): Promise<HeadPrediction[]>;
 }
 
@@ -82,7 +83,7 @@ export class Analyzer {
   ) {}
 
   static async create(cfg: AnalysisConfig, parts: AnalyzerParts): Promise<Analyzer> {
-    checkRuleIds(cfg, parts.codeframes);
+    checkIds(cfg, parts);
     const build = (themes: FlatTheme[]) => ZeroShotClassifier.build(themes, parts.encoder, cfg.zeroShot);
     const cf = parts.codeframes;
     const zs = {
@@ -196,8 +197,9 @@ export class Analyzer {
   }
 }
 
-/** A rule naming an id that no codeframe has would silently never count: refuse it up front. */
-function checkRuleIds(cfg: AnalysisConfig, cf: AnalyzerParts['codeframes']): void {
+/** A rule or head naming ids that no codeframe has would silently never count: refuse it up front. */
+function checkIds(cfg: AnalysisConfig, parts: AnalyzerParts): void {
+  const cf = parts.codeframes;
   const ids = {
     stage: new Set(cf.stages.themes.map((t) => t.id)),
     touchpoint: new Set(cf.touchpoints.themes.map((t) => t.id)),
@@ -210,7 +212,12 @@ function checkRuleIds(cfg: AnalysisConfig, cf: AnalyzerParts['codeframes']): voi
       if (id !== undefined && !ids[kind].has(id)) bad.push(`analysis.rules.${i}.${kind}: "${id}" is not in the ${kind} codeframe`);
     }
   });
-  if (bad.length) throw new UserError(`Invalid analysis rules:\n  ${bad.join('\n  ')}`);
+  const heads = { theme: parts.heads.themes, stage: parts.heads.stage, touchpoint: parts.heads.touchpoint };
+  for (const kind of ['stage', 'touchpoint', 'theme'] as const) {
+    const unknown = heads[kind]?.labels.filter((l) => !ids[kind].has(l)) ?? [];
+    if (unknown.length) bad.push(`analysis.heads.${kind === 'theme' ? 'themes' : kind}: labels not in the ${kind} codeframe: ${unknown.slice(0, 8).join(', ')}`);
+  }
+  if (bad.length) throw new UserError(`Invalid analysis settings:\n  ${bad.join('\n  ')}`);
 }
 
 function roundSentiment(s: SentimentResult): SentimentResult {
