@@ -104,17 +104,19 @@ async function cfpb(dir: string, limit: number): Promise<Labelled[]> {
 const PROBLEM_INTENTS = new Set(['review', 'payment_issue', 'complaint', 'registration_problems', 'get_refund', 'track_refund', 'delete_account', 'recover_password']);
 const PROBLEM_WORDS = /problem|issue|trouble|error|can'?t|cannot|unable|won'?t|not work|wrong|complain|fail|broken|damaged|missing|lost|late|refund|cancel|annoy|frustrat|disappoint/i;
 
+const STRONG_PROBLEM = /problem|issue|trouble|error|can'?t|cannot|unable|won'?t|not work|wrong|fail|broken|damaged|missing|lost/i;
+
 async function bitext(dir: string, limit: number, seed: number): Promise<Labelled[]> {
   const all = await csvRows(join(dir, 'bitext-customer-service', 'Bitext_Sample_Customer_Service_Training_Dataset.csv'));
   const neutral = all.filter((r) => !PROBLEM_INTENTS.has(r.intent ?? '') && !PROBLEM_WORDS.test(r.utterance ?? ''));
   // Problem reports ("I have problems with my payment") are what negative feedback looks like in support channels.
-  const problems = all.filter((r) => ['complaint', 'payment_issue', 'registration_problems'].includes(r.intent ?? ''));
+  const problems = all.filter((r) => ['complaint', 'payment_issue', 'registration_problems'].includes(r.intent ?? '') || STRONG_PROBLEM.test(r.utterance ?? ''));
   const sample = (rows: Array<Record<string, string>>, n: number, label: Labelled['label']): Labelled[] =>
     [...shuffled(rows.length, mulberry32(seed))]
       .slice(0, n)
       .map((i) => ({ text: (rows[i]!.utterance ?? '').trim(), label, source: 'bitext' }))
       .filter((r) => r.text.length > 0);
-  return [...sample(neutral, limit, 'neutral'), ...sample(problems, Math.round(limit / 3), 'negative')];
+  return [...sample(neutral, limit, 'neutral'), ...sample(problems, Math.round(limit / 2), 'negative')];
 }
 
 export async function loadGeneralSentimentData(datasets: string, seed = 7): Promise<Labelled[]> {
