@@ -81,12 +81,14 @@ beforeAll(async () => {
 afterAll(() => ws?.cleanup());
 
 describe('analyzePipeline', () => {
-  it('analyses every analysable segment and document', async () => {
+  it('analyses every analysable segment and document, resuming after a partial (--limit) run', async () => {
+    const first = await analyze({ limit: 1 });
+    expect(first.documentsAnalysed).toBe(1);
     const s = await analyze();
     const expected = withDb((db) => db.prepare('SELECT COUNT(*) FROM segments WHERE analyse = 1').pluck().get() as number);
     expect(expected).toBeGreaterThanOrEqual(5);
-    expect(s.segmentsAnalysed).toBe(expected);
-    expect(s.documentsAnalysed).toBe(5);
+    expect(first.segmentsAnalysed + s.segmentsAnalysed).toBe(expected);
+    expect(s.documentsAnalysed).toBe(4);
     expect(s.analysisKey).toMatch(/^[0-9a-f]{16}$/);
     withDb((db) => {
       expect(db.prepare('SELECT COUNT(*) FROM segment_analysis').pluck().get()).toBe(expected);
