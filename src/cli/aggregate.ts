@@ -10,6 +10,7 @@ import { parseAggregateConfig, type AggregateConfig } from '../config/aggregate.
 import type { PipelineConfig } from '../config/pipeline.js';
 import { finishAggregateRun, startAggregateRun } from '../store/aggregate.js';
 import { openDatabase, type Db } from '../store/db.js';
+import { acquireLock } from '../store/lock.js';
 import { UserError } from '../util/errors.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { locateDatabase, parseOptions } from './common.js';
@@ -77,6 +78,7 @@ export function registerAggregate(program: Command): void {
     .action((raw: unknown) => {
       const opts = parseOptions(AggregateOptions, raw);
       const t = openTarget(opts, true);
+      const lock = acquireLock(t.dbPath, 'aggregate');
       try {
         const runId = startAggregateRun(t.db, {
           pipeline: t.config?.name ?? null, configPath: t.configPath, configHash: t.configHash,
@@ -92,6 +94,7 @@ export function registerAggregate(program: Command): void {
         finishAggregateRun(t.db, runId, 'ok', new Date().toISOString(), { segments: summary.segments, cells: summary.cells }, null);
         process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
       } finally {
+        lock.release();
         t.db.close();
       }
     });
