@@ -4,6 +4,8 @@
  * their document's stage.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { parseAnalysisConfig, type AnalysisConfig } from '../src/config/analysis.js';
 import { loadCodeframe } from '../src/config/codeframe.js';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
@@ -53,6 +55,22 @@ describe('zero-shot themes', () => {
     expect(hits[0]?.id).toBe(want);
     expect(hits[0]!.score).toBeGreaterThanOrEqual(cfg.themes.threshold);
     expect(hits.length).toBeLessThanOrEqual(cfg.themes.topK);
+  });
+
+  it('gets most of the hand-labelled feedback sentences right', async () => {
+    const rows = parse(readFileSync('test/data/themes-labelled.csv'), { columns: true }) as Array<{ text: string; themes: string }>;
+    const parent = new Map(loadCodeframe(cfg.codeframes.themes).themes.map((t) => [t.id, t.parentId]));
+    const vectors = await encoder.embed(rows.map((r) => r.text));
+    let right = 0;
+    let noise = 0;
+    rows.forEach((r, i) => {
+      const gold = r.themes.split(';').filter(Boolean);
+      const top = assignZeroShot(zs.themes.score(vectors[i]!, stems(r.text)), cfg.themes, cfg.zeroShot)[0]?.id;
+      if (top && gold.some((g) => g === top || parent.get(g) === top || parent.get(top) === g)) right++;
+      if (top && gold.length === 0) noise++;
+    });
+    expect(right / rows.filter((r) => r.themes).length).toBeGreaterThanOrEqual(0.8);
+    expect(noise).toBeLessThanOrEqual(6);
   });
 
   it('leaves small talk unassigned', async () => {
