@@ -143,7 +143,7 @@ export class Analyzer {
       ? assignFromHead(heads.themes[i]!, this.cfg.themes)
       : assignZeroShot(this.zs.themes.score(vector, textStems), this.cfg.themes, this.cfg.zeroShot);
     const themes = applyThemeRules(found, this.cfg.rules, item.doc, { text: item.text, field: item.field });
-    const emoHits = this.zs.emotions.keywordHits(textStems);
+    const emoHits = this.zs.emotions.keywordHits(stems(withoutFormulas(item.text)));
     const emotions = scoreEmotions(
       this.zs.emotions.score(vector, textStems, emoHits),
       emoHits,
@@ -195,6 +195,12 @@ export class Analyzer {
     }
     return { segments, documents };
   }
+}
+
+/** Letter formulas whose words are emotion cues out of context ("To whom it may concern"). */
+const FORMULAS = /\b(to whom it may concern|no worries|not to worry)\b/gi;
+function withoutFormulas(text: string): string {
+  return text.replace(FORMULAS, ' ');
 }
 
 /** A rule or head naming ids that no codeframe has would silently never count: refuse it up front. */

@@ -2,7 +2,7 @@
  * Emotions (multi-label): the emotion codeframe's zero-shot similarity, a cue lexicon and
  * sentiment gating, combined per emotion as
  *
- *   evidence = 1 - (1 - 0.7 * zeroShot) * (1 - cues)        (noisy-OR of the two detectors)
+ *   evidence = 1 - (1 - 0.45 * zeroShot) * (1 - cues)       (noisy-OR of the two detectors)
  *   score    = evidence * gate(sentiment)
  *
  * where `cues` is 0.65 for one codeframe keyword match, 0.8 for two or more, plus punctuation /
@@ -25,6 +25,13 @@ export interface EmotionHit {
   id: string;
   score: number;
 }
+
+/**
+ * Zero-shot alone stays below the default threshold (0.45 at best): USE similarities separate
+ * emotions poorly ("This is getting ridiculous" is as close to surprise as to anger), so an emotion
+ * needs a cue; the similarity raises or lowers how sure we are.
+ */
+const ZERO_SHOT_WEIGHT = 0.45;
 
 const POSITIVE = new Set(['satisfaction-joy', 'gratitude']);
 const NEGATIVE = new Set(['frustration-anger', 'disappointment', 'worry']);
@@ -64,7 +71,7 @@ export function scoreEmotions(
     let cues = hits >= 2 ? 0.8 : hits >= 1 ? 0.65 : 0;
     if (s.id === 'frustration-anger') cues = 1 - (1 - cues) * (1 - shouting);
     if (s.id === 'confusion') cues = 1 - (1 - cues) * (1 - confusionCues(text));
-    const evidence = 1 - (1 - 0.7 * s.absolute) * (1 - cues);
+    const evidence = 1 - (1 - ZERO_SHOT_WEIGHT * s.absolute) * (1 - cues);
     const score = round4(evidence * gate(s.id, sentiment));
     if (score >= threshold) out.push({ id: s.id, score });
   }
