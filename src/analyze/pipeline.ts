@@ -100,7 +100,11 @@ export function docContext(doc: DocRow, config: PipelineConfig): DocContext {
 async function analyzeBatch(db: Db, analyzer: Analyzer, config: PipelineConfig, ids: number[], key: string, runId: number | null) {
   const { docs, segments } = loadDocuments(db, ids);
   const byDoc = new Map<number, SegRow[]>();
-  for (const s of segments) byDoc.set(s.document_id, [...(byDoc.get(s.document_id) ?? []), s]);
+  for (const s of segments) {
+    const list = byDoc.get(s.document_id);
+    if (list) list.push(s);
+    else byDoc.set(s.document_id, [s]);
+  }
   const items: AnalyzeItem[] = [];
   const segIds: number[] = [];
   for (const doc of docs) {

@@ -77,7 +77,13 @@ async function* readJsonl(path: string): AsyncGenerator<InputRow> {
 
 async function* readCsv(path: string): AsyncGenerator<InputRow> {
   const parser = createReadStream(path).pipe(parseCsv({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true }));
-  for await (const record of parser) yield InputRow.parse(record);
+  try {
+    for await (const record of parser) yield InputRow.parse(record);
+  } catch (err) {
+    // csv-parse names the line ("Quote Not Closed: ... at line 12"): pass that on without a stack.
+    if (err instanceof UserError) throw err;
+    throw new UserError(`${path}: cannot read as CSV: ${(err as Error).message}`);
+  }
 }
 
 function openInput(path: string, format: 'csv' | 'jsonl'): AsyncGenerator<InputRow> {
