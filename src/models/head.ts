@@ -86,6 +86,8 @@ export interface TrainHeadOptions {
   /** Blend with nearest-centroid: 'auto' (weight chosen on the held-out split; default), a weight in [0,1], or 0. */
   centroidWeight?: number | 'auto';
   seed?: number;
+  /** Extra examples per label, e.g. its name and description from a codeframe (helps few-shot). */
+  labelTexts?: Record<string, string[]>;
   card?: Partial<Omit<ModelCard, 'metrics' | 'createdAt'>>;
   /** Progress messages (e.g. to stderr). */
   log?: (message: string) => void;
@@ -244,6 +246,7 @@ export async function trainHead(texts: string[], labels: string[] | string[][], 
   }
   const seed = opts.seed ?? 42;
   const { train, held } = split(labelSets, multiLabel, opts.holdout ?? 0.2, seed);
+  const extra = await labelTextExamples(opts, labelNames, needVectors);
   const settings = { ...opts, multiLabel, useEmbedding, useTfidf, seed, labelNames };
 
   let calibration: HeadFile['calibration'] = { temperature: 1 };
@@ -253,7 +256,14 @@ export async function trainHead(texts: string[], labels: string[] | string[][], 
     const t0 = Date.now();
     // The probe carries centroids (weight decided below) so the blend can be tuned on held-out data.
     const probeCentroids = opts.centroidWeight === 0 ? 0 : 1;
-    const probe = await fitHeadFile(pick(texts, train), pick(labelSets, train), vectors && pick(vectors, train), settings, { temperature: 1 }, probeCentroids);
+    const probe = await fitHeadFile(
+      [...pick(texts, train), ...extra.texts],
+      [...pick(labelSets, train), ...extra.labels],
+      vectors && [...pick(vectors, train), ...extra.vectors],
+      settings,
+      { temperature: 1 },
+      probeCentroids,
+    );
     const heldTexts = pick(texts, held);
     const heldVecs = vectors && pick(vectors, held);
     const heldLabels = pick(labelSets, held);
@@ -265,7 +275,14 @@ export async function trainHead(texts: string[], labels: string[] | string[][], 
   }
   // Final model on all examples with the calibration learned above.
   const t0 = Date.now();
-  const file = await fitHeadFile(texts, labelSets, vectors, settings, calibration, centroidWeight);
+  const file = await fitHeadFile(
+    [...texts, ...extra.texts],
+    [...labelSets, ...extra.labels],
+    vectors && [...vectors, ...extra.vectors],
+    settings,
+    calibration,
+    centroidWeight,
+  );
   file.card = {
     name: opts.card?.name ?? 'head',
     task: opts.card?.task,
@@ -278,6 +295,25 @@ export async function trainHead(texts: string[], labels: string[] | string[][], 
   };
   log(`trained on ${texts.length} examples in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return new Head(file, opts.encoder);
+}
+
+/** Label names/descriptions as extra training examples (always in training, never held out). */
+async function labelTextExamples(
+  opts: TrainHeadOptions,
+  labelNames: string[],
+  needVectors: boolean,
+): Promise<{ texts: string[]; labels: string[][]; vectors: Float32Array[] }> {
+  const texts: string[] = [];
+  const labels: string[][] = [];
+  for (const [label, list] of Object.entries(opts.labelTexts ?? {})) {
+    if (!labelNames.includes(label)) continue;
+    for (const t of list) {
+      texts.push(t);
+      labels.push([label]);
+    }
+  }
+  const vectors = needVectors && texts.length ? await opts.encoder.embed(texts) : [];
+  return { texts, labels, vectors };
 }
 
 interface Settings extends TrainHeadOptions {
