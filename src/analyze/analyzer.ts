@@ -113,9 +113,16 @@ export class Analyzer {
    * result per item and one per document key.
    */
   async analyze(items: AnalyzeItem[]): Promise<{ segments: SegmentResult[]; documents: Map<string, DocumentResult> }> {
+    return this.analyzeEmbedded(items, await this.embed(items.map((i) => i.text)));
+  }
+
+  /** As analyze(), with the items' vectors already computed (callers overlap embedding and analysis). */
+  async analyzeEmbedded(
+    items: AnalyzeItem[],
+    vectors: Float32Array[],
+  ): Promise<{ segments: SegmentResult[]; documents: Map<string, DocumentResult> }> {
     if (items.length === 0) return { segments: [], documents: new Map() };
     const texts = items.map((i) => i.text);
-    const vectors = await this.embed(texts);
     const sentiments = await this.parts.sentiment.predict(texts, vectors);
     const heads = await this.runHeads(texts, vectors);
     const segments = items.map((item, i) => this.analyzeOne(item, vectors[i]!, sentiments[i]!, heads, i));

@@ -97,7 +97,18 @@ export function docContext(doc: DocRow, config: PipelineConfig): DocContext {
   };
 }
 
-async function analyzeBatch(db: Db, analyzer: Analyzer, config: PipelineConfig, ids: number[], key: string, runId: number | null) {
+interface PreparedBatch {
+  docIds: number[];
+  items: AnalyzeItem[];
+  segIds: number[];
+  vectors: Promise<Float32Array[]>;
+}
+
+/**
+ * Loads a batch and starts embedding it. The encoder runs in worker threads, so the next batch is
+ * embedded while the main thread scores and writes the current one.
+ */
+function prepareBatch(db: Db, analyzer: Analyzer, config: PipelineConfig, ids: number[]): PreparedBatch {
   const { docs, segments } = loadDocuments(db, ids);
   const byDoc = new Map<number, SegRow[]>();
   for (const s of segments) {
@@ -114,16 +125,23 @@ async function analyzeBatch(db: Db, analyzer: Analyzer, config: PipelineConfig, 
       segIds.push(s.id);
     }
   }
-  const result = await analyzer.analyze(items);
+  const vectors = analyzer.embed(items.map((i) => i.text));
+  // Awaited later; a failure must not count as unhandled in the meantime.
+  vectors.catch(() => undefined);
+  return { docIds: docs.map((d) => d.id), items, segIds, vectors };
+}
+
+async function finishBatch(db: Db, analyzer: Analyzer, batch: PreparedBatch, key: string, runId: number | null) {
+  const result = await analyzer.analyzeEmbedded(batch.items, await batch.vectors);
   writeAnalysisBatch(db, {
     key,
     runId,
     now: new Date().toISOString(),
-    segments: result.segments.map((r, i) => ({ segmentId: segIds[i]!, ...r })),
+    segments: result.segments.map((r, i) => ({ segmentId: batch.segIds[i]!, ...r })),
     documents: [...result.documents.entries()].map(([docKey, d]) => ({ documentId: Number(docKey), ...d })),
-    documentIds: docs.map((d) => d.id),
+    documentIds: batch.docIds,
   });
-  return { documents: docs.length, segments: items.length };
+  return { documents: batch.docIds.length, segments: batch.items.length };
 }
 
 function snapshotCodeframe(db: Db, parts: LoadedParts): void {
@@ -180,8 +198,11 @@ export async function analyzePipeline(
       segmentsDone: 0,
       segmentsTotal: planned.reduce((a, id) => a + (counts.get(id) ?? 0), 0),
     };
-    for (const batch of batches) {
-      const done = await analyzeBatch(db, analyzer, config, batch, parts.key, runId);
+    let next = batches.length ? prepareBatch(db, analyzer, config, batches[0]!) : null;
+    for (let b = 0; next; b++) {
+      const current = next;
+      next = b + 1 < batches.length ? prepareBatch(db, analyzer, config, batches[b + 1]!) : null;
+      const done = await finishBatch(db, analyzer, current, parts.key, runId);
       progress.documentsDone += done.documents;
       progress.segmentsDone += done.segments;
       options.onProgress?.({ ...progress });
