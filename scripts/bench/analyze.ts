@@ -41,15 +41,17 @@ function texts(n: number, sentencesEach: number, seed: number): string[] {
   );
 }
 
+/** Like analyzePipeline: the next batch is embedded while the current one is scored. */
 async function measure(analyzer: Analyzer, list: string[], batch: number): Promise<number> {
   const started = performance.now();
-  for (let i = 0; i < list.length; i += batch) {
-    const items: AnalyzeItem[] = list.slice(i, i + batch).map((text, k) => ({
-      doc: { key: String(i + k), kind: 'survey', sourceName: 'bench', channel: null, attributes: {} },
-      text,
-      field: null,
-    }));
-    await analyzer.analyze(items);
+  const slices = Array.from({ length: Math.ceil(list.length / batch) }, (_, b) => list.slice(b * batch, (b + 1) * batch));
+  const items = (texts: string[], offset: number): AnalyzeItem[] =>
+    texts.map((text, k) => ({ doc: { key: String(offset + k), kind: 'survey', sourceName: 'bench', channel: null, attributes: {} }, text, field: null }));
+  let next = slices.length ? analyzer.embed(slices[0]!) : null;
+  for (let b = 0; next; b++) {
+    const vectors = await next;
+    next = b + 1 < slices.length ? analyzer.embed(slices[b + 1]!) : null;
+    await analyzer.analyzeEmbedded(items(slices[b]!, b * batch), vectors);
   }
   return list.length / ((performance.now() - started) / 1000);
 }
