@@ -106,6 +106,33 @@ async function write(out: WriteStream, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
+interface Row {
+  id: unknown;
+  text: string;
+}
+
+interface Pending {
+  rows: Row[];
+  items: AnalyzeItem[];
+  vectors: Promise<Float32Array[]>;
+}
+
+/** Starts embedding a batch (in the encoder's worker threads) and returns without waiting. */
+function startBatch(analyzer: Analyzer, rows: Row[]): Pending {
+  const items: AnalyzeItem[] = rows
+    .filter((b) => b.text.trim())
+    .map((b) => ({ doc: { key: String(b.id), kind: 'survey', sourceName: 'classify', channel: null, attributes: {} }, text: b.text, field: null }));
+  const vectors = analyzer.embed(items.map((i) => i.text));
+  vectors.catch(() => undefined); // awaited in finishBatch; not unhandled meanwhile
+  return { rows, items, vectors };
+}
+
+async function finishBatch(analyzer: Analyzer, p: Pending, out: WriteStream): Promise<void> {
+  const { segments } = await analyzer.analyzeEmbedded(p.items, await p.vectors);
+  let k = 0;
+  for (const b of p.rows) await write(out, `${formatResult(b.id, b.text.trim() ? segments[k++]! : null)}\n`);
+}
+
 export async function classifyFile(opts: ClassifyOptions): Promise<number> {
   const base = opts.config ? loadPipelineConfig(opts.config).config.analysis : {};
   const acfg = parseAnalysisConfig(base);
@@ -116,24 +143,26 @@ export async function classifyFile(opts: ClassifyOptions): Promise<number> {
   let rows = 0;
   try {
     const analyzer = await Analyzer.create(acfg, parts);
-    let batch: Array<{ id: unknown; text: string }> = [];
-    const flush = async () => {
-      const items: AnalyzeItem[] = batch
-        .filter((b) => b.text.trim())
-        .map((b) => ({ doc: { key: String(b.id), kind: 'survey', sourceName: 'classify', channel: null, attributes: {} }, text: b.text, field: null }));
-      const { segments } = await analyzer.analyze(items);
-      let k = 0;
-      for (const b of batch) await write(out, `${formatResult(b.id, b.text.trim() ? segments[k++]! : null)}\n`);
-      batch = [];
-    };
+    let batch: Row[] = [];
+    // At most one batch waits for its vectors while the previous one is scored and written.
+    let pending: Pending | null = null;
     for await (const row of openInput(opts.input, inputFormat(opts))) {
       rows++;
       if (rows === 1) checkColumns(row, opts);
       const text = row[opts.textColumn];
       batch.push({ id: opts.idColumn ? (row[opts.idColumn] ?? null) : rows, text: text === undefined || text === null ? '' : String(text) });
-      if (batch.length >= opts.batchSize) await flush();
+      if (batch.length < opts.batchSize) continue;
+      const started = startBatch(analyzer, batch);
+      if (pending) await finishBatch(analyzer, pending, out);
+      pending = started;
+      batch = [];
     }
-    if (batch.length) await flush();
+    if (batch.length) {
+      const started = startBatch(analyzer, batch);
+      if (pending) await finishBatch(analyzer, pending, out);
+      pending = started;
+    }
+    if (pending) await finishBatch(analyzer, pending, out);
   } finally {
     out.end();
     await once(out, 'close');
