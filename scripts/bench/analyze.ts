@@ -94,7 +94,7 @@ export async function run(): Promise<string> {
     return [
       '## Analysis throughput',
       '',
-      `Command: \`npm run bench -- analyze\`. Encoder \`${parts.encoder.id}\`, batch ${acfg.batchSize}, built-in codeframes, SQLite embedding cache.`,
+      `Command: \`npm run bench -- analyze\`, run on ${new Date().toISOString().slice(0, 10)}. Encoder \`${parts.encoder.id}\`, batch ${acfg.batchSize}, built-in codeframes, SQLite embedding cache.`,
       '',
       '| texts | count | segments/s (cold cache) | segments/s (cached vectors) |',
       '|---|---|---|---|',

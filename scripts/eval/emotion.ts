@@ -79,7 +79,7 @@ export async function run(): Promise<string> {
   return [
     '## Emotions: hand-labelled feedback sentences (multi-label)',
     '',
-    `Command: \`npm run eval -- emotion\`. Data: test/data/emotion-labelled.csv (${s.rows} sentences written and labelled for this project; the cue lexicon was written with it in view, so treat these as optimistic).`,
+    `Command: \`npm run eval -- emotion\`, run on ${new Date().toISOString().slice(0, 10)}. Data: test/data/emotion-labelled.csv (${s.rows} sentences written and labelled for this project; the cue lexicon was written with it in view, so treat these as optimistic).`,
     '',
     '| emotion | support | precision | recall | F1 |',
     '|---|---|---|---|---|',

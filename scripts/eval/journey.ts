@@ -80,7 +80,7 @@ export async function run(): Promise<string> {
   return [
     title,
     '',
-    'Command: `npm run eval -- journey`. Rows with at least 3 words. Mapping: Order -> purchase, Equipment Received -> onboarding-delivery, First Payment -> onboarding-delivery (its verbatims are about installation and getting connected), Service in Use -> usage.',
+    `Command: \`npm run eval -- journey\`, run on ${new Date().toISOString().slice(0, 10)}. Rows with at least 3 words. Mapping: Order -> purchase, Equipment Received -> onboarding-delivery, First Payment -> onboarding-delivery (its verbatims are about installation and getting connected), Service in Use -> usage.`,
     '',
     '| setting | accuracy |',
     '|---|---|',

@@ -121,7 +121,7 @@ export async function run(): Promise<string> {
     return [
       title,
       '',
-      'Command: `npm run eval -- themes-zeroshot`. Encoder: ' + `\`${encoder.id}\`` + '.',
+      `Command: \`npm run eval -- themes-zeroshot\`, run on ${new Date().toISOString().slice(0, 10)}. Encoder: \`${encoder.id}\`.`,
       '',
       `| rows (every 4th of train.csv) | classes | top-1 accuracy | top-3 accuracy | chance |`,
       '|---|---|---|---|---|',
