@@ -9,7 +9,7 @@ import type { FlatTheme, LoadedCodeframe } from '../config/codeframe.js';
 import type { Encoder } from '../models/encoder.js';
 import { scoreEmotions, type EmotionHit, type SentimentProbs } from './emotion.js';
 import { applyDocumentContext, decideJourney, type DocContext, type JourneyLabel } from './journey.js';
-import { stems } from './lexical.js';
+import { stems, withoutFormulas } from './lexical.js';
 import { applyThemeRules, assignFromHead, assignZeroShot, type ThemeHit } from './themes.js';
 import { UserError } from '../util/errors.js';
 import { round4 } from './vectors.js';
@@ -202,12 +202,6 @@ export class Analyzer {
     }
     return { segments, documents };
   }
-}
-
-/** Letter formulas whose words are emotion cues out of context ("To whom it may concern"). */
-const FORMULAS = /\b(to whom it may concern|no worries|not to worry)\b/gi;
-function withoutFormulas(text: string): string {
-  return text.replace(FORMULAS, ' ');
 }
 
 /** A rule or head naming ids that no codeframe has would silently never count: refuse it up front. */

@@ -12,7 +12,7 @@
  * - suggestion_key: a hash of the member segments' text hashes, so the same cluster keeps its id.
  */
 import { createHash } from 'node:crypto';
-import { STOPWORDS, tokenize } from './lexical.js';
+import { STOPWORDS, tokenize, withoutFormulas } from './lexical.js';
 import { dot, meanVector } from './vectors.js';
 
 export interface DiscoveryItem {
@@ -148,7 +148,7 @@ const isStop = (t: string) => STOPWORDS.has(t) || FILLER.has(t);
 
 /** Unigrams and bigrams of non-stopword tokens (a bigram never spans a stopword). */
 export function terms(text: string): string[] {
-  const toks = tokenize(text).filter((t) => t.length > 1 && !/^\d+$/.test(t));
+  const toks = tokenize(withoutFormulas(text)).filter((t) => t.length > 1 && !/^\d+$/.test(t));
   const out: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;

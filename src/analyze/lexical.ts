@@ -58,3 +58,9 @@ export class PhraseMatcher {
     return hits;
   }
 }
+
+/** Letter formulas whose words mean nothing here ("To whom it may concern" is not worry, nor a topic). */
+const FORMULAS = /\b(to whom it may concern|dear sir or madam|no worries|not to worry|kind regards|best regards)\b/gi;
+export function withoutFormulas(text: string): string {
+  return text.replace(FORMULAS, ' ');
+}

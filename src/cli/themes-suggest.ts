@@ -9,14 +9,14 @@ import { appendThemeToCodeframe } from '../analyze/accept.js';
 import { runDiscovery } from '../analyze/discover-run.js';
 import { loadAnalyzerParts } from '../analyze/models.js';
 import { parseAnalysisConfig } from '../config/analysis.js';
-import { loadPipelineConfig } from '../config/load.js';
 import { getSuggestion, listSuggestions, markSuggestionAccepted, type SuggestionRow } from '../store/analysis.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { UserError } from '../util/errors.js';
 import { formatTable, parseOptions } from './common.js';
+import { loadPipelineConfig } from '../config/load.js';
 
 const SuggestOptions = z.object({
-  config: z.string().min(1),
+  config: z.string().min(1).optional(),
   db: z.string().optional(),
   json: z.boolean().default(false),
   refresh: z.boolean().default(false),
@@ -35,7 +35,7 @@ export function registerThemeSubcommands(themes: Command): void {
   themes
     .command('suggest')
     .description('List themes discovered among segments no codeframe theme claimed (runs discovery when there are none)')
-    .requiredOption('-c, --config <file>', 'pipeline config')
+    .option('-c, --config <file>', 'pipeline config (its database and analysis settings; default: data/voc.sqlite, built-in settings)')
     .option('--db <file>', 'database file (default: the config\'s "database")')
     .option('--refresh', 'run discovery again first')
     .option('--json', 'print JSON')
@@ -59,10 +59,10 @@ export function registerThemeSubcommands(themes: Command): void {
     });
 }
 
-function open(opts: { config: string; db?: string | undefined }) {
-  const { config } = loadPipelineConfig(opts.config);
-  const db = openDatabase(resolve(opts.db ?? config.database));
-  return { config, db, acfg: parseAnalysisConfig(config.analysis, 'analysis section of the pipeline config') };
+function open(opts: { config?: string | undefined; db?: string | undefined }) {
+  const pipeline = opts.config ? loadPipelineConfig(opts.config).config : undefined;
+  const db = openDatabase(resolve(opts.db ?? pipeline?.database ?? 'data/voc.sqlite'));
+  return { db, acfg: parseAnalysisConfig(pipeline?.analysis ?? {}, 'analysis section of the pipeline config') };
 }
 
 async function suggest(opts: z.infer<typeof SuggestOptions>): Promise<SuggestionRow[]> {
