@@ -13,7 +13,7 @@ import { openDatabase, type Db } from '../src/store/db.js';
 import { startRun } from '../src/store/ingest.js';
 import { analyzePipeline } from '../src/analyze/pipeline.js';
 import { classifyFile } from '../src/cli/classify.js';
-import { makeWorkspace, type Workspace } from './helpers/workspace.js';
+import { makeWorkspace, PROJECT_ROOT, runVoc, type Workspace } from './helpers/workspace.js';
 import { loadCodeframe } from '../src/config/codeframe.js';
 import { createEncoder } from '../src/models/encoder.js';
 import { saveHead, trainHead } from '../src/models/head.js';
@@ -155,6 +155,29 @@ describe('analyzePipeline', () => {
     expect(s.documentsAnalysed).toBe(5);
     expect(snapshot()).toEqual(a);
     expect(themes()).toEqual(t);
+  });
+});
+
+describe('voc analyze / voc themes suggest (CLI)', () => {
+  it('prints the summary, and the suggestions command lists (possibly zero) suggestions', () => {
+    // Run from the project folder: under tsx the encoder's worker resolves tsx from the working
+    // directory (the config holds absolute paths, so the folder does not matter otherwise).
+    const cfgPath = ws.writeConfig(yaml());
+    const first = runVoc(['analyze', '--config', cfgPath, '--reanalyze'], PROJECT_ROOT);
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/segments analysed: +\d+ \(5 documents\)/);
+    expect(first.stdout).toMatch(/embedding cache: +\d+ hits, \d+ misses/);
+    expect(first.stdout).toMatch(/unassigned rate: +[\d.]+%/);
+    expect(first.stdout).toMatch(/segments\/s/);
+    const again = runVoc(['analyze', '--config', cfgPath, '--json'], PROJECT_ROOT);
+    expect(JSON.parse(again.stdout)).toMatchObject({ segmentsAnalysed: 0, documentsAnalysed: 0 });
+    const bad = runVoc(['analyze', '--config', cfgPath, '--limit', 'many'], PROJECT_ROOT);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--limit');
+    const suggest = runVoc(['themes', 'suggest', '--config', cfgPath, '--json'], PROJECT_ROOT);
+    expect(suggest.status).toBe(0);
+    expect(Array.isArray(JSON.parse(suggest.stdout))).toBe(true);
   });
 });
 
