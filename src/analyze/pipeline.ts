@@ -160,6 +160,36 @@ function snapshotCodeframe(db: Db, parts: LoadedParts): void {
   );
 }
 
+/** Runs the planned batches in order, embedding batch b+1 while batch b is scored and written. */
+async function runBatches(
+  db: Db,
+  analyzer: Analyzer,
+  config: PipelineConfig,
+  batches: number[][],
+  counts: Map<number, number>,
+  key: string,
+  runId: number | null,
+  onProgress: AnalyzeOptions['onProgress'],
+): Promise<AnalyzeProgress> {
+  const planned = batches.flat();
+  const progress: AnalyzeProgress = {
+    documentsDone: 0,
+    documentsTotal: planned.length,
+    segmentsDone: 0,
+    segmentsTotal: planned.reduce((a, id) => a + (counts.get(id) ?? 0), 0),
+  };
+  let next = batches.length ? prepareBatch(db, analyzer, config, batches[0]!) : null;
+  for (let b = 0; next; b++) {
+    const current = next;
+    next = b + 1 < batches.length ? prepareBatch(db, analyzer, config, batches[b + 1]!) : null;
+    const done = await finishBatch(db, analyzer, current, key, runId);
+    progress.documentsDone += done.documents;
+    progress.segmentsDone += done.segments;
+    onProgress?.({ ...progress });
+  }
+  return progress;
+}
+
 /** A source's `stage` / `touchpoint` must be a codeframe id, or it would silently never count. */
 function checkSourceIds(config: PipelineConfig, parts: LoadedParts): void {
   const stages = new Set(parts.codeframes.stages.themes.map((t) => t.id));
@@ -191,22 +221,7 @@ export async function analyzePipeline(
     const ids = options.reanalyze ? allDocumentIds(db) : staleDocumentIds(db, parts.key);
     const counts = countAnalysableSegments(db);
     const batches = planBatches(ids, counts, acfg.batchSize, options.limit);
-    const planned = batches.flat();
-    const progress: AnalyzeProgress = {
-      documentsDone: 0,
-      documentsTotal: planned.length,
-      segmentsDone: 0,
-      segmentsTotal: planned.reduce((a, id) => a + (counts.get(id) ?? 0), 0),
-    };
-    let next = batches.length ? prepareBatch(db, analyzer, config, batches[0]!) : null;
-    for (let b = 0; next; b++) {
-      const current = next;
-      next = b + 1 < batches.length ? prepareBatch(db, analyzer, config, batches[b + 1]!) : null;
-      const done = await finishBatch(db, analyzer, current, parts.key, runId);
-      progress.documentsDone += done.documents;
-      progress.segmentsDone += done.segments;
-      options.onProgress?.({ ...progress });
-    }
+    const progress = await runBatches(db, analyzer, config, batches, counts, parts.key, runId, options.onProgress);
     const after = parts.cacheStats();
     const discover = options.discover ?? acfg.discovery.enabled;
     const suggestions = discover && progress.segmentsDone > 0 ? await runDiscovery(db, parts, acfg, runId) : 0;
