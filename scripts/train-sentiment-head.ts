@@ -169,6 +169,7 @@ async function main(): Promise<void> {
       l2: 1e-5,
       epochs: 15,
       learningRate: 0.02,
+      batchSize: 64,
       centroidWeight: 0,
       card: {
         name: 'sentiment-general',

@@ -75,10 +75,12 @@ export interface TrainHeadOptions {
   tfidfWeight?: number;
   /** Porter-stem words for TF-IDF (default true). */
   stem?: boolean;
-  /** L2 strength (default 1e-6), epochs (default 20), Adam learning rate (default 0.02). */
+  /** L2 strength (default 1e-6), epochs (default 15), Adam learning rate (default 0.03). */
   l2?: number;
   epochs?: number;
   learningRate?: number;
+  /** Minibatch size (default 128). */
+  batchSize?: number;
   /** Weight classes inversely to their frequency (single-label only). */
   balanced?: boolean;
   /** Fraction held out for calibration and metrics (default 0.2; none below 30 examples). */
@@ -221,10 +223,14 @@ function centroidProbs(centroids: Float32Array, vec: Float32Array, classes: numb
 // Training
 
 const SMALL = 30;
-/** Defaults measured on BANKING77 (see docs/models.md): weak L2, 20 epochs, Adam 0.02 with cosine decay. */
+/**
+ * Defaults measured on BANKING77 (see docs/models.md): weak L2, 15 epochs of 128-example minibatches,
+ * Adam 0.03 with cosine decay (as accurate as 20 epochs of 64, in half the time).
+ */
 const DEFAULT_L2 = 1e-6;
-const DEFAULT_EPOCHS = 20;
-const DEFAULT_LR = 0.02;
+const DEFAULT_EPOCHS = 15;
+const DEFAULT_LR = 0.03;
+const DEFAULT_BATCH = 128;
 
 export async function trainHead(texts: string[], labels: string[] | string[][], opts: TrainHeadOptions): Promise<Head> {
   if (texts.length !== labels.length) throw new UserError(`trainHead: ${texts.length} texts but ${labels.length} labels.`);
@@ -357,6 +363,7 @@ async function fitHeadFile(
       l2: s.l2 ?? DEFAULT_L2,
       epochs: s.epochs ?? DEFAULT_EPOCHS,
       learningRate: s.learningRate ?? DEFAULT_LR,
+      batchSize: s.batchSize ?? DEFAULT_BATCH,
       seed: s.seed,
       sampleWeights,
     },

@@ -125,7 +125,9 @@ export async function fit(xs: readonly Example[], y: Targets, options: TrainOpti
   const rand = mulberry32(options.seed ?? 42);
   const n = xs.length;
   const D = denseDim;
-  const dense = new AdamBlock(K, D);
+  // Dense weights are stored [D][K] so both GEMMs run without transposes (TF.js wasm transposed
+  // matMul is 6-9x slower than the plain one).
+  const dense = new AdamBlock(D, K);
   const sparse = new AdamBlock(K, sparseDim);
   const bias = new AdamBlock(K, 1);
   const z = new Float64Array(K);
@@ -133,6 +135,7 @@ export async function fit(xs: readonly Example[], y: Targets, options: TrainOpti
   const touchedList: number[] = [];
   const totalSteps = epochs * Math.ceil(n / batchSize);
   const xb = new Float32Array(batchSize * D);
+  const xt = new Float32Array(D * batchSize);
   const rb = new Float32Array(batchSize * K);
   let step = 0;
 
@@ -140,9 +143,13 @@ export async function fit(xs: readonly Example[], y: Targets, options: TrainOpti
     const order = shuffled(n, rand);
     for (let start = 0; start < n; start += batchSize) {
       const B = Math.min(n, start + batchSize) - start;
-      for (let b = 0; b < B; b++) xb.set(xs[order[start + b]!]!.dense, b * D);
+      for (let b = 0; b < B; b++) {
+        const d = xs[order[start + b]!]!.dense;
+        xb.set(d, b * D);
+        for (let j = 0; j < D; j++) xt[j * B + b] = d[j]!;
+      }
       // The dense block is the expensive part: two small GEMMs on TF.js wasm (SIMD) per step.
-      const denseLogits = D > 0 ? matMul(xb, B, D, dense.w, K, true) : null;
+      const denseLogits = D > 0 ? matMul(xb, B, D, dense.w, K) : null;
       touchedList.length = 0;
       let wsum = 0;
       for (let b = 0; b < B; b++) {
@@ -173,7 +180,7 @@ export async function fit(xs: readonly Example[], y: Targets, options: TrainOpti
           }
         }
       }
-      if (D > 0) dense.g.set(matMulTransA(rb, B, K, xb, D));
+      if (D > 0) dense.g.set(matMul(xt, D, B, rb, K));
       // Cosine decay keeps late epochs from bouncing around the optimum.
       const lr = lr0 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps));
       step++;
@@ -187,32 +194,16 @@ export async function fit(xs: readonly Example[], y: Targets, options: TrainOpti
   const stride = D + sparseDim;
   const weights = new Float32Array(K * stride);
   for (let k = 0; k < K; k++) {
-    weights.set(dense.w.subarray(k * D, (k + 1) * D), k * stride);
+    for (let j = 0; j < D; j++) weights[k * stride + j] = dense.w[j * K + k]!;
     weights.set(sparse.w.subarray(k * sparseDim, (k + 1) * sparseDim), k * stride + D);
   }
   return { link, classes: K, denseDim: D, sparseDim, weights, bias: Float32Array.from(bias.w) };
 }
 
-/** a (rows x inner) times b^T where b is (cols x inner): returns rows x cols. */
-function matMul(a: Float32Array, rows: number, inner: number, b: Float32Array, cols: number, transposeB: boolean): Float32Array {
+/** a (rows x inner) times b (inner x cols), row-major; returns rows x cols. */
+function matMul(a: Float32Array, rows: number, inner: number, b: Float32Array, cols: number): Float32Array {
   // Read the data outside tidy(): tidy walks its return value, which is slow for a big array.
-  const out = tf.tidy(() => {
-    const ta = tf.tensor2d(a.subarray(0, rows * inner), [rows, inner]);
-    const tb = tf.tensor2d(b, transposeB ? [cols, inner] : [inner, cols]);
-    return tf.matMul(ta, tb, false, transposeB);
-  });
-  const data = out.dataSync() as Float32Array;
-  out.dispose();
-  return data;
-}
-
-/** r^T x: r is (rows x k), x is (rows x d); returns k x d. */
-function matMulTransA(r: Float32Array, rows: number, k: number, x: Float32Array, d: number): Float32Array {
-  const out = tf.tidy(() => {
-    const tr = tf.tensor2d(r.subarray(0, rows * k), [rows, k]);
-    const tx = tf.tensor2d(x.subarray(0, rows * d), [rows, d]);
-    return tf.matMul(tr, tx, true, false);
-  });
+  const out = tf.tidy(() => tf.matMul(tf.tensor2d(a.subarray(0, rows * inner), [rows, inner]), tf.tensor2d(b.subarray(0, inner * cols), [inner, cols])));
   const data = out.dataSync() as Float32Array;
   out.dispose();
   return data;

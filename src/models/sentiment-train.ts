@@ -61,7 +61,7 @@ export async function trainSentimentHead(texts: string[], labels: string[], opts
   const vectors = opts.vectors ?? (await opts.encoder.embed(cleaned));
   const seed = opts.seed ?? 42;
   const folds = Math.max(2, Math.min(opts.folds ?? 5, Math.floor(texts.length / 10)));
-  const headOpts = { encoder: opts.encoder, balanced: true, l2: 1e-3, epochs: 15, learningRate: 0.02, centroidWeight: 0, seed, ...opts.headOptions };
+  const headOpts = { encoder: opts.encoder, balanced: true, l2: 1e-3, epochs: 15, learningRate: 0.02, batchSize: 64, centroidWeight: 0, seed, ...opts.headOptions };
 
   // Out-of-fold head probabilities.
   const order = shuffled(texts.length, mulberry32(seed));
