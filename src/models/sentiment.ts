@@ -178,7 +178,7 @@ export function resultFrom(f: Record<string, number>, params: StackParams | null
 }
 
 /** Trains the stacked layer on held-out feature rows (labels are negative/neutral/positive). */
-export async function trainStack(rows: Array<Record<string, number>>, labels: string[], features: string[], seed = 42): Promise<StackParams> {
+export async function trainStack(rows: Array<Record<string, number>>, labels: string[], features: string[], seed = 42, l2 = 1e-3): Promise<StackParams> {
   const n = rows.length;
   const raw = rows.map((r) => features.map((name) => featureValue(r, name)));
   const mean = features.map((_, j) => raw.reduce((a, r) => a + r[j]!, 0) / n);
@@ -186,7 +186,7 @@ export async function trainStack(rows: Array<Record<string, number>>, labels: st
   const xs = raw.map((r) => ({ dense: Float32Array.from(r, (v, j) => (v - mean[j]!) / std[j]!), idx: new Int32Array(0), val: new Float32Array(0) }));
   const y = Int32Array.from(labels, (l) => SENTIMENT_LABELS.indexOf(l as SentimentLabel));
   if (y.some((v) => v < 0)) throw new UserError('Sentiment labels must be negative, neutral or positive.');
-  const model = await fit(xs, y, { link: 'softmax', classes: 3, l2: 1e-3, epochs: 30, learningRate: 0.02, seed }, features.length, 0);
+  const model = await fit(xs, y, { link: 'softmax', classes: 3, l2, epochs: 30, learningRate: 0.02, seed }, features.length, 0);
   return { features, mean, std, weights: Array.from(model.weights), bias: Array.from(model.bias) };
 }
 
