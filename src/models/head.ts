@@ -251,7 +251,7 @@ export async function trainHead(texts: string[], labels: string[] | string[][], 
     log(`embedded ${texts.length} texts in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
   const seed = opts.seed ?? 42;
-  const { train, held } = split(labelSets, multiLabel, opts.holdout ?? 0.2, seed);
+  const { train, held } = split(labelSets, opts.holdout ?? 0.2, seed);
   const extra = await labelTextExamples(opts, labelNames, needVectors);
   const settings = { ...opts, multiLabel, useEmbedding, useTfidf, seed, labelNames };
 
@@ -417,7 +417,7 @@ function balancedWeights(y: Int32Array, K: number): Float32Array {
 }
 
 /** Stratified (by first label) seeded split; no hold-out for tiny sets. */
-function split(labelSets: string[][], _multiLabel: boolean, fraction: number, seed: number): { train: number[]; held: number[] } {
+function split(labelSets: string[][], fraction: number, seed: number): { train: number[]; held: number[] } {
   const n = labelSets.length;
   if (n < SMALL || fraction <= 0) return { train: [...Array(n).keys()], held: [] };
   const rand = mulberry32(seed ^ 0x9e3779b9);
@@ -481,37 +481,12 @@ function calibrate(
     softmaxInPlace(p, temperature);
     return p;
   });
-  let best = { w: centroidWeight, acc: -1 };
   const candidates = centroidOption === 'auto' && probe.centroids ? [0, 0.2, 0.4, 0.6] : [centroidWeight];
   const centroidParts = heldCentroidProbs(vectors, probe, K);
-  for (const w of candidates) {
-    let correct = 0;
-    base.forEach((p, i) => {
-      const c = centroidParts?.[i];
-      let bestK = 0;
-      let bestP = -1;
-      for (let k = 0; k < K; k++) {
-        const v = (1 - w) * p[k]! + (c ? w * c[k]! : 0);
-        if (v > bestP) {
-          bestP = v;
-          bestK = k;
-        }
-      }
-      if (bestK === y[i]) correct++;
-    });
-    if (correct > best.acc) best = { w, acc: correct };
-  }
-  centroidWeight = best.w;
-  const predicted = base.map((p, i) => {
-    const c = centroidParts?.[i];
-    let bestK = 0;
-    for (let k = 1; k < K; k++) {
-      const v = (1 - centroidWeight) * p[k]! + (c ? centroidWeight * c[k]! : 0);
-      const cur = (1 - centroidWeight) * p[bestK]! + (c ? centroidWeight * c[bestK]! : 0);
-      if (v > cur) bestK = k;
-    }
-    return probe.labels[bestK]!;
-  });
+  const correctWith = (w: number): number => base.filter((p, i) => blendArgmax(p, centroidParts?.[i], w) === y[i]).length;
+  // Ties keep the smaller weight (candidates are ascending).
+  centroidWeight = candidates.reduce((bestW, w) => (correctWith(w) > correctWith(bestW) ? w : bestW), candidates[0]!);
+  const predicted = base.map((p, i) => probe.labels[blendArgmax(p, centroidParts?.[i], centroidWeight)]!);
   const report = classificationReport(gold.map((g) => g[0]!), predicted, probe.labels);
   return {
     calibration: { temperature },
@@ -521,6 +496,20 @@ function calibrate(
       heldOutReport: report,
     },
   };
+}
+
+/** Argmax of (1 - w) * p + w * c (c absent: argmax of p). */
+function blendArgmax(p: Float64Array, c: Float64Array | undefined, w: number): number {
+  let bestK = 0;
+  let bestV = -Infinity;
+  for (let k = 0; k < p.length; k++) {
+    const v = (1 - w) * p[k]! + (c ? w * c[k]! : 0);
+    if (v > bestV) {
+      bestV = v;
+      bestK = k;
+    }
+  }
+  return bestK;
 }
 
 /** Centroid probabilities of held-out examples (the probe's centroids come from its training part). */
