@@ -76,8 +76,17 @@ describe('voc train / voc eval end to end', () => {
     expect(json.report.confusion).toHaveLength(3);
   });
 
-  it('explains missing flags and heads with a UserError, not a stack trace', async () => {
-    await expect(voc('eval', 'themes', '--input', FIXTURE, '--db', db)).rejects.toThrow(/needs --head/);
+  it('evaluates journey stages zero-shot with the built-in codeframe when no head is given', async () => {
+    const stages = join(import.meta.dirname, 'fixtures-models', 'stages.csv');
+    const json = JSON.parse(await voc('eval', 'stage', '--input', stages, '--label-column', 'stage', '--db', db, '--json'));
+    expect(json.model).toMatch(/^zero-shot builtin:journey-stages\.yaml/);
+    expect(json.report.n).toBe(16);
+    // Chance is 1/8; the codeframe's names, descriptions and examples should do far better.
+    expect(json.report.accuracy).toBeGreaterThan(0.5);
+  });
+
+  it('explains bad input with a UserError, not a stack trace', async () => {
+    await expect(voc('eval', 'themes', '--input', FIXTURE, '--label-column', 'themes', '--codeframe', join(dir, 'missing.yaml'), '--db', db)).rejects.toThrow(/does not exist/);
     await expect(voc('train', 'themes', '--input', FIXTURE, '--label-column', 'nope', '--out', join(dir, 'x.json'), '--db', db)).rejects.toThrow(
       /Column "nope" not found/,
     );

@@ -3,13 +3,12 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { openDatabase } from '../store/db.js';
 import { cachedEncoder } from '../models/cache.js';
-import { createEncoder, parseEncoderFlag } from '../models/encoder.js';
+import { createEncoder, parseEncoderFlag, type Encoder } from '../models/encoder.js';
 import { loadHead } from '../models/head.js';
 import { readLabelled } from '../models/labelled.js';
 import { classificationReport, formatReport, multiLabelReport, type ClassificationReport } from '../models/metrics.js';
 import { createSentimentModel } from '../models/sentiment.js';
 import { normaliseSentimentLabel } from '../models/sentiment-train.js';
-import { UserError } from '../util/errors.js';
 import { parseOptions } from './common.js';
 import { TASKS } from './train.js';
 
@@ -20,6 +19,7 @@ const EvalOptions = z.object({
   labelColumn: z.string().min(1).default('label'),
   labelSeparator: z.string().min(1).default(';'),
   head: z.string().optional(),
+  codeframe: z.string().optional(),
   encoder: z.string().default('use'),
   db: z.string().default('data/voc.sqlite'),
   json: z.boolean().default(false),
@@ -40,6 +40,7 @@ export function registerEval(program: Command): void {
     .option('--label-column <name>', 'column with the gold label(s)', 'label')
     .option('--label-separator <sep>', 'separator of gold labels for multi-label heads', ';')
     .option('--head <file>', 'head to evaluate (default for sentiment: the shipped model)')
+    .option('--codeframe <file>', 'without --head: zero-shot classification with this codeframe (default: the built-in one for the task)')
     .option('--encoder <spec>', 'use | transformers:<model folder or name> (must match the head)', 'use')
     .option('--db <file>', 'database whose embedding cache to use', 'data/voc.sqlite')
     .option('--json', 'print the report as JSON')
@@ -52,11 +53,6 @@ export function registerEval(program: Command): void {
 }
 
 export async function runEval(opts: EvalOptions): Promise<EvalResult> {
-  if (opts.task !== 'sentiment' && !opts.head) {
-    throw new UserError(
-      `voc eval ${opts.task} needs --head <file> (a head trained with \`voc train ${opts.task}\`). Zero-shot codeframe accuracy is measured by \`npm run eval -- themes-zeroshot\`.`,
-    );
-  }
   const db = openDatabase(opts.db);
   const encoder = cachedEncoder(db, await createEncoder(parseEncoderFlag(opts.encoder)));
   try {
@@ -65,7 +61,8 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
       input: opts.input,
       textColumn: opts.textColumn,
       labelColumn: opts.labelColumn,
-      multiLabel: head?.multiLabel ?? false,
+      // Zero-shot gold labels may list several themes; the top-1 prediction counts if it is any of them.
+      multiLabel: head ? head.multiLabel : opts.task !== 'sentiment',
       labelSeparator: opts.labelSeparator,
     });
     if (opts.task === 'sentiment') {
@@ -74,16 +71,38 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
       const predicted = (await model.predict(data.texts)).map((p) => p.label);
       return { kind: 'single', model: model.id, report: classificationReport(gold, predicted, ['negative', 'neutral', 'positive']) };
     }
-    const preds = await head!.predict(data.texts);
-    if (head!.multiLabel) {
-      const report = multiLabelReport(data.labels, preds.map((p) => p.labels ?? []), head!.labels);
+    if (!head) return await zeroShotEval(opts, encoder, data.texts, data.labels);
+    const preds = await head.predict(data.texts);
+    if (head.multiLabel) {
+      const report = multiLabelReport(data.labels, preds.map((p) => p.labels ?? []), head.labels);
       return { kind: 'multi', model: opts.head!, report: { ...report, n: data.texts.length } };
     }
-    return { kind: 'single', model: opts.head!, report: classificationReport(data.labels.map((l) => l[0]!), preds.map((p) => p.label), head!.labels) };
+    return { kind: 'single', model: opts.head!, report: classificationReport(data.labels.map((l) => l[0]!), preds.map((p) => p.label), head.labels) };
   } finally {
     await encoder.dispose();
     db.close();
   }
+}
+
+const CODEFRAME_KIND = { themes: 'themes', stage: 'stages', touchpoint: 'touchpoints' } as const;
+
+/** Top-1 zero-shot class from the analysis stage's classifier (codeframe names, descriptions, examples). */
+async function zeroShotEval(opts: EvalOptions, encoder: Encoder, texts: string[], gold: string[][]): Promise<EvalResult> {
+  const kind = CODEFRAME_KIND[opts.task as keyof typeof CODEFRAME_KIND];
+  const { loadCodeframe, BUILTIN_CODEFRAMES } = await import('../config/codeframe.js');
+  const { parseAnalysisConfig } = await import('../config/analysis.js');
+  const { ZeroShotClassifier } = await import('../analyze/zeroshot.js');
+  const { stems } = await import('../analyze/lexical.js');
+  const path = opts.codeframe ?? `builtin:${BUILTIN_CODEFRAMES[kind]}`;
+  const codeframe = loadCodeframe(path, kind);
+  const zs = await ZeroShotClassifier.build(codeframe.themes, encoder, parseAnalysisConfig({}).zeroShot);
+  const vectors = await encoder.embed(texts);
+  const predicted = texts.map((t, i) => {
+    const scores = zs.score(vectors[i]!, stems(t));
+    return scores.reduce((a, b) => (b.sim > a.sim ? b : a)).id;
+  });
+  const goldOne = gold.map((g, i) => (g.includes(predicted[i]!) ? predicted[i]! : g[0]!));
+  return { kind: 'single', model: `zero-shot ${path}`, report: classificationReport(goldOne, predicted) };
 }
 
 export function formatEval(result: EvalResult): string {
