@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { STOPWORDS, tokenize, withoutFormulas } from './lexical.js';
 import { dot, meanVector } from './vectors.js';
+import { mulberry32 } from '../util/random.js';
 
 export interface DiscoveryItem {
   id: number;
@@ -41,17 +42,8 @@ export interface DiscoveredCluster {
   memberIds: number[];
 }
 
-/** mulberry32: a tiny seeded PRNG (Math.random cannot be seeded). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG: clustering must be deterministic. */
+export const seededRandom = mulberry32;
 
 function kmeansPlusPlus(vectors: Float32Array[], k: number, rand: () => number): Float32Array[] {
   const centroids = [vectors[Math.floor(rand() * vectors.length)]!];
