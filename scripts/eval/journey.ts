@@ -1,5 +1,7 @@
 /**
- * Journey stage on NPS verbatims of a broadband provider (nps-verbatims/dev.csv). The survey was
+ * Journey stage from text alone on our hand-labelled, multi-industry sentences
+ * (test/data/stages-labelled.csv: retail, telecom, banking, SaaS, travel, food delivery; labelled by
+ * the codeframe's definitions; used to write and tune the codeframe), then on NPS verbatims of a broadband provider (nps-verbatims/dev.csv). The survey was
  * sent at a known point of the journey (SURVEY_SUB_TYPE), mapped to our stages:
  *
  *   Order              -> purchase              (just ordered)
@@ -33,6 +35,8 @@ const MAPPING: Record<string, string> = {
   'Service in Use': 'usage',
 };
 
+const Labelled = z.object({ text: z.string().min(1), stage: z.string().min(1), industry: z.string() });
+
 async function predictStages(rows: Array<z.infer<typeof Row>>, withRules: boolean): Promise<string[]> {
   const rules = withRules
     ? Object.entries(MAPPING).map(([value, stage]) => ({ when: { attribute: { survey_sub_type: value } }, stage }))
@@ -59,7 +63,44 @@ function accuracy(rows: Array<z.infer<typeof Row>>, pred: string[], mapping: Rec
   return rows.filter((r, i) => pred[i] === mapping[r.SURVEY_SUB_TYPE]).length / rows.length;
 }
 
+/** Text-only accuracy (each sentence its own document) on the labelled multi-industry set. */
+async function labelledSection(): Promise<string> {
+  const rows = z.array(Labelled).parse(parse(readFileSync('test/data/stages-labelled.csv'), { columns: true, bom: true }));
+  const pred = await predictStages(
+    rows.map((r) => ({ SURVEY_SUB_TYPE: '', text: r.text })),
+    false,
+  );
+  const pct = (ok: number, n: number) => `${((100 * ok) / n).toFixed(1)}%`;
+  const groups = (key: 'stage' | 'industry') =>
+    [...new Set(rows.map((r) => r[key]))].map((g) => {
+      const idx = rows.map((r, i) => (r[key] === g ? i : -1)).filter((i) => i >= 0);
+      return `| ${g} | ${idx.length} | ${pct(idx.filter((i) => pred[i] === rows[i]!.stage).length, idx.length)} |`;
+    });
+  const ok = rows.filter((r, i) => pred[i] === r.stage).length;
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.stage, (counts.get(r.stage) ?? 0) + 1);
+  const majority = Math.max(...counts.values());
+  return [
+    '## Journey stage: text only, hand-labelled multi-industry sentences',
+    '',
+    `Command: \`npm run eval -- journey\`, run on ${new Date().toISOString().slice(0, 10)}. ${rows.length} sentences in test/data/stages-labelled.csv, zero-shot + keywords + theme priors, no metadata. **Accuracy ${pct(ok, rows.length)}** (majority class ${pct(majority, rows.length)}). The codeframe examples were written for (not from) this set, which is also what they were tuned on: expect less on other data.`,
+    '',
+    '| stage | sentences | accuracy |',
+    '|---|---|---|',
+    ...groups('stage'),
+    '',
+    '| industry | sentences | accuracy |',
+    '|---|---|---|',
+    ...groups('industry'),
+  ].join('\n');
+}
+
 export async function run(): Promise<string> {
+  const labelled = await labelledSection();
+  return `${labelled}\n\n${await npsSection()}`;
+}
+
+async function npsSection(): Promise<string> {
   const file = join(SHARED_DATASETS, 'nps-verbatims', 'dev.csv');
   const title = '## Journey stage: NPS verbatims (survey type -> stage)';
   if (!existsSync(file)) return `${title}\n\nSkipped: ${file} is absent.`;
