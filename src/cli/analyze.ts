@@ -1,14 +1,9 @@
 /** `voc analyze`: sentiment, emotions, themes, journey stage and touchpoint for new or stale segments. */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { analyzePipeline, type AnalyzeSummary } from '../analyze/pipeline.js';
-import { loadPipelineConfig } from '../config/load.js';
-import { openDatabase } from '../store/db.js';
-import { finishRun, markStaleRunsInterrupted, startRun } from '../store/ingest.js';
-import { acquireLock } from '../store/lock.js';
-import { TOOL_VERSION } from '../util/version.js';
 import { parseOptions } from './common.js';
+import { withPipelineRun } from './pipeline-run.js';
 
 const AnalyzeOptions = z.object({
   config: z.string().min(1),
@@ -37,15 +32,11 @@ export function registerAnalyze(program: Command): void {
 }
 
 export async function runAnalyzeCommand(opts: z.infer<typeof AnalyzeOptions>): Promise<AnalyzeSummary> {
-  const { config, path, hash } = loadPipelineConfig(opts.config);
-  const dbPath = resolve(opts.db ?? config.database);
-  const db = openDatabase(dbPath);
-  const lock = acquireLock(dbPath, 'analyze');
-  try {
-    markStaleRunsInterrupted(db);
-    const runId = startRun(db, { command: 'analyze', pipeline: config.name, configPath: path, configHash: hash, toolVersion: TOOL_VERSION });
-    const tty = process.stderr.isTTY && !opts.json;
-    try {
+  const tty = process.stderr.isTTY && !opts.json;
+  return withPipelineRun(
+    opts,
+    'analyze',
+    async ({ db, config, runId }) => {
       const summary = await analyzePipeline(db, config, runId, {
         limit: opts.limit,
         reanalyze: opts.reanalyze,
@@ -53,16 +44,10 @@ export async function runAnalyzeCommand(opts: z.infer<typeof AnalyzeOptions>): P
         onProgress: tty ? (p) => process.stderr.write(`\ranalysing ${p.segmentsDone}/${p.segmentsTotal} segments`) : undefined,
       });
       if (tty) process.stderr.write('\n');
-      finishRun(db, runId, 'ok', { analyze: summary });
       return summary;
-    } catch (err) {
-      finishRun(db, runId, 'failed', null, (err as Error).message);
-      throw err;
-    }
-  } finally {
-    lock.release();
-    db.close();
-  }
+    },
+    (summary) => ({ analyze: summary }),
+  );
 }
 
 export function formatAnalyzeSummary(s: AnalyzeSummary): string {

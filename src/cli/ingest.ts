@@ -1,15 +1,10 @@
 /** `voc ingest`: read every configured export into the database. */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { loadPipelineConfig } from '../config/load.js';
-import { openDatabase } from '../store/db.js';
-import { acquireLock } from '../store/lock.js';
-import { finishRun, markStaleRunsInterrupted, startRun } from '../store/ingest.js';
 import { ingestPipeline, type FileReport, type IngestReport } from '../ingest/engine.js';
-import { TOOL_VERSION } from '../util/version.js';
 import { UserError } from '../util/errors.js';
 import { formatTable, parseOptions } from './common.js';
-import { resolve } from 'node:path';
+import { withPipelineRun } from './pipeline-run.js';
 
 const IngestOptions = z.object({
   config: z.string().min(1),
@@ -40,26 +35,13 @@ export function registerIngest(program: Command): void {
 }
 
 export async function runIngestCommand(opts: { config: string; db?: string; force?: boolean; json?: boolean }): Promise<IngestReport> {
-  const { config, path, hash } = loadPipelineConfig(opts.config);
-  const dbPath = resolve(opts.db ?? config.database);
-  const db = openDatabase(dbPath);
-  const lock = acquireLock(dbPath, 'ingest');
-  try {
-    markStaleRunsInterrupted(db);
-    const runId = startRun(db, { command: 'ingest', pipeline: config.name, configPath: path, configHash: hash, toolVersion: TOOL_VERSION });
-    const onFile = opts.json ? undefined : (f: FileReport) => process.stderr.write(`${fileLine(f)}\n`);
-    try {
-      const report = await ingestPipeline(db, config, runId, { force: opts.force, onFile });
-      finishRun(db, runId, 'ok', { ingest: report.totals });
-      return report;
-    } catch (err) {
-      finishRun(db, runId, 'failed', null, (err as Error).message);
-      throw err;
-    }
-  } finally {
-    lock.release();
-    db.close();
-  }
+  const onFile = opts.json ? undefined : (f: FileReport) => process.stderr.write(`${fileLine(f)}\n`);
+  return withPipelineRun(
+    opts,
+    'ingest',
+    ({ db, config, runId }) => ingestPipeline(db, config, runId, { force: opts.force, onFile }),
+    (report) => ({ ingest: report.totals }),
+  );
 }
 
 function fileLine(f: FileReport): string {

@@ -4,17 +4,14 @@
  * database; a run with no new data changes nothing.
  */
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { z } from 'zod';
-import { loadPipelineConfig } from '../config/load.js';
 import { ingestPipeline } from '../ingest/engine.js';
-import { openDatabase, type Db } from '../store/db.js';
-import { acquireLock } from '../store/lock.js';
-import { finishRun, markStaleRunsInterrupted, startRun } from '../store/ingest.js';
 import { latestAggregate } from '../store/aggregate.js';
 import { UserError } from '../util/errors.js';
-import { TOOL_VERSION } from '../util/version.js';
+import type { PipelineConfig } from '../config/pipeline.js';
+import type { Db } from '../store/db.js';
 import { parseOptions } from './common.js';
+import { withPipelineRun } from './pipeline-run.js';
 import { formatIngestReport } from './ingest.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -43,37 +40,27 @@ export function registerRun(program: Command): void {
 }
 
 export async function runPipeline(opts: RunOptions): Promise<void> {
-  const { config, path, hash } = loadPipelineConfig(opts.config);
-  const dbPath = resolve(opts.db ?? config.database);
-  const db = openDatabase(dbPath);
-  const lock = acquireLock(dbPath, 'run');
   const progress = createProgress({ quiet: opts.quiet });
   const started = performance.now();
-  let runId: number | null = null;
   try {
-    markStaleRunsInterrupted(db);
-    runId = startRun(db, { command: 'run', pipeline: config.name, configPath: path, configHash: hash, toolVersion: TOOL_VERSION });
-    const summary = await runStages(db, config, runId, opts, progress);
-    progress.done();
-    finishRun(db, runId, 'ok', summary);
+    const summary = await withPipelineRun(
+      opts,
+      'run',
+      async ({ db, config, runId }) => ({ runId, ...(await runStages(db, config, runId, opts, progress)) }),
+      ({ runId: _runId, ...counts }) => counts,
+    );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    process.stdout.write(`Run ${runId} finished in ${seconds} s.\n`);
+    process.stdout.write(`Run ${summary.runId} finished in ${seconds} s.\n`);
     if (opts.strict && summary.ingest.quarantined > 0) {
       throw new UserError(`--strict: ${summary.ingest.quarantined} row(s) or file(s) were quarantined (see \`voc status --quarantine\`)`, 3);
     }
-  } catch (err) {
-    progress.done();
-    if (runId !== null) finishRun(db, runId, 'failed', null, (err as Error).message);
-    throw err;
   } finally {
-    lock.release();
-    db.close();
+    progress.done();
   }
 }
 
-type PipelineConfigT = ReturnType<typeof loadPipelineConfig>['config'];
 
-async function runStages(db: Db, config: PipelineConfigT, runId: number, opts: RunOptions, progress: Progress) {
+async function runStages(db: Db, config: PipelineConfig, runId: number, opts: RunOptions, progress: Progress) {
   progress.stage('ingest');
   const ingest = await ingestPipeline(db, config, runId, {
     onFile: (f) => progress.log(`  ${f.skippedFile ? 'skip' : 'read'} ${f.path}${f.skippedFile ? ' (unchanged)' : `: ${f.read} records, ${f.new} new, ${f.updated} updated, ${f.quarantined} quarantined`}`),
@@ -110,7 +97,7 @@ async function runStages(db: Db, config: PipelineConfigT, runId: number, opts: R
   return { ingest: ingest.totals, analysis, aggregate: { id: aggregate.aggregateId, cells: aggregate.cells }, exports };
 }
 
-async function writeConfiguredExports(db: Db, config: PipelineConfigT, progress: Progress): Promise<string[]> {
+async function writeConfiguredExports(db: Db, config: PipelineConfig, progress: Progress): Promise<string[]> {
   const { exportsFromConfig } = await import('../report/exports-config.js');
   progress.stage('exports');
   const written = await exportsFromConfig(db, config);
