@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { ingestPipeline } from '../ingest/engine.js';
 import { latestAggregate } from '../store/aggregate.js';
 import { UserError } from '../util/errors.js';
+import { parseAggregateConfig, parseExports } from '../config/aggregate.js';
+import { parseAnalysisConfig } from '../config/analysis.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import type { Db } from '../store/db.js';
 import { parseOptions } from './common.js';
@@ -46,7 +48,13 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
     const summary = await withPipelineRun(
       opts,
       'run',
-      async ({ db, config, runId }) => ({ runId, ...(await runStages(db, config, runId, opts, progress)) }),
+      async ({ db, config, runId }) => {
+        // A mistake in a later stage's section fails now, before anything is ingested.
+        parseAnalysisConfig(config.analysis, 'analysis section of the pipeline config');
+        parseAggregateConfig(config.aggregate);
+        parseExports(config.exports);
+        return { runId, ...(await runStages(db, config, runId, opts, progress)) };
+      },
       ({ runId: _runId, ...counts }) => counts,
     );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

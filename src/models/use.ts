@@ -7,7 +7,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
@@ -223,7 +225,9 @@ class WorkerPool implements Backend {
 function spawnWorker(): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./use-worker.js', import.meta.url));
   const target = new URL('./use-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(import.meta.url)}))`;
+  // Resolved here, not in the worker: an eval'd worker resolves bare names from the working directory.
+  const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(import.meta.url)}))`;
   return new Worker(bootstrap, { eval: true });
 }
 
