@@ -4,7 +4,9 @@
  *    the lexicon/fastText ablations for context;
  * 2. learning from labels: `voc train sentiment` on a random half of airline-tweets dev, scored on
  *    the other half;
- * 3. NPS verbatims: detractor (0-6) vs promoter (9-10) ROC AUC of the text sentiment score.
+ * 3. NPS verbatims: detractor (0-6) vs promoter (9-10) ROC AUC of the text sentiment score;
+ * 4. the project's own labelled customer-feedback sentences (test/data/sentiment-feedback-labelled.csv),
+ *    which runs even without ../shared/datasets.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,10 +45,41 @@ async function predictLabels(model: SentimentModel, texts: string[], vectors: Fl
   return (await model.predict(texts, vectors)).map((p) => p.label);
 }
 
+export const FEEDBACK_DEV = 'test/data/sentiment-feedback-labelled.csv';
+
+/** The shipped model on the project's own labelled feedback sentences (head alone, with and without fastText). */
+async function feedbackSection(encoder: Encoder): Promise<string[]> {
+  const data = await readLabelled({ input: FEEDBACK_DEV, textColumn: 'text', labelColumn: 'label' });
+  const gold = data.labels.map((l) => l[0]!);
+  const cleaned = data.texts.map(cleanForSentiment);
+  const vectors = await encoder.embed(cleaned);
+  const headOnly = loadHead(defaultSentimentHeadPath(), encoder);
+  const headPred = (await headOnly.predict(cleaned, vectors)).map((p) => p.label);
+  const noFt = await createSentimentModel({ encoder, fasttextDir: null });
+  const withFt = await createSentimentModel({ encoder });
+  return [
+    `### General model on the project's labelled feedback sentences (${FEEDBACK_DEV}, ${data.texts.length} sentences; never used for training)`,
+    '',
+    '| model | n | accuracy | macro-F1 | F1 neg | F1 neu | F1 pos |',
+    '|---|---|---|---|---|---|---|',
+    row('general head alone', classificationReport(gold, headPred, LABELS)),
+    row(`stack (${noFt.signalsUsed.join(', ')})`, classificationReport(gold, await predictLabels(noFt, cleaned, vectors), LABELS)),
+    row(`stack (${withFt.signalsUsed.join(', ')})`, classificationReport(gold, await predictLabels(withFt, cleaned, vectors), LABELS)),
+    '',
+  ];
+}
+
 export async function run(): Promise<string> {
   const tweetsPath = join(SHARED_DATASETS, 'airline-tweets', 'dev.csv');
   const npsPath = join(SHARED_DATASETS, 'nps-verbatims', 'dev.csv');
-  if (!existsSync(tweetsPath)) return `## Sentiment\n\nSkipped: ${tweetsPath} not found.`;
+  if (!existsSync(tweetsPath)) {
+    const { encoder, close } = await evalEncoder();
+    try {
+      return ['## Sentiment', '', `Skipped the public sets: ${tweetsPath} not found.`, '', ...(await feedbackSection(encoder))].join('\n');
+    } finally {
+      await close();
+    }
+  }
   const started = Date.now();
   const { encoder, close } = await evalEncoder();
   try {
@@ -118,6 +151,7 @@ export async function run(): Promise<string> {
         '',
       );
     }
+    lines.push(...(await feedbackSection(encoder)));
     lines.push(`_(sentiment evaluation took ${((Date.now() - started) / 1000).toFixed(1)} s)_`);
     return lines.join('\n');
   } finally {

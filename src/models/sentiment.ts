@@ -6,6 +6,7 @@
  *   lexicon: VADER (negation-aware) and AFINN-165 with negation flipping
  *   fasttext: Amazon-review fastText classifiers, when the model files are present
  *   shape  : question mark, exclamation, length
+ *   complaint: problem-report cues without emotional words (late, not received, charged, still...)
  *
  * The stack was trained on held-out data the head never saw (general model: public sentences;
  * in-domain model: out-of-fold predictions), and the file carries one stack with and one without
@@ -19,10 +20,12 @@ import type { Encoder } from './encoder.js';
 import { loadHead, type Head } from './head.js';
 import { fit, scores, softmaxInPlace } from './linear.js';
 import {
+  COMPLAINT_FEATURES,
   FASTTEXT_FEATURES,
   LEXICON_FEATURES,
   SHAPE_FEATURES,
   cleanForSentiment,
+  complaintFeatures,
   lexiconFeatures,
   loadFastText,
   resolveFasttextDir,
@@ -119,6 +122,7 @@ function featureGroup(name: string): string {
   if (name.startsWith('general_')) return 'general';
   if (name.startsWith('ft_')) return 'fasttext';
   if ((SHAPE_FEATURES as readonly string[]).includes(name)) return 'shape';
+  if ((COMPLAINT_FEATURES as readonly string[]).includes(name)) return 'complaint';
   return 'lexicon';
 }
 
@@ -140,6 +144,7 @@ export async function stackFeatures(cleaned: string[], vectors: Float32Array[], 
     if (generalProbs) SENTIMENT_LABELS.forEach((l, k) => (f[`general_${l}`] = generalProbs[i]![generalOrder[k]!]!));
     lexiconFeatures(text).forEach((v, k) => (f[LEXICON_FEATURES[k]!] = v));
     shapeFeatures(text).forEach((v, k) => (f[SHAPE_FEATURES[k]!] = v));
+    complaintFeatures(text).forEach((v, k) => (f[COMPLAINT_FEATURES[k]!] = v));
     if (src.fasttext) src.fasttext.features(text).forEach((v, k) => (f[FASTTEXT_FEATURES[k]!] = v));
     return f;
   });
@@ -177,8 +182,11 @@ export function resultFrom(f: Record<string, number>, params: StackParams | null
   };
 }
 
-/** Trains the stacked layer on held-out feature rows (labels are negative/neutral/positive). */
-export async function trainStack(rows: Array<Record<string, number>>, labels: string[], features: string[], seed = 42, l2 = 1e-3): Promise<StackParams> {
+/**
+ * Trains the stacked layer on held-out feature rows (labels are negative/neutral/positive).
+ * `balanced` weights each class equally, so a rare class (often neutral) is not drowned out.
+ */
+export async function trainStack(rows: Array<Record<string, number>>, labels: string[], features: string[], seed = 42, l2 = 1e-3, balanced = false): Promise<StackParams> {
   const n = rows.length;
   const raw = rows.map((r) => features.map((name) => featureValue(r, name)));
   const mean = features.map((_, j) => raw.reduce((a, r) => a + r[j]!, 0) / n);
@@ -186,17 +194,26 @@ export async function trainStack(rows: Array<Record<string, number>>, labels: st
   const xs = raw.map((r) => ({ dense: Float32Array.from(r, (v, j) => (v - mean[j]!) / std[j]!), idx: new Int32Array(0), val: new Float32Array(0) }));
   const y = Int32Array.from(labels, (l) => SENTIMENT_LABELS.indexOf(l as SentimentLabel));
   if (y.some((v) => v < 0)) throw new UserError('Sentiment labels must be negative, neutral or positive.');
-  const model = await fit(xs, y, { link: 'softmax', classes: 3, l2, epochs: 30, learningRate: 0.02, seed }, features.length, 0);
+  const sampleWeights = balanced ? balancedWeights(y) : undefined;
+  const model = await fit(xs, y, { link: 'softmax', classes: 3, l2, epochs: 30, learningRate: 0.02, seed, sampleWeights }, features.length, 0);
   return { features, mean, std, weights: Array.from(model.weights), bias: Array.from(model.bias) };
 }
 
-/** The stack's feature names for the given signal groups. */
-export function stackFeatureNames(opts: { general: boolean; fasttext: boolean }): string[] {
+/** n / (classes * count of the example's class): each class carries the same total weight. */
+function balancedWeights(y: Int32Array): Float32Array {
+  const counts = [0, 0, 0];
+  for (const v of y) counts[v]!++;
+  return Float32Array.from(y, (v) => y.length / (3 * counts[v]!));
+}
+
+/** The stack's feature names for the given signal groups (complaint cues on unless turned off). */
+export function stackFeatureNames(opts: { general: boolean; fasttext: boolean; complaint?: boolean }): string[] {
   return [
     ...SENTIMENT_LABELS.map((l) => `head_${l}`),
     ...(opts.general ? SENTIMENT_LABELS.map((l) => `general_${l}`) : []),
     ...LEXICON_FEATURES,
     ...SHAPE_FEATURES,
+    ...(opts.complaint === false ? [] : COMPLAINT_FEATURES),
     ...(opts.fasttext ? FASTTEXT_FEATURES : []),
   ];
 }
