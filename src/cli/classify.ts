@@ -2,17 +2,16 @@
  * `voc classify`: analyse a CSV or JSONL file without a database and write one JSON line per input
  * row, in input order. Rows are streamed in batches, so memory does not grow with the file.
  */
-import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
 import { Analyzer, type AnalyzeItem, type SegmentResult } from '../analyze/analyzer.js';
 import { loadAnalyzerParts } from '../analyze/models.js';
 import { parseAnalysisConfig } from '../config/analysis.js';
 import { loadPipelineConfig } from '../config/load.js';
 import { UserError } from '../util/errors.js';
+import { readRows, type InputRow } from '../util/row-file.js';
 import { parseOptions } from './common.js';
 
 const ClassifyOptions = z.object({
@@ -27,10 +26,6 @@ const ClassifyOptions = z.object({
   output: z.string().min(1),
 });
 type ClassifyOptions = z.infer<typeof ClassifyOptions>;
-
-/** A row as read: any JSON object (JSONL) or string record (CSV). */
-const InputRow = z.record(z.string(), z.unknown());
-type InputRow = z.infer<typeof InputRow>;
 
 export function registerClassify(program: Command): void {
   program
@@ -52,43 +47,8 @@ export function registerClassify(program: Command): void {
     });
 }
 
-function inputFormat(opts: ClassifyOptions): 'csv' | 'jsonl' {
-  if (opts.format !== 'auto') return opts.format;
-  return /\.(jsonl|ndjson|json)$/i.test(opts.input) ? 'jsonl' : 'csv';
-}
-
-async function* readJsonl(path: string): AsyncGenerator<InputRow> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of lines) {
-    n++;
-    if (!line.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new UserError(`${path} line ${n}: not valid JSON`);
-    }
-    const row = InputRow.safeParse(value);
-    if (!row.success) throw new UserError(`${path} line ${n}: expected a JSON object`);
-    yield row.data;
-  }
-}
-
-async function* readCsv(path: string): AsyncGenerator<InputRow> {
-  const parser = createReadStream(path).pipe(parseCsv({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true }));
-  try {
-    for await (const record of parser) yield InputRow.parse(record);
-  } catch (err) {
-    // csv-parse names the line ("Quote Not Closed: ... at line 12"): pass that on without a stack.
-    if (err instanceof UserError) throw err;
-    throw new UserError(`${path}: cannot read as CSV: ${(err as Error).message}`);
-  }
-}
-
-function openInput(path: string, format: 'csv' | 'jsonl'): AsyncGenerator<InputRow> {
-  if (!existsSync(path)) throw new UserError(`Input file "${path}" does not exist`);
-  return format === 'csv' ? readCsv(path) : readJsonl(path);
+function openInput(path: string, format: ClassifyOptions['format']): AsyncGenerator<InputRow> {
+  return format === 'auto' ? readRows(path) : readRows(path, format);
 }
 
 export function formatResult(id: unknown, r: SegmentResult | null): string {
@@ -146,7 +106,7 @@ export async function classifyFile(opts: ClassifyOptions): Promise<number> {
     let batch: Row[] = [];
     // At most one batch waits for its vectors while the previous one is scored and written.
     let pending: Pending | null = null;
-    for await (const row of openInput(opts.input, inputFormat(opts))) {
+    for await (const row of openInput(opts.input, opts.format)) {
       rows++;
       if (rows === 1) checkColumns(row, opts);
       const text = row[opts.textColumn];

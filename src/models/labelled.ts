@@ -2,11 +2,10 @@
  * Reads labelled examples (text + label) from CSV or JSONL for `voc train` / `voc eval` and the
  * eval scripts. Streams the file; rows with an empty text or label are skipped and counted.
  */
-import { createReadStream, existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { parse } from 'csv-parse';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
+import { readRows } from '../util/row-file.js';
 
 export const labelledInputSchema = z.object({
   input: z.string().min(1),
@@ -56,8 +55,7 @@ export async function readLabelled(options: LabelledInput): Promise<LabelledData
     out.rows.push(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cell(v)])));
     return o.limit === undefined || out.texts.length < o.limit;
   };
-  if (/\.jsonl?$/i.test(o.input)) await readJsonl(o.input, onRow);
-  else await readCsv(o.input, onRow);
+  for await (const row of readRows(o.input)) if (!onRow(row)) break;
   if (out.texts.length === 0) throw new UserError(`No labelled rows in ${o.input} (columns "${o.textColumn}" and "${o.labelColumn}").`);
   return out;
 }
@@ -66,35 +64,4 @@ function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (Array.isArray(v)) return v.map(String).join(';');
   return String(v);
-}
-
-async function readCsv(path: string, onRow: (row: unknown) => boolean): Promise<void> {
-  const parser = createReadStream(path).pipe(parse({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true }));
-  try {
-    for await (const record of parser) {
-      if (!onRow(record)) break;
-    }
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`Cannot parse CSV ${path}: ${(err as Error).message}`);
-  } finally {
-    parser.destroy();
-  }
-}
-
-async function readJsonl(path: string, onRow: (row: unknown) => boolean): Promise<void> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of lines) {
-    n++;
-    if (!line.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new UserError(`${path}:${n}: not valid JSON.`);
-    }
-    if (!onRow(value)) break;
-  }
-  lines.close();
 }
