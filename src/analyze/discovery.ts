@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { STOPWORDS, tokenize, withoutFormulas } from './lexical.js';
 import { dot, meanVector } from './vectors.js';
+import type { SuggestionInput } from '../store/analysis.js';
 import { mulberry32 } from '../util/random.js';
 
 export interface DiscoveryItem {
@@ -32,13 +33,8 @@ export interface DiscoverySettings {
   quotes: number;
 }
 
-export interface DiscoveredCluster {
-  key: string;
-  label: string;
-  terms: string[];
-  quotes: Array<{ segment_id: number; text: string }>;
-  size: number;
-  centroid: Float32Array;
+/** A cluster as stored for review (a theme suggestion), plus the segments in it. */
+export interface DiscoveredCluster extends SuggestionInput {
   memberIds: number[];
 }
 
