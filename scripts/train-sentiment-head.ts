@@ -271,7 +271,9 @@ async function main(): Promise<void> {
     head.file.card.metrics = { ...head.file.card.metrics, ...metrics, stackExamples: rows.length };
     head.file.card.notes = [
       'Probabilities: head calibrated by temperature scaling on a held-out split; the stack is a logistic layer trained on data the head never saw.',
-      'Inputs are cleaned of URLs and @handles before scoring.',
+      'Inputs are cleaned before scoring: URLs and @handles removed, #hashtags kept as words, common emoji spelled out as words.',
+      'Stack signals: head log-probabilities, VADER, AFINN, shape, complaint cues (late, not received, charged, still waiting...), fastText when present; the stack is class-balanced.',
+      'Held-out metrics named *OriginalSources leave out the BANKING77 rows, for comparison with models trained before it was added.',
       'Never trained on the airline-tweets evaluation set.',
     ];
     saveHead(head, out);
