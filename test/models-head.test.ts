@@ -100,6 +100,21 @@ describe('classifier heads on the real USE encoder', () => {
     expect((await twin.predict(probe))[0]!.probs.negative).toBeCloseTo(preds[0]!.probs.negative!, 6);
   });
 
+  it('whitens the embedding block for few-shot heads (auto), keeps it across save/load, and can be turned off', async () => {
+    const few = await trainHead(texts, sentiment, { encoder });
+    expect(few.file.features.whiten?.shrinkage).toBeGreaterThan(0);
+    const plain = await trainHead(texts, sentiment, { encoder, whiten: false });
+    expect(plain.file.features.whiten).toBeUndefined();
+    const path = join(dir, 'whitened.json');
+    saveHead(few, path);
+    const probe = ['My box was damaged again.', 'Lovely fresh vegetables.'];
+    const vecs = await encoder.embed(probe);
+    const [a, b] = [await few.predict(probe, vecs), await loadHead(path, encoder).predict(probe, vecs)];
+    a.forEach((p, i) => expect(b[i]!.probs.negative).toBeCloseTo(p.probs.negative!, 5));
+    // Whitening changes the features: the two heads must not be the same model.
+    expect(a[0]!.probs.negative).not.toBeCloseTo((await plain.predict(probe, vecs))[0]!.probs.negative!, 4);
+  });
+
   it('refuses a head trained with another encoder', async () => {
     const head = await trainHead(texts.slice(10, 30), sentiment.slice(10, 30), { encoder });
     const path = join(dir, 'other.json');
