@@ -11,6 +11,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { initWasmBackend } from './use-runtime.js';
+import { mulberry32 } from '../util/random.js';
 
 export interface Example {
   /** Dense features (e.g. a sentence embedding); same length for every example. */
@@ -50,16 +51,7 @@ export interface TrainOptions {
 /** Targets: class index per example (softmax) or a 0/1 matrix [n][classes] flattened (sigmoid). */
 export type Targets = Int32Array | Uint8Array;
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export function shuffled(n: number, rand: () => number): Int32Array {
   const order = Int32Array.from({ length: n }, (_, i) => i);
