@@ -4,6 +4,7 @@
  * app-crash theme rising in the last months and one hostile comment among the quotes.
  */
 import { TestDb, type Sentiment } from './aggregate-db.js';
+import { mulberry32 } from '../src/util/random.js';
 
 export const HOSTILE = '<img src=x onerror=alert(1)><script>window.__pwned=1</script> the box came late AGAIN';
 
@@ -64,15 +65,6 @@ const KINDS: Kind[] = [
 
 const MONTHS = ['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'];
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pickWeighted<T extends { weight: number }>(items: T[], r: number): T {
   const total = items.reduce((n, i) => n + i.weight, 0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitSentences, type Span } from '../src/text/sentences.js';
+import { mulberry32 } from '../src/util/random.js';
 
 const texts = (text: string, spans: Span[]): string[] => spans.map((s) => text.slice(s.start, s.end));
 
@@ -59,16 +60,8 @@ describe('splitSentences', () => {
   });
 });
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so failures reproduce. */
+const rng = mulberry32;
 
 const PIECES = [
   'box', 'late', 'Dr.', 'e.g.', 'U.S.', 'app', 'v5.2', '!', '?', '.', '...', ',', ';', '—', '"', '(', ')', '- ', '* ',
