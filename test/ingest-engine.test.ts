@@ -302,3 +302,22 @@ describe('voc ingest and voc status commands', () => {
     expect(r.stderr).toMatch(/sources\.0\.kind: found "email"; expected one of "survey", "interview", "ticket"/);
   });
 });
+
+describe('text preparation of records', () => {
+  it('stores greeting lines but does not analyse them', async () => {
+    const { isSalutation } = await import('../src/ingest/prepare.js');
+    for (const s of ['Hi team,', 'Hello,', 'Good morning,', 'To whom it may concern,', 'Hiya Sam!', 'Dear Kestrel Kitchen,']) expect(isSalutation(s), s).toBe(true);
+    for (const s of ['Hi, my box never arrived.', 'Hello? Is anyone reading these?', 'Hey, the app crashed again and I lost my basket.', 'Thanks!', 'Morning deliveries would be great.']) {
+      expect(isSalutation(s), s).toBe(false);
+    }
+    ws.write('surveys/a.csv', surveyCsv(['R_1,2026-05-02,3,Basic,"Hi team,\nThe box was late."']));
+    await ingest(ws, configYaml(ws, SURVEY_SOURCE));
+    withDb(ws, (db) => {
+      const segs = db.prepare('SELECT text, analyse FROM segments ORDER BY idx').all();
+      expect(segs).toEqual([
+        { text: 'Hi team,', analyse: 0 },
+        { text: 'The box was late.', analyse: 1 },
+      ]);
+    });
+  });
+});

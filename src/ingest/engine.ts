@@ -19,7 +19,7 @@ import { findSourceFiles, openSourceFile, type FoundFile } from './source-file.j
 import { FileRejected, type FormatModule, type QuarantineEvent, type RawRecord, type SourceFile } from './types.js';
 
 /** Bump when text preparation changes in a way that should re-prepare stored documents. */
-export const PREPARATION_VERSION = 1;
+export const PREPARATION_VERSION = 2; // 2: salutation-only segments are not analysed
 
 const EXCERPT_CHARS = 300;
 

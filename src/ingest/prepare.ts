@@ -58,6 +58,18 @@ function sortedEntries(obj: Record<string, unknown>): [string, unknown][] {
   return Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/**
+ * A line that only greets ("Hi team,", "Good morning,", "To whom it may concern,") says nothing about
+ * the experience: it is stored with its message but not analysed, so it neither dilutes sentiment
+ * nor counts as an unthemed comment.
+ */
+const SALUTATION =
+  /^(?:hi|hello|hey|hiya|howdy|dear|greetings|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|to whom it may concern)(?:(?:\s+[\p{L}'’-]+){1,4}\s*[,:!]|\s*[,:!.]?)$/iu;
+
+export function isSalutation(sentence: string): boolean {
+  return sentence.length <= 60 && sentence.split(/\s+/).length <= 6 && SALUTATION.test(sentence.trim());
+}
+
 function cleanPart(text: string, html: boolean, email: boolean): string {
   let t = normalizeText(text, { html });
   if (email) t = normalizeText(cleanEmailBody(t));
@@ -89,7 +101,7 @@ export function prepareRecord(record: RawRecord, redact: Redactor, detector: Lan
         charEnd: offset + span.end,
         text: sentence,
         textHash: textHash(sentence),
-        analyse: part.analyse,
+        analyse: part.analyse && !isSalutation(sentence),
       });
     }
     pieces.push(text);
