@@ -10,7 +10,7 @@ import { parseYamlWith } from '../src/config/load.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
 import { ingestPipeline } from '../src/ingest/engine.js';
 import { openDatabase, type Db } from '../src/store/db.js';
-import { startRun } from '../src/store/ingest.js';
+import { startRun } from '../src/store/runs.js';
 import { analyzePipeline } from '../src/analyze/pipeline.js';
 import { classifyFile } from '../src/cli/classify.js';
 import { makeWorkspace, PROJECT_ROOT, runVoc, type Workspace } from './helpers/workspace.js';

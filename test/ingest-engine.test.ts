@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { parseYamlWith } from '../src/config/load.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
 import { openDatabase, type Db } from '../src/store/db.js';
-import { startRun } from '../src/store/ingest.js';
+import { startRun } from '../src/store/runs.js';
 import { ingestPipeline, IngestStopped, type IngestReport } from '../src/ingest/engine.js';
 import { makeWorkspace, PROJECT_ROOT, runVoc, type Workspace } from './helpers/workspace.js';
 

@@ -5,7 +5,7 @@
  */
 import { loadPipelineConfig } from '../../src/config/load.js';
 import { openDatabase } from '../../src/store/db.js';
-import { finishRun, startRun } from '../../src/store/ingest.js';
+import { finishRun, startRun } from '../../src/store/runs.js';
 import { ingestPipeline } from '../../src/ingest/engine.js';
 
 const configPath = process.argv[2];

@@ -8,9 +8,9 @@ import { z } from 'zod';
 import { aggregatePipeline, type AggregateSummary } from '../aggregate/pipeline.js';
 import { parseAggregateConfig, type AggregateConfig } from '../config/aggregate.js';
 import type { PipelineConfig } from '../config/pipeline.js';
-import { finishAggregateRun, startAggregateRun } from '../store/aggregate.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { acquireLock } from '../store/lock.js';
+import { finishRun, startRun } from '../store/runs.js';
 import { UserError } from '../util/errors.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { locateDatabase, parseOptions } from './common.js';
@@ -80,18 +80,21 @@ export function registerAggregate(program: Command): void {
       const t = openTarget(opts, true);
       const lock = acquireLock(t.dbPath, 'aggregate');
       try {
-        const runId = startAggregateRun(t.db, {
-          pipeline: t.config?.name ?? null, configPath: t.configPath, configHash: t.configHash,
-          toolVersion: TOOL_VERSION, startedAt: new Date().toISOString(),
+        const runId = startRun(t.db, {
+          command: 'aggregate',
+          pipeline: t.config?.name,
+          configPath: t.configPath ?? undefined,
+          configHash: t.configHash ?? undefined,
+          toolVersion: TOOL_VERSION,
         });
         let summary: AggregateSummary;
         try {
           summary = aggregatePipeline(t.db, { aggregate: t.config?.aggregate ?? {} }, runId);
         } catch (err) {
-          finishAggregateRun(t.db, runId, 'failed', new Date().toISOString(), {}, (err as Error).message);
+          finishRun(t.db, runId, 'failed', null, (err as Error).message);
           throw err;
         }
-        finishAggregateRun(t.db, runId, 'ok', new Date().toISOString(), { segments: summary.segments, cells: summary.cells }, null);
+        finishRun(t.db, runId, 'ok', { segments: summary.segments, cells: summary.cells });
         process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
       } finally {
         lock.release();

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { loadPipelineConfig } from '../config/load.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { openDatabase, type Db } from '../store/db.js';
-import { finishRun, markStaleRunsInterrupted, startRun } from '../store/ingest.js';
+import { finishRun, markStaleRunsInterrupted, startRun } from '../store/runs.js';
 import { acquireLock } from '../store/lock.js';
 import { TOOL_VERSION } from '../util/version.js';
 

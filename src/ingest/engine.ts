@@ -259,12 +259,12 @@ function checkRecord(record: RawRecord, maxFieldChars: number): QuarantineEvent 
 function storeRecord(shared: Shared, source: SourceConfig, record: RawRecord, sourceId: number, settings: string): 'new' | 'updated' | 'unchanged' | 'duplicate' {
   const hash = contentHash(record, settings);
   const idPart = record.externalId !== null && record.externalId !== '' ? `id:${record.externalId}` : `sha256:${hash.slice(0, 32)}`;
-  const prepared = prepareRecord(record, shared.redact, shared.detector);
-  for (const [k, n] of Object.entries(prepared.redactions)) shared.redactions[k] = (shared.redactions[k] ?? 0) + n;
-  const attributes = { ...source.attributes, ...record.attributes };
-  return shared.store.upsertDocument(
-    {
-      identity: `${record.kind}:${source.name}:${idPart}`,
+  const identity = `${record.kind}:${source.name}:${idPart}`;
+  return shared.store.upsertDocument({ identity, contentHash: hash, runId: shared.runId }, () => {
+    const prepared = prepareRecord(record, shared.redact, shared.detector);
+    for (const [k, n] of Object.entries(prepared.redactions)) shared.redactions[k] = (shared.redactions[k] ?? 0) + n;
+    const doc = {
+      identity,
       kind: record.kind,
       sourceName: source.name,
       externalId: record.externalId,
@@ -275,15 +275,15 @@ function storeRecord(shared: Shared, source: SourceConfig, record: RawRecord, so
       scoreScale: record.score?.scale ?? null,
       channel: record.channel ?? source.channel ?? null,
       title: record.title ? shared.redact(record.title).text : null,
-      attributes: JSON.stringify(attributes),
+      attributes: JSON.stringify({ ...source.attributes, ...record.attributes }),
       meta: JSON.stringify(record.meta ?? {}),
       text: prepared.text,
       lang: prepared.lang,
       contentHash: hash,
       runId: shared.runId,
-    },
-    prepared.segments,
-  );
+    };
+    return { doc, segments: prepared.segments };
+  });
 }
 
 function storeQuarantine(shared: Shared, source: SourceConfig, path: string, sha256: string | null, q: QuarantineEvent): void {

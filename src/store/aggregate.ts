@@ -387,43 +387,6 @@ export function runConfigHash(db: Db, runId: number): string | null {
   return row?.config_hash ?? null;
 }
 
-export interface NewAggregateRun {
-  pipeline: string | null;
-  configPath: string | null;
-  configHash: string | null;
-  toolVersion: string;
-  startedAt: string;
-}
-
-/** A runs row for a standalone `voc aggregate` (voc run creates its own and passes the id). */
-export function startAggregateRun(db: Db, run: NewAggregateRun): number {
-  return Number(
-    db
-      .prepare(
-        `INSERT INTO runs (command, pipeline, config_path, config_hash, tool_version, started_at)
-         VALUES ('aggregate', ?, ?, ?, ?, ?)`,
-      )
-      .run(run.pipeline, run.configPath, run.configHash, run.toolVersion, run.startedAt).lastInsertRowid,
-  );
-}
-
-export function finishAggregateRun(
-  db: Db,
-  runId: number,
-  status: 'ok' | 'failed',
-  finishedAt: string,
-  counts: unknown,
-  message: string | null,
-): void {
-  db.prepare(`UPDATE runs SET finished_at = ?, status = ?, counts_json = ?, message = ? WHERE id = ?`).run(
-    finishedAt,
-    status,
-    JSON.stringify(counts),
-    message,
-    runId,
-  );
-}
-
 export interface SourceSummary {
   source_name: string;
   kind: string;

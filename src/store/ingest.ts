@@ -3,59 +3,7 @@
  * Statements are prepared once per connection and reused for every row.
  */
 import type { Db } from './db.js';
-
-export interface RunRow {
-  id: number;
-  command: string;
-  pipeline: string | null;
-  config_path: string | null;
-  config_hash: string | null;
-  tool_version: string;
-  started_at: string;
-  finished_at: string | null;
-  status: 'running' | 'ok' | 'failed' | 'interrupted';
-  counts_json: string | null;
-  message: string | null;
-}
-
-export interface NewRun {
-  command: string;
-  pipeline?: string;
-  configPath?: string;
-  configHash?: string;
-  toolVersion: string;
-}
-
-export function now(): string {
-  return new Date().toISOString();
-}
-
-export function startRun(db: Db, run: NewRun): number {
-  const info = db
-    .prepare(
-      `INSERT INTO runs (command, pipeline, config_path, config_hash, tool_version, started_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    )
-    .run(run.command, run.pipeline ?? null, run.configPath ?? null, run.configHash ?? null, run.toolVersion, now());
-  return Number(info.lastInsertRowid);
-}
-
-export function finishRun(db: Db, runId: number, status: RunRow['status'], counts: unknown, message?: string): void {
-  db.prepare(`UPDATE runs SET finished_at = ?, status = ?, counts_json = ?, message = ? WHERE id = ?`).run(
-    now(),
-    status,
-    JSON.stringify(counts),
-    message ?? null,
-    runId,
-  );
-}
-
-/** Runs left 'running' by a killed process: called while holding the pipeline lock. */
-export function markStaleRunsInterrupted(db: Db): number {
-  return db
-    .prepare(`UPDATE runs SET status = 'interrupted', finished_at = ?, message = 'process ended before the run finished' WHERE status = 'running'`)
-    .run(now()).changes;
-}
+import { now } from './runs.js';
 
 export interface SourceRow {
   id: number;
@@ -233,18 +181,24 @@ export class IngestStore {
    * Stores one prepared document. Identity decides new vs existing; the content hash decides
    * unchanged vs updated; a second sighting within the same run is a duplicate.
    */
-  upsertDocument(doc: DocumentInput, segments: readonly SegmentInput[]): UpsertOutcome {
-    const found = this.findDocStmt.get(doc.identity) as { id: number; content_hash: string; last_run_id: number } | undefined;
+  upsertDocument(
+    key: { identity: string; contentHash: string; runId: number },
+    /** Text preparation is the costly part: it only runs for a new or changed record. */
+    build: () => { doc: DocumentInput; segments: readonly SegmentInput[] },
+  ): UpsertOutcome {
+    const found = this.findDocStmt.get(key.identity) as { id: number; content_hash: string; last_run_id: number } | undefined;
     if (!found) {
+      const { doc, segments } = build();
       const id = Number(this.insertDocStmt.run(doc).lastInsertRowid);
       this.insertSegments(id, segments);
       return 'new';
     }
-    if (found.last_run_id === doc.runId) return 'duplicate';
-    if (found.content_hash === doc.contentHash) {
-      this.touchDocStmt.run(doc.runId, found.id);
+    if (found.last_run_id === key.runId) return 'duplicate';
+    if (found.content_hash === key.contentHash) {
+      this.touchDocStmt.run(key.runId, found.id);
       return 'unchanged';
     }
+    const { doc, segments } = build();
     this.updateDocStmt.run({ ...doc, id: found.id });
     this.deleteSegmentsStmt.run(found.id);
     this.insertSegments(found.id, segments);

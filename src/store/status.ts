@@ -1,6 +1,6 @@
 /** Read-only queries behind `voc status`. */
 import type { Db } from './db.js';
-import type { RunRow } from './ingest.js';
+import type { RunRow } from './runs.js';
 
 export interface StatusSummary {
   schemaVersion: number;
