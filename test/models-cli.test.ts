@@ -46,10 +46,15 @@ describe('voc train / voc eval end to end', () => {
     const head = JSON.parse(readFileSync(out, 'utf8'));
     expect(head.card.task).toBe('themes');
     expect(head.multiLabel).toBe(true);
-    // The embeddings were cached in the database for the next run.
+    // The label texts: "delivery" from the built-in codeframe, the other four from their names.
+    expect(head.card.notes).toContain('Label texts as extra examples: 1 label(s) from codeframe builtin:voc-default.yaml, 4 from their names, 0 without.');
+    // The embeddings (50 rows + the label texts) were cached in the database for the next run.
     const handle = openDatabase(db);
-    expect(countEmbeddings(handle)).toBe(50);
+    expect(countEmbeddings(handle)).toBeGreaterThan(50 + 4);
     handle.close();
+    const plainOut = join(dir, 'themes-plain.json');
+    await voc('train', 'themes', '--input', FIXTURE, '--label-column', 'themes', '--multi-label', '--no-label-texts', '--out', plainOut, '--db', db);
+    expect(JSON.parse(readFileSync(plainOut, 'utf8')).card.notes).toBeUndefined();
 
     const json = JSON.parse(await voc('eval', 'themes', '--input', FIXTURE, '--label-column', 'themes', '--head', out, '--db', db, '--json'));
     expect(json.kind).toBe('multi');

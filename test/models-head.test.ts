@@ -7,7 +7,9 @@ import { fitTemperature, loadHead, saveHead, trainHead } from '../src/models/hea
 import { mulberry32 } from '../src/models/linear.js';
 import { readLabelled } from '../src/models/labelled.js';
 import { classificationReport, rocAuc } from '../src/models/metrics.js';
-import { fitTfidf, TfidfVectorizer, wordTokens } from '../src/models/tfidf.js';
+import { fitTfidf, terms, TfidfVectorizer, wordTokens } from '../src/models/tfidf.js';
+import { labelAsText, labelTextsFor } from '../src/models/label-texts.js';
+import { loadCodeframe } from '../src/config/codeframe.js';
 import { UserError } from '../src/util/errors.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures-models', 'feedback.csv');
@@ -21,6 +23,41 @@ describe('TF-IDF features', () => {
     const norm = Math.sqrt([...v.val].reduce((a, x) => a + x * x, 0));
     expect(norm).toBeCloseTo(1, 5);
     expect(new TfidfVectorizer(spec).transform('unrelated words').idx).toHaveLength(0);
+  });
+});
+
+describe('character n-grams', () => {
+  it('adds "#"-marked grams of the unstemmed, space-padded words, and a misspelling shares them', () => {
+    const t = terms('Sooo late', true, [2, 3]);
+    expect(t).toContain('sooo');
+    expect(t).toContain('#la');
+    expect(t).toContain('# la');
+    expect(t).toContain('#te ');
+    expect(terms('Sooo late', true)).not.toContain('#la');
+    const spec = fitTfidf(['delivery was late', 'great delivery'], { minDf: 1, chars: [2, 4] });
+    expect(spec.chars).toEqual([2, 4]);
+    // "delivry" is not in the word vocabulary, but its character grams are.
+    expect(new TfidfVectorizer(spec).transform('delivry').idx.length).toBeGreaterThan(3);
+    expect(new TfidfVectorizer(fitTfidf(['delivery was late'], { minDf: 1 })).transform('delivry').idx).toHaveLength(0);
+  });
+});
+
+describe('label texts for voc train', () => {
+  it('turns label ids into phrases and leaves codes alone', () => {
+    expect(labelAsText('card_arrival')).toBe('card arrival');
+    expect(labelAsText('LateDelivery')).toBe('Late Delivery');
+    expect(labelAsText('42')).toBeNull();
+  });
+
+  it('describes labels from a codeframe by id or label, else by name, and skips codes', () => {
+    const cf = loadCodeframe('builtin:voc-default.yaml');
+    const d = labelTextsFor(['late-delivery', 'Cancellation', 'card_arrival', 'A1'], cf);
+    expect(d.fromCodeframe).toEqual(['late-delivery', 'Cancellation']);
+    expect(d.fromName).toEqual(['card_arrival']);
+    expect(d.texts['late-delivery']![0]).toBe(cf.themes.find((t) => t.id === 'late-delivery')!.label);
+    expect(d.texts['late-delivery']!.length).toBeGreaterThan(2);
+    expect(d.texts['card_arrival']).toEqual(['card arrival']);
+    expect(d.texts.A1).toBeUndefined();
   });
 });
 
@@ -113,6 +150,21 @@ describe('classifier heads on the real USE encoder', () => {
     a.forEach((p, i) => expect(b[i]!.probs.negative).toBeCloseTo(p.probs.negative!, 5));
     // Whitening changes the features: the two heads must not be the same model.
     expect(a[0]!.probs.negative).not.toBeCloseTo((await plain.predict(probe, vecs))[0]!.probs.negative!, 4);
+  });
+
+  it('adds character n-grams automatically on small sets, keeps them across save/load, and can turn them off', async () => {
+    const auto = await trainHead(texts, sentiment, { encoder });
+    expect(auto.file.features.tfidf?.chars).toEqual([2, 4]);
+    expect(auto.file.features.tfidf?.vocabulary.some((t) => t.startsWith('#'))).toBe(true);
+    const words = await trainHead(texts, sentiment, { encoder, charNgrams: false });
+    expect(words.file.features.tfidf?.chars).toBeUndefined();
+    expect(words.file.features.tfidf?.vocabulary.some((t) => t.startsWith('#'))).toBe(false);
+    const path = join(dir, 'chars.json');
+    saveHead(auto, path);
+    const probe = ['The delivry was late agian.'];
+    const vecs = await encoder.embed(probe);
+    const [a, b] = [await auto.predict(probe, vecs), await loadHead(path, encoder).predict(probe, vecs)];
+    expect(b[0]!.probs.negative).toBeCloseTo(a[0]!.probs.negative!, 5);
   });
 
   it('refuses a head trained with another encoder', async () => {

@@ -6,6 +6,8 @@ import { cachedEncoder } from '../models/cache.js';
 import { createEncoder, parseEncoderFlag } from '../models/encoder.js';
 import { saveHead, trainHead, type Head } from '../models/head.js';
 import { readLabelled } from '../models/labelled.js';
+import { labelTextsFor } from '../models/label-texts.js';
+import { BUILTIN_CODEFRAMES, loadCodeframe, type CodeframeKind, type LoadedCodeframe } from '../config/codeframe.js';
 import { trainSentimentHead } from '../models/sentiment-train.js';
 import { UserError } from '../util/errors.js';
 import { parseOptions } from './common.js';
@@ -23,6 +25,8 @@ const TrainOptions = z.object({
   out: z.string().min(1).regex(/\.json$/, 'must be a .json file'),
   db: z.string().default('data/voc.sqlite'),
   seed: z.coerce.number().int().default(42),
+  codeframe: z.string().min(1).optional(),
+  labelTexts: z.boolean().default(true),
   json: z.boolean().default(false),
 });
 type TrainOptions = z.infer<typeof TrainOptions>;
@@ -41,6 +45,8 @@ export function registerTrain(program: Command): void {
     .requiredOption('-o, --out <file>', 'where to write the head (models/heads/NAME.json)')
     .option('--db <file>', 'database whose embedding cache to use', 'data/voc.sqlite')
     .option('--seed <n>', 'random seed', '42')
+    .option('--codeframe <file>', 'codeframe whose themes describe the labels (default: the built-in one for the task)')
+    .option('--no-label-texts', 'do not add the codeframe entries or label names as extra examples')
     .option('--json', 'print the metrics as JSON')
     .action(async (task: string, raw: Record<string, unknown>) => {
       const opts = parseOptions(TrainOptions, { ...raw, task });
@@ -72,6 +78,8 @@ export async function runTrain(opts: TrainOptions): Promise<Head> {
       trainingData: [{ name: opts.input, rows: data.texts.length }],
       createdWith: `voc train ${opts.task}`,
     };
+    const described = opts.task !== 'sentiment' && opts.labelTexts ? describeLabels(opts, [...new Set(data.labels.flat())]) : null;
+    if (described) log(described.note);
     const head =
       opts.task === 'sentiment'
         ? await trainSentimentHead(data.texts, data.labels.map((l) => l[0]!), { encoder, seed: opts.seed, card, log })
@@ -79,7 +87,8 @@ export async function runTrain(opts: TrainOptions): Promise<Head> {
             encoder,
             multiLabel: opts.multiLabel,
             seed: opts.seed,
-            card,
+            card: described ? { ...card, notes: [described.note] } : card,
+            labelTexts: described?.texts,
             log,
           });
     saveHead(head, opts.out);
@@ -88,6 +97,21 @@ export async function runTrain(opts: TrainOptions): Promise<Head> {
     await encoder.dispose();
     db.close();
   }
+}
+
+const CODEFRAME_KIND: Record<Exclude<TrainOptions['task'], 'sentiment'>, CodeframeKind> = { themes: 'themes', stage: 'stages', touchpoint: 'touchpoints' };
+
+/** Extra examples per label from the codeframe (given, or the built-in one for the task) and label names. */
+function describeLabels(opts: TrainOptions, labels: string[]): { texts: Record<string, string[]>; note: string } {
+  const kind = CODEFRAME_KIND[opts.task as keyof typeof CODEFRAME_KIND];
+  const path = opts.codeframe ?? `builtin:${BUILTIN_CODEFRAMES[kind]}`;
+  const codeframe: LoadedCodeframe = loadCodeframe(path, kind);
+  const d = labelTextsFor(labels, codeframe);
+  const none = labels.length - d.fromCodeframe.length - d.fromName.length;
+  return {
+    texts: d.texts,
+    note: `Label texts as extra examples: ${d.fromCodeframe.length} label(s) from codeframe ${path}, ${d.fromName.length} from their names, ${none} without.`,
+  };
 }
 
 function formatTrainSummary(opts: TrainOptions, head: Head): string {

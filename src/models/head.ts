@@ -50,7 +50,9 @@ const headFileSchema = z.object({
     embeddingWeight: z.number(),
     /** Few-shot: lower Cholesky factor L of the shrunk within-class covariance; vectors become L^-1 v, re-normalised. */
     whiten: z.object({ shrinkage: z.number(), factor: z.string() }).optional(),
-    tfidf: z.object({ vocabulary: z.array(z.string()), idf: z.array(z.number()), stem: z.boolean().optional(), weight: z.number() }).nullable(),
+    tfidf: z
+      .object({ vocabulary: z.array(z.string()), idf: z.array(z.number()), stem: z.boolean().optional(), chars: z.tuple([z.number().int().min(1), z.number().int().min(1)]).optional(), weight: z.number() })
+      .nullable(),
   }),
   model: z.object({ denseDim: z.number().int(), sparseDim: z.number().int(), weights: z.string(), bias: z.array(z.number()) }),
   calibration: z.object({
@@ -77,6 +79,14 @@ export interface TrainHeadOptions {
   tfidfWeight?: number;
   /** Porter-stem words for TF-IDF (default true). */
   stem?: boolean;
+  /**
+   * Character n-grams [min, max] within words in the TF-IDF block, false for none, or 'auto'
+   * (default): 2-4-grams for single-label heads when examples x labels <= 300,000. They see
+   * misspellings and word parts and help most on small sets (BANKING77 8-shot +2 points, airline
+   * tweets in-domain +0.4); their cost grows with examples x labels, and on large sets the word
+   * terms and the embedding already carry the signal. Multi-label heads: unmeasured, so off.
+   */
+  charNgrams?: [number, number] | false | 'auto';
   /** L2 strength (default 1e-6), epochs (default 15), Adam learning rate (default 0.03). */
   l2?: number;
   epochs?: number;
@@ -265,7 +275,8 @@ export async function trainHead(texts: string[], labels: string[] | string[][], 
   const { train, held } = split(labelSets, opts.holdout ?? 0.2, seed);
   const extra = await labelTextExamples(opts, labelNames, needVectors);
   const whitenOn = opts.whiten === 'auto' || opts.whiten === undefined ? !multiLabel && texts.length < WHITEN_BELOW_PER_LABEL * labelNames.length : opts.whiten;
-  const settings = { ...opts, multiLabel, useEmbedding, useTfidf, seed, labelNames, whitenOn };
+  const charNgrams = opts.charNgrams === 'auto' || opts.charNgrams === undefined ? (!multiLabel && texts.length * labelNames.length <= CHARS_MAX_COST ? DEFAULT_CHARS : false) : opts.charNgrams;
+  const settings = { ...opts, multiLabel, useEmbedding, useTfidf, seed, labelNames, whitenOn, charNgrams };
 
   let calibration: HeadFile['calibration'] = { temperature: 1 };
   let centroidWeight = typeof opts.centroidWeight === 'number' ? opts.centroidWeight : 0;
@@ -334,7 +345,12 @@ async function labelTextExamples(
   return { texts, labels, vectors };
 }
 
-interface Settings extends TrainHeadOptions {
+/** 'auto' character n-grams: their lengths, and the examples x labels up to which they are used. */
+const DEFAULT_CHARS: [number, number] = [2, 4];
+const CHARS_MAX_COST = 300_000;
+
+interface Settings extends Omit<TrainHeadOptions, 'charNgrams'> {
+  charNgrams: [number, number] | false;
   multiLabel: boolean;
   whitenOn: boolean;
   useEmbedding: boolean;
@@ -351,7 +367,7 @@ async function fitHeadFile(
   calibration: HeadFile['calibration'],
   centroidWeight: number,
 ): Promise<HeadFile> {
-  const tfidfSpec: TfidfSpec | null = s.useTfidf ? fitTfidf(texts, { minDf: texts.length >= 2000 ? 2 : 1, stem: s.stem ?? true }) : null;
+  const tfidfSpec: TfidfSpec | null = s.useTfidf ? fitTfidf(texts, { minDf: texts.length >= 2000 ? 2 : 1, stem: s.stem ?? true, chars: s.charNgrams || undefined }) : null;
   const tfidf = tfidfSpec ? new TfidfVectorizer(tfidfSpec) : null;
   const tfidfWeight = s.tfidfWeight ?? 1;
   const K = s.labelNames.length;

@@ -120,7 +120,8 @@ export async function fit(xs: readonly Example[], y: Targets, options: TrainOpti
   // Dense weights are stored [D][K] so both GEMMs run without transposes (TF.js wasm transposed
   // matMul is 6-9x slower than the plain one).
   const dense = new AdamBlock(D, K);
-  const sparse = new AdamBlock(K, sparseDim);
+  // Sparse weights are stored [feature][K]: an example's few features then touch contiguous memory.
+  const sparse = new AdamBlock(sparseDim, K, 'rows');
   const bias = new AdamBlock(K, 1);
   const z = new Float64Array(K);
   const touched = new Uint8Array(sparseDim);
@@ -149,20 +150,23 @@ export async function fit(xs: readonly Example[], y: Targets, options: TrainOpti
         const x = xs[i]!;
         const w = options.sampleWeights ? options.sampleWeights[i]! : 1;
         wsum += w;
-        for (let k = 0; k < K; k++) {
-          let v = bias.w[k]! + (denseLogits ? denseLogits[b * K + k]! : 0);
-          const base = k * sparseDim;
-          for (let q = 0; q < x.idx.length; q++) v += sparse.w[base + x.idx[q]!]! * x.val[q]!;
-          z[k] = v;
+        for (let k = 0; k < K; k++) z[k] = bias.w[k]! + (denseLogits ? denseLogits[b * K + k]! : 0);
+        for (let q = 0; q < x.idx.length; q++) {
+          const off = x.idx[q]! * K;
+          const val = x.val[q]!;
+          for (let k = 0; k < K; k++) z[k] = z[k]! + sparse.w[off + k]! * val;
         }
         residuals(link, z, y, i, K);
         for (let k = 0; k < K; k++) {
           const r = z[k]! * w;
+          z[k] = r;
           rb[b * K + k] = r;
           bias.g[k] = bias.g[k]! + r;
-          if (r === 0) continue;
-          const base = k * sparseDim;
-          for (let q = 0; q < x.idx.length; q++) sparse.g[base + x.idx[q]!] = sparse.g[base + x.idx[q]!]! + r * x.val[q]!;
+        }
+        for (let q = 0; q < x.idx.length; q++) {
+          const off = x.idx[q]! * K;
+          const val = x.val[q]!;
+          for (let k = 0; k < K; k++) sparse.g[off + k] = sparse.g[off + k]! + z[k]! * val;
         }
         for (let q = 0; q < x.idx.length; q++) {
           const j = x.idx[q]!;
@@ -187,7 +191,7 @@ export async function fit(xs: readonly Example[], y: Targets, options: TrainOpti
   const weights = new Float32Array(K * stride);
   for (let k = 0; k < K; k++) {
     for (let j = 0; j < D; j++) weights[k * stride + j] = dense.w[j * K + k]!;
-    weights.set(sparse.w.subarray(k * sparseDim, (k + 1) * sparseDim), k * stride + D);
+    for (let j = 0; j < sparseDim; j++) weights[k * stride + D + j] = sparse.w[j * K + k]!;
   }
   return { link, classes: K, denseDim: D, sparseDim, weights, bias: Float32Array.from(bias.w) };
 }
@@ -216,8 +220,9 @@ const BETA2 = 0.999;
 const EPS = 1e-8;
 
 /**
- * Adam state of one parameter block (rows = classes, cols = features). Each column keeps its
- * own step count, so lazily updated sparse columns get the right bias correction.
+ * Adam state of one parameter block (rows x cols, row-major). Lazy updates touch only some
+ * columns (`lazy: 'cols'`) or some rows (`lazy: 'rows'`); each of those keeps its own step count,
+ * so lazily updated parameters get the right bias correction.
  */
 class AdamBlock {
   readonly w: Float32Array;
@@ -229,38 +234,46 @@ class AdamBlock {
   constructor(
     private readonly rows: number,
     private readonly cols: number,
+    private readonly lazy: 'rows' | 'cols' = 'cols',
   ) {
     this.w = new Float32Array(rows * cols);
     this.g = new Float32Array(rows * cols);
     this.m = new Float32Array(rows * cols);
     this.v = new Float32Array(rows * cols);
-    this.t = new Float64Array(cols);
+    this.t = new Float64Array(lazy === 'rows' ? rows : cols);
   }
 
-  /** Updates the given columns (all when null) and clears their gradient. */
-  step(columns: readonly number[] | null, scale: number, l2: number, lr: number): void {
-    const count = columns ? columns.length : this.cols;
-    const col = (q: number): number => (columns ? columns[q]! : q);
+  /** Updates the given rows or columns (all when null) and clears their gradient. */
+  step(touched: readonly number[] | null, scale: number, l2: number, lr: number): void {
+    const count = touched ? touched.length : this.t.length;
     const stepSize = new Float64Array(count);
     const c2 = new Float64Array(count);
     for (let q = 0; q < count; q++) {
-      const t = ++this.t[col(q)]!;
+      const t = ++this.t[touched ? touched[q]! : q]!;
       stepSize[q] = lr / (1 - Math.pow(BETA1, t));
       c2[q] = 1 / (1 - Math.pow(BETA2, t));
     }
+    if (this.lazy === 'rows') {
+      for (let q = 0; q < count; q++) {
+        const base = (touched ? touched[q]! : q) * this.cols;
+        for (let c = 0; c < this.cols; c++) this.update(base + c, scale, l2, stepSize[q]!, c2[q]!);
+      }
+      return;
+    }
     for (let r = 0; r < this.rows; r++) {
       const base = r * this.cols;
-      for (let q = 0; q < count; q++) {
-        const i = base + col(q);
-        const w = this.w[i]!;
-        const g = this.g[i]! * scale + l2 * w;
-        this.g[i] = 0;
-        const m = BETA1 * this.m[i]! + (1 - BETA1) * g;
-        const v = BETA2 * this.v[i]! + (1 - BETA2) * g * g;
-        this.m[i] = m;
-        this.v[i] = v;
-        this.w[i] = w - (stepSize[q]! * m) / (Math.sqrt(v * c2[q]!) + EPS);
-      }
+      for (let q = 0; q < count; q++) this.update(base + (touched ? touched[q]! : q), scale, l2, stepSize[q]!, c2[q]!);
     }
+  }
+
+  private update(i: number, scale: number, l2: number, stepSize: number, c2: number): void {
+    const w = this.w[i]!;
+    const g = this.g[i]! * scale + l2 * w;
+    this.g[i] = 0;
+    const m = BETA1 * this.m[i]! + (1 - BETA1) * g;
+    const v = BETA2 * this.v[i]! + (1 - BETA2) * g * g;
+    this.m[i] = m;
+    this.v[i] = v;
+    this.w[i] = w - (stepSize * m) / (Math.sqrt(v * c2) + EPS);
   }
 }

@@ -28,7 +28,11 @@ export interface TrainSentimentOptions {
   seed?: number;
   fasttextDir?: string | null;
   card?: TrainHeadOptions['card'];
-  /** Overrides for the in-domain head (defaults: balanced, l2 1e-3 — best of 1e-5..1e-2 on airline tweets —, 15 epochs). */
+  /**
+   * Overrides for the in-domain head (defaults: balanced, l2 1e-3 — best of 1e-5..1e-2 on airline
+   * tweets —, 15 epochs; character n-grams are on ('auto' for a few thousand examples): +0.4
+   * accuracy points on average over three random half-splits of the airline tweets).
+   */
   headOptions?: Partial<Omit<TrainHeadOptions, 'encoder' | 'vectors' | 'card'>>;
   log?: (message: string) => void;
 }
@@ -61,7 +65,17 @@ export async function trainSentimentHead(texts: string[], labels: string[], opts
   const vectors = opts.vectors ?? (await opts.encoder.embed(cleaned));
   const seed = opts.seed ?? 42;
   const folds = Math.max(2, Math.min(opts.folds ?? 5, Math.floor(texts.length / 10)));
-  const headOpts = { encoder: opts.encoder, balanced: true, l2: 1e-3, epochs: 15, learningRate: 0.02, batchSize: 64, centroidWeight: 0, seed, ...opts.headOptions };
+  const headOpts: Omit<TrainHeadOptions, 'vectors'> = {
+    encoder: opts.encoder,
+    balanced: true,
+    l2: 1e-3,
+    epochs: 15,
+    learningRate: 0.02,
+    batchSize: 64,
+    centroidWeight: 0,
+    seed,
+    ...opts.headOptions,
+  };
 
   // Out-of-fold head probabilities.
   const order = shuffled(texts.length, mulberry32(seed));
