@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,26 @@ describe('voc train / voc eval end to end', () => {
     expect(json.report.n).toBe(16);
     // Chance is 1/8; the codeframe's names, descriptions and examples should do far better.
     expect(json.report.accuracy).toBeGreaterThan(0.5);
+  });
+
+  it('adapts the general sentiment model to unlabelled texts (self-training) and refuses it for other tasks', async () => {
+    const texts = join(import.meta.dirname, 'data', 'sentiment-feedback-labelled.csv');
+    const out = join(dir, 'adapted.json');
+    // No --label-column: the labels come from the general model's confident predictions.
+    const printed = await voc('train', 'sentiment', '--input', texts, '--unlabelled', '--out', out, '--db', db);
+    expect(printed).toMatch(/wrote .*adapted\.json: 3 labels/);
+    const head = JSON.parse(readFileSync(out, 'utf8'));
+    expect(head.card.createdWith).toBe('voc train sentiment --unlabelled');
+    expect(head.card.notes.join(' ')).toMatch(/Adapted without labels: \d+ of 173 texts pseudo-labelled by the general model at p >= 0\.7/);
+    expect(head.stack.withoutFasttext.features).toContain('general_negative');
+    // The adapted model still reads the labelled sentences well (it never saw their labels).
+    const json = JSON.parse(await voc('eval', 'sentiment', '--input', texts, '--head', out, '--db', db, '--json'));
+    expect(json.report.accuracy).toBeGreaterThan(0.7);
+    await expect(voc('train', 'themes', '--input', texts, '--unlabelled', '--out', join(dir, 'y.json'), '--db', db)).rejects.toThrow(/adapts the sentiment model only/);
+    // Almost no text is confidently positive in a 3-row file: a clear error, not a bad model.
+    const tiny = join(dir, 'tiny.csv');
+    writeFileSync(tiny, 'text\nThe box was late.\nWhere is my order?\nThe courier was rude.\n');
+    await expect(voc('train', 'sentiment', '--input', tiny, '--unlabelled', '--out', join(dir, 'z.json'), '--db', db)).rejects.toThrow(/Too few confident .*positive/);
   });
 
   it('explains bad input with a UserError, not a stack trace', async () => {

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { fitTemperature, loadHead, saveHead, trainHead } from '../src/models/head.js';
 import { mulberry32 } from '../src/models/linear.js';
-import { readLabelled } from '../src/models/labelled.js';
+import { readLabelled, readTextSample } from '../src/models/labelled.js';
 import { classificationReport, rocAuc } from '../src/models/metrics.js';
 import { fitTfidf, terms, TfidfVectorizer, wordTokens } from '../src/models/tfidf.js';
 import { labelAsText, labelTextsFor } from '../src/models/label-texts.js';
@@ -58,6 +58,26 @@ describe('label texts for voc train', () => {
     expect(d.texts['late-delivery']!.length).toBeGreaterThan(2);
     expect(d.texts['card_arrival']).toEqual(['card arrival']);
     expect(d.texts.A1).toBeUndefined();
+  });
+});
+
+describe('unlabelled text samples', () => {
+  it('keeps a seeded sample of at most maxRows texts, counts all of them and the empty ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voc-sample-'));
+    try {
+      const file = join(dir, 'texts.csv');
+      writeFileSync(file, ['id,comment', ...Array.from({ length: 100 }, (_, i) => `${i},${i % 10 === 9 ? '' : `text ${i}`}`)].join('\n'));
+      const a = await readTextSample(file, 'comment', 10, 1);
+      expect(a.texts).toHaveLength(10);
+      expect(a.total).toBe(90);
+      expect(a.skipped).toBe(10);
+      expect((await readTextSample(file, 'comment', 10, 1)).texts).toEqual(a.texts);
+      // Not just the first ten rows: a uniform sample reaches into the rest of the file.
+      expect(a.texts.some((t) => Number(t.slice(5)) >= 20)).toBe(true);
+      await expect(readTextSample(file, 'text', 10, 1)).rejects.toThrow(/Column "text" not found/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -173,7 +193,6 @@ describe('classifier heads on the real USE encoder', () => {
     saveHead(head, path);
     const file = JSON.parse(readFileSync(path, 'utf8'));
     file.encoder.id = 'transformers:Xenova/all-MiniLM-L6-v2';
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(path, JSON.stringify(file));
     expect(() => loadHead(path, encoder)).toThrow(UserError);
     expect(() => loadHead(path, encoder)).toThrow(/trained with encoder "transformers:Xenova\/all-MiniLM-L6-v2"/);

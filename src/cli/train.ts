@@ -5,7 +5,8 @@ import { openDatabase } from '../store/db.js';
 import { cachedEncoder } from '../models/cache.js';
 import { createEncoder, parseEncoderFlag } from '../models/encoder.js';
 import { saveHead, trainHead, type Head } from '../models/head.js';
-import { readLabelled } from '../models/labelled.js';
+import { readLabelled, readTextSample } from '../models/labelled.js';
+import { DEFAULT_MIN_CONFIDENCE, adaptSentimentHead } from '../models/sentiment-adapt.js';
 import { labelTextsFor } from '../models/label-texts.js';
 import { BUILTIN_CODEFRAMES, loadCodeframe, type CodeframeKind, type LoadedCodeframe } from '../config/codeframe.js';
 import { trainSentimentHead } from '../models/sentiment-train.js';
@@ -27,6 +28,9 @@ const TrainOptions = z.object({
   seed: z.coerce.number().int().default(42),
   codeframe: z.string().min(1).optional(),
   labelTexts: z.boolean().default(true),
+  unlabelled: z.boolean().default(false),
+  minConfidence: z.coerce.number().gt(0.34, 'must be above 1/3').max(1).default(DEFAULT_MIN_CONFIDENCE),
+  maxRows: z.coerce.number().int().positive().default(20_000),
   json: z.boolean().default(false),
 });
 type TrainOptions = z.infer<typeof TrainOptions>;
@@ -47,6 +51,9 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'random seed', '42')
     .option('--codeframe <file>', 'codeframe whose themes describe the labels (default: the built-in one for the task)')
     .option('--no-label-texts', 'do not add the codeframe entries or label names as extra examples')
+    .option('--unlabelled', 'sentiment only: no labels; adapt the general model to these texts (self-training)')
+    .option('--min-confidence <p>', 'with --unlabelled: keep pseudo-labels at least this probable', String(DEFAULT_MIN_CONFIDENCE))
+    .option('--max-rows <n>', 'with --unlabelled: a seeded sample of at most this many texts', '20000')
     .option('--json', 'print the metrics as JSON')
     .action(async (task: string, raw: Record<string, unknown>) => {
       const opts = parseOptions(TrainOptions, { ...raw, task });
@@ -59,6 +66,10 @@ export function registerTrain(program: Command): void {
 
 export async function runTrain(opts: TrainOptions): Promise<Head> {
   if (opts.task === 'sentiment' && opts.multiLabel) throw new UserError('Sentiment has one label per text; drop --multi-label.');
+  if (opts.unlabelled) {
+    if (opts.task !== 'sentiment') throw new UserError(`--unlabelled adapts the sentiment model only; ${opts.task} needs labelled examples.`);
+    return runAdapt(opts);
+  }
   const data = await readLabelled({
     input: opts.input,
     textColumn: opts.textColumn,
@@ -91,6 +102,31 @@ export async function runTrain(opts: TrainOptions): Promise<Head> {
             labelTexts: described?.texts,
             log,
           });
+    saveHead(head, opts.out);
+    return head;
+  } finally {
+    await encoder.dispose();
+    db.close();
+  }
+}
+
+/** `voc train sentiment --unlabelled`: self-training on a sample of the corpus. */
+async function runAdapt(opts: TrainOptions): Promise<Head> {
+  const sample = await readTextSample(opts.input, opts.textColumn, opts.maxRows, opts.seed);
+  const log = (m: string): void => void process.stderr.write(`${m}\n`);
+  if (sample.skipped) log(`skipped ${sample.skipped} row(s) with an empty text`);
+  if (sample.total > sample.texts.length) log(`using a seeded sample of ${sample.texts.length} of ${sample.total} texts`);
+  const db = openDatabase(opts.db);
+  const base = await createEncoder(parseEncoderFlag(opts.encoder));
+  const encoder = cachedEncoder(db, base);
+  try {
+    const card = {
+      name: opts.out.replace(/^.*\//, '').replace(/\.json$/, ''),
+      task: 'sentiment',
+      trainingData: [{ name: `${opts.input} (unlabelled; pseudo-labels from the general model)`, rows: sample.texts.length }],
+      createdWith: 'voc train sentiment --unlabelled',
+    };
+    const { head } = await adaptSentimentHead(sample.texts, { encoder, minConfidence: opts.minConfidence, seed: opts.seed, card, log });
     saveHead(head, opts.out);
     return head;
   } finally {

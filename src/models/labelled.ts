@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { readRows } from '../util/row-file.js';
+import { mulberry32 } from '../util/random.js';
 
 export const labelledInputSchema = z.object({
   input: z.string().min(1),
@@ -64,4 +65,42 @@ function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (Array.isArray(v)) return v.map(String).join(';');
   return String(v);
+}
+
+export interface UnlabelledTexts {
+  texts: string[];
+  /** Non-empty texts in the file (the sample is at most maxRows of them). */
+  total: number;
+  skipped: number;
+}
+
+/**
+ * Reads the text column only, streaming, keeping a seeded uniform sample of at most `maxRows`
+ * texts (reservoir sampling), so a corpus of any size fits in memory.
+ */
+export async function readTextSample(input: string, textColumn: string, maxRows: number, seed: number): Promise<UnlabelledTexts> {
+  if (!existsSync(input)) throw new UserError(`Input file not found: ${input}`);
+  const rand = mulberry32(seed);
+  const out: UnlabelledTexts = { texts: [], total: 0, skipped: 0 };
+  let sawHeader = false;
+  for await (const raw of readRows(input)) {
+    const row = rowSchema.parse(raw);
+    if (!sawHeader) {
+      sawHeader = true;
+      if (!(textColumn in row)) throw new UserError(`Column "${textColumn}" not found in ${input}. Columns: ${Object.keys(row).join(', ')}`);
+    }
+    const text = cell(row[textColumn]).trim();
+    if (!text) {
+      out.skipped++;
+      continue;
+    }
+    out.total++;
+    if (out.texts.length < maxRows) out.texts.push(text);
+    else {
+      const j = Math.floor(rand() * out.total);
+      if (j < maxRows) out.texts[j] = text;
+    }
+  }
+  if (out.total === 0) throw new UserError(`No texts in ${input} (column "${textColumn}").`);
+  return out;
 }
