@@ -24,6 +24,12 @@ import { Analyzer, type AnalyzeItem } from '../../src/analyze/analyzer.js';
 import { loadAnalyzerParts } from '../../src/analyze/models.js';
 import { parseAnalysisConfig } from '../../src/config/analysis.js';
 import { openDatabase } from '../../src/store/db.js';
+import { loadCodeframe } from '../../src/config/codeframe.js';
+import { cachedEncoder } from '../../src/models/cache.js';
+import { createEncoder } from '../../src/models/encoder.js';
+import { trainHead } from '../../src/models/head.js';
+import { labelTextsFor } from '../../src/models/label-texts.js';
+import { mulberry32, shuffled } from '../../src/models/linear.js';
 import { SHARED_DATASETS } from '../run-sections.js';
 
 const Row = z.object({ SURVEY_SUB_TYPE: z.string(), text: z.string() });
@@ -95,6 +101,34 @@ async function labelledSection(): Promise<string> {
   ].join('\n');
 }
 
+/**
+ * Learning the stage from labels: a head trained (as `voc train stage` does, with the built-in
+ * stage codeframe's entries as label texts) on a seeded random half, scored on the other half.
+ */
+async function trainedStageHalf(rows: Array<z.infer<typeof Row>>): Promise<{ accuracy: number; majority: number }> {
+  const db = openDatabase('data/eval-embeddings.sqlite');
+  const base = await createEncoder({ backend: 'use' });
+  const encoder = cachedEncoder(db, base);
+  try {
+    const texts = rows.map((r) => r.text);
+    const gold = rows.map((r) => MAPPING[r.SURVEY_SUB_TYPE]!);
+    const vectors = await encoder.embed(texts);
+    const order = [...shuffled(rows.length, mulberry32(2024))];
+    const half = Math.floor(order.length / 2);
+    const [tr, te] = [order.slice(0, half), order.slice(half)];
+    const labelTexts = labelTextsFor([...new Set(gold)], loadCodeframe('builtin:journey-stages.yaml', 'stages')).texts;
+    const head = await trainHead(tr.map((i) => texts[i]!), tr.map((i) => gold[i]!), { encoder, vectors: tr.map((i) => vectors[i]!), labelTexts });
+    const pred = await head.predict(te.map((i) => texts[i]!), te.map((i) => vectors[i]!));
+    const ok = te.filter((i, k) => pred[k]!.label === gold[i]).length;
+    const counts = new Map<string, number>();
+    for (const i of te) counts.set(gold[i]!, (counts.get(gold[i]!) ?? 0) + 1);
+    return { accuracy: ok / te.length, majority: Math.max(...counts.values()) / te.length };
+  } finally {
+    await base.dispose();
+    db.close();
+  }
+}
+
 export async function run(): Promise<string> {
   const labelled = await labelledSection();
   return `${labelled}\n\n${await npsSection()}`;
@@ -110,6 +144,7 @@ async function npsSection(): Promise<string> {
     .filter((r) => r.text.trim().split(/\s+/).length >= 3 && MAPPING[r.SURVEY_SUB_TYPE]);
   const textOnly = await predictStages(rows, false);
   const withRules = await predictStages(rows, true);
+  const trained = await trainedStageHalf(rows);
   const alt = { ...MAPPING, 'First Payment': 'purchase' };
   const majority = Math.max(...Object.values(MAPPING).map((s) => rows.filter((r) => MAPPING[r.SURVEY_SUB_TYPE] === s).length)) / rows.length;
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -127,6 +162,7 @@ async function npsSection(): Promise<string> {
     '|---|---|',
     `| text only (zero-shot + keywords + theme priors) | ${pct(accuracy(rows, textOnly, MAPPING))} |`,
     `| text only, First Payment read as purchase | ${pct(accuracy(rows, textOnly, alt))} |`,
+    `| text only, \`voc train stage\` on a random half (survey type -> stage as the label), scored on the other half | ${pct(trained.accuracy)} (that half's majority class: ${pct(trained.majority)}) |`,
     `| with a metadata rule per survey type | ${pct(accuracy(rows, withRules, MAPPING))} |`,
     `| majority-class baseline | ${pct(majority)} |`,
     '',
