@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/main.js';
 import { openDatabase } from '../src/store/db.js';
 import { countEmbeddings } from '../src/store/embeddings.js';
+import { readLabelled } from '../src/models/labelled.js';
+import { makeWorkspace } from './helpers/workspace.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures-models', 'feedback.csv');
 
@@ -108,6 +110,27 @@ describe('voc train / voc eval end to end', () => {
     const tiny = join(dir, 'tiny.csv');
     writeFileSync(tiny, 'text\nThe box was late.\nWhere is my order?\nThe courier was rude.\n');
     await expect(voc('train', 'sentiment', '--input', tiny, '--unlabelled', '--out', join(dir, 'z.json'), '--db', db)).rejects.toThrow(/Too few confident .*positive/);
+  });
+
+  it('adapts to the segments stored in the database (--from-db), one source at a time', async () => {
+    const ws = makeWorkspace('voc-adapt-db-');
+    try {
+      const labelled = await readLabelled({ input: join(import.meta.dirname, 'data', 'sentiment-feedback-labelled.csv'), textColumn: 'text', labelColumn: 'label' });
+      const csv = ['id,comment', ...labelled.texts.map((t, i) => `r${i},"${t.replace(/"/g, '""')}"`)].join('\n');
+      ws.write('surveys/pulse.csv', `${csv}\n`);
+      ws.writeConfig(`name: adapt\ndatabase: ${ws.dbPath}\nroot: ${ws.dir}\nsources:\n  - name: pulse\n    kind: survey\n    format: generic-csv\n    paths: "surveys/*.csv"\n    mapping: { id: id, text: [comment] }\n`);
+      await voc('ingest', '--config', ws.configPath);
+      const out = join(ws.dir, 'adapted.json');
+      await voc('train', 'sentiment', '--unlabelled', '--from-db', '--source', 'pulse', '--db', ws.dbPath, '--out', out);
+      const head = JSON.parse(readFileSync(out, 'utf8'));
+      expect(head.card.trainingData[0].name).toMatch(/^segments in .*voc\.sqlite \(source pulse\) \(unlabelled/);
+      expect(head.card.trainingData[0].rows).toBeGreaterThanOrEqual(labelled.texts.length);
+      await expect(voc('train', 'sentiment', '--unlabelled', '--from-db', '--source', 'nope', '--db', ws.dbPath, '--out', out)).rejects.toThrow(/No analysable segments/);
+      await expect(voc('train', 'sentiment', '--from-db', '--db', ws.dbPath, '--out', out)).rejects.toThrow(/--from-db: only with --unlabelled/);
+      await expect(voc('train', 'sentiment', '--unlabelled', '--out', out)).rejects.toThrow(/--input: required/);
+    } finally {
+      ws.cleanup();
+    }
   });
 
   it('explains bad input with a UserError, not a stack trace', async () => {

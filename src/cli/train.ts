@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { openDatabase } from '../store/db.js';
+import { sampleSegmentTexts } from '../store/analysis.js';
 import { cachedEncoder } from '../models/cache.js';
 import { createEncoder, parseEncoderFlag } from '../models/encoder.js';
 import { saveHead, trainHead, type Head } from '../models/head.js';
@@ -15,24 +16,33 @@ import { parseOptions } from './common.js';
 
 export const TASKS = ['sentiment', 'themes', 'stage', 'touchpoint'] as const;
 
-const TrainOptions = z.object({
-  task: z.enum(TASKS),
-  input: z.string().min(1),
-  textColumn: z.string().min(1).default('text'),
-  labelColumn: z.string().min(1).default('label'),
-  multiLabel: z.boolean().default(false),
-  labelSeparator: z.string().min(1).default(';'),
-  encoder: z.string().default('use'),
-  out: z.string().min(1).regex(/\.json$/, 'must be a .json file'),
-  db: z.string().default('data/voc.sqlite'),
-  seed: z.coerce.number().int().default(42),
-  codeframe: z.string().min(1).optional(),
-  labelTexts: z.boolean().default(true),
-  unlabelled: z.boolean().default(false),
-  minConfidence: z.coerce.number().gt(0.34, 'must be above 1/3').max(1).default(DEFAULT_MIN_CONFIDENCE),
-  maxRows: z.coerce.number().int().positive().default(20_000),
-  json: z.boolean().default(false),
-});
+const TrainOptions = z
+  .object({
+    task: z.enum(TASKS),
+    input: z.string().min(1).optional(),
+    textColumn: z.string().min(1).default('text'),
+    labelColumn: z.string().min(1).default('label'),
+    multiLabel: z.boolean().default(false),
+    labelSeparator: z.string().min(1).default(';'),
+    encoder: z.string().default('use'),
+    out: z.string().min(1).regex(/\.json$/, 'must be a .json file'),
+    db: z.string().default('data/voc.sqlite'),
+    seed: z.coerce.number().int().default(42),
+    codeframe: z.string().min(1).optional(),
+    labelTexts: z.boolean().default(true),
+    unlabelled: z.boolean().default(false),
+    minConfidence: z.coerce.number().gt(0.34, 'must be above 1/3').max(1).default(DEFAULT_MIN_CONFIDENCE),
+    maxRows: z.coerce.number().int().positive().default(20_000),
+    fromDb: z.boolean().default(false),
+    source: z.string().min(1).optional(),
+    json: z.boolean().default(false),
+  })
+  .superRefine((o, ctx) => {
+    if (o.fromDb && !o.unlabelled) ctx.addIssue({ code: 'custom', path: ['fromDb'], message: 'only with --unlabelled (labelled examples come from --input)' });
+    if (o.source && !o.fromDb) ctx.addIssue({ code: 'custom', path: ['source'], message: 'only with --from-db' });
+    if (o.fromDb && o.input) ctx.addIssue({ code: 'custom', path: ['input'], message: 'give --input or --from-db, not both' });
+    if (!o.fromDb && !o.input) ctx.addIssue({ code: 'custom', path: ['input'], message: 'required (a .csv or .jsonl file)' });
+  });
 type TrainOptions = z.infer<typeof TrainOptions>;
 
 export function registerTrain(program: Command): void {
@@ -40,7 +50,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('Train a classifier head (sentiment, themes, stage or touchpoint) from labelled examples')
     .argument('<task>', `what the labels are: ${TASKS.join(' | ')}`)
-    .requiredOption('-i, --input <file>', 'labelled examples (.csv with a header row, or .jsonl)')
+    .option('-i, --input <file>', 'labelled examples (.csv with a header row, or .jsonl); required unless --from-db')
     .option('--text-column <name>', 'column with the text', 'text')
     .option('--label-column <name>', 'column with the label(s)', 'label')
     .option('--multi-label', 'several labels per row, split by --label-separator')
@@ -54,6 +64,8 @@ export function registerTrain(program: Command): void {
     .option('--unlabelled', 'sentiment only: no labels; adapt the general model to these texts (self-training)')
     .option('--min-confidence <p>', 'with --unlabelled: keep pseudo-labels at least this probable', String(DEFAULT_MIN_CONFIDENCE))
     .option('--max-rows <n>', 'with --unlabelled: a seeded sample of at most this many texts', '20000')
+    .option('--from-db', 'with --unlabelled: adapt to the analysable segments stored in --db instead of --input')
+    .option('--source <name>', 'with --from-db: only the segments of this source')
     .option('--json', 'print the metrics as JSON')
     .action(async (task: string, raw: Record<string, unknown>) => {
       const opts = parseOptions(TrainOptions, { ...raw, task });
@@ -71,7 +83,7 @@ export async function runTrain(opts: TrainOptions): Promise<Head> {
     return runAdapt(opts);
   }
   const data = await readLabelled({
-    input: opts.input,
+    input: opts.input!,
     textColumn: opts.textColumn,
     labelColumn: opts.labelColumn,
     multiLabel: opts.multiLabel,
@@ -86,7 +98,7 @@ export async function runTrain(opts: TrainOptions): Promise<Head> {
     const card = {
       name: opts.out.replace(/^.*\//, '').replace(/\.json$/, ''),
       task: opts.task,
-      trainingData: [{ name: opts.input, rows: data.texts.length }],
+      trainingData: [{ name: opts.input!, rows: data.texts.length }],
       createdWith: `voc train ${opts.task}`,
     };
     const described = opts.task !== 'sentiment' && opts.labelTexts ? describeLabels(opts, [...new Set(data.labels.flat())]) : null;
@@ -110,27 +122,32 @@ export async function runTrain(opts: TrainOptions): Promise<Head> {
   }
 }
 
-/** `voc train sentiment --unlabelled`: self-training on a sample of the corpus. */
+/** `voc train sentiment --unlabelled`: self-training on a sample of the corpus (a file or the database). */
 async function runAdapt(opts: TrainOptions): Promise<Head> {
-  const sample = await readTextSample(opts.input, opts.textColumn, opts.maxRows, opts.seed);
   const log = (m: string): void => void process.stderr.write(`${m}\n`);
-  if (sample.skipped) log(`skipped ${sample.skipped} row(s) with an empty text`);
-  if (sample.total > sample.texts.length) log(`using a seeded sample of ${sample.texts.length} of ${sample.total} texts`);
   const db = openDatabase(opts.db);
-  const base = await createEncoder(parseEncoderFlag(opts.encoder));
-  const encoder = cachedEncoder(db, base);
   try {
-    const card = {
-      name: opts.out.replace(/^.*\//, '').replace(/\.json$/, ''),
-      task: 'sentiment',
-      trainingData: [{ name: `${opts.input} (unlabelled; pseudo-labels from the general model)`, rows: sample.texts.length }],
-      createdWith: 'voc train sentiment --unlabelled',
-    };
-    const { head } = await adaptSentimentHead(sample.texts, { encoder, minConfidence: opts.minConfidence, seed: opts.seed, card, log });
-    saveHead(head, opts.out);
-    return head;
+    const sample = opts.fromDb ? sampleSegmentTexts(db, { source: opts.source, maxRows: opts.maxRows, seed: opts.seed }) : await readTextSample(opts.input!, opts.textColumn, opts.maxRows, opts.seed);
+    const from = opts.fromDb ? `segments in ${opts.db}${opts.source ? ` (source ${opts.source})` : ''}` : opts.input!;
+    if (sample.total === 0) throw new UserError(`No analysable segments in ${from}: run \`voc ingest\` first.`);
+    if ('skipped' in sample && sample.skipped) log(`skipped ${sample.skipped} row(s) with an empty text`);
+    if (sample.total > sample.texts.length) log(`using a seeded sample of ${sample.texts.length} of ${sample.total} texts`);
+    const base = await createEncoder(parseEncoderFlag(opts.encoder));
+    const encoder = cachedEncoder(db, base);
+    try {
+      const card = {
+        name: opts.out.replace(/^.*\//, '').replace(/\.json$/, ''),
+        task: 'sentiment',
+        trainingData: [{ name: `${from} (unlabelled; pseudo-labels from the general model)`, rows: sample.texts.length }],
+        createdWith: 'voc train sentiment --unlabelled',
+      };
+      const { head } = await adaptSentimentHead(sample.texts, { encoder, minConfidence: opts.minConfidence, seed: opts.seed, card, log });
+      saveHead(head, opts.out);
+      return head;
+    } finally {
+      await encoder.dispose();
+    }
   } finally {
-    await encoder.dispose();
     db.close();
   }
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { readRows } from '../util/row-file.js';
-import { mulberry32 } from '../util/random.js';
+import { Reservoir } from '../util/random.js';
 
 export const labelledInputSchema = z.object({
   input: z.string().min(1),
@@ -76,12 +76,12 @@ export interface UnlabelledTexts {
 
 /**
  * Reads the text column only, streaming, keeping a seeded uniform sample of at most `maxRows`
- * texts (reservoir sampling), so a corpus of any size fits in memory.
+ * texts, so a corpus of any size fits in memory.
  */
 export async function readTextSample(input: string, textColumn: string, maxRows: number, seed: number): Promise<UnlabelledTexts> {
   if (!existsSync(input)) throw new UserError(`Input file not found: ${input}`);
-  const rand = mulberry32(seed);
-  const out: UnlabelledTexts = { texts: [], total: 0, skipped: 0 };
+  const sample = new Reservoir<string>(maxRows, seed);
+  let skipped = 0;
   let sawHeader = false;
   for await (const raw of readRows(input)) {
     const row = rowSchema.parse(raw);
@@ -90,17 +90,9 @@ export async function readTextSample(input: string, textColumn: string, maxRows:
       if (!(textColumn in row)) throw new UserError(`Column "${textColumn}" not found in ${input}. Columns: ${Object.keys(row).join(', ')}`);
     }
     const text = cell(row[textColumn]).trim();
-    if (!text) {
-      out.skipped++;
-      continue;
-    }
-    out.total++;
-    if (out.texts.length < maxRows) out.texts.push(text);
-    else {
-      const j = Math.floor(rand() * out.total);
-      if (j < maxRows) out.texts[j] = text;
-    }
+    if (text) sample.add(text);
+    else skipped++;
   }
-  if (out.total === 0) throw new UserError(`No texts in ${input} (column "${textColumn}").`);
-  return out;
+  if (sample.seen === 0) throw new UserError(`No texts in ${input} (column "${textColumn}").`);
+  return { texts: sample.items, total: sample.seen, skipped };
 }

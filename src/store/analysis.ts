@@ -5,6 +5,7 @@
  * run keeps whole documents and resumes where it stopped.
  */
 import type { Db } from './db.js';
+import { Reservoir } from '../util/random.js';
 
 export interface DocRow {
   id: number;
@@ -284,4 +285,21 @@ export function markSuggestionAccepted(db: Db, id: number, theme: ThemeRow): voi
     db.prepare(`INSERT OR REPLACE INTO themes (theme_id, parent_id, label, description, origin, codeframe)
       VALUES (@theme_id, @parent_id, @label, @description, @origin, @codeframe)`).run(theme);
   })();
+}
+
+/**
+ * A seeded uniform sample of the analysable segment texts (optionally of one source), streamed
+ * from the database: what `voc train sentiment --unlabelled --from-db` adapts to.
+ */
+export function sampleSegmentTexts(db: Db, opts: { source?: string; maxRows: number; seed: number }): { texts: string[]; total: number } {
+  const sample = new Reservoir<string>(opts.maxRows, opts.seed);
+  const rows = db
+    .prepare(
+      `SELECT s.text FROM segments s JOIN documents d ON d.id = s.document_id
+       WHERE s.analyse = 1 AND (@source IS NULL OR d.source_name = @source) ORDER BY s.id`,
+    )
+    .pluck()
+    .iterate({ source: opts.source ?? null }) as Iterable<string>;
+  for (const text of rows) sample.add(text);
+  return { texts: sample.items, total: sample.seen };
 }

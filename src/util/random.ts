@@ -14,3 +14,31 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A seeded uniform sample of at most `size` items from a stream of unknown length (reservoir
+ * sampling, algorithm R): memory stays at `size` items however long the stream is.
+ */
+export class Reservoir<T> {
+  readonly items: T[] = [];
+  /** How many items were offered. */
+  seen = 0;
+  private readonly rand: () => number;
+
+  constructor(
+    private readonly size: number,
+    seed: number,
+  ) {
+    this.rand = mulberry32(seed);
+  }
+
+  add(item: T): void {
+    this.seen++;
+    if (this.items.length < this.size) {
+      this.items.push(item);
+      return;
+    }
+    const j = Math.floor(this.rand() * this.seen);
+    if (j < this.size) this.items[j] = item;
+  }
+}
