@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { aggregatePipeline } from '../src/aggregate/pipeline.js';
+import { formatSummary } from '../src/cli/aggregate.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
 import { addRun, TestDb } from './aggregate-db.js';
 
@@ -146,6 +147,19 @@ describe('aggregatePipeline', () => {
     // Same spike with minVolume above the 8 complaints: no anomaly.
     const s2 = aggregatePipeline(t.db, config({ trailingMonths: 3, minVolume: 9 }), addRun(t.db));
     expect(cells(t.db, s2.aggregateId, 'stage_theme').find((c) => c.col_key === 'app-crash')!.anomaly).toBe(0);
+  });
+
+  it('says so when the facts mix analysis versions (a re-analysis that was cut short)', () => {
+    t = smallDb();
+    const one = aggregatePipeline(t.db, config(), addRun(t.db));
+    expect(one.analysisKeys).toEqual(['test-key']);
+    expect(formatSummary(one)).not.toMatch(/Warning/);
+    // Half-way through a re-analysis with new models: one segment already has the new key.
+    t.db.prepare(`INSERT INTO analysis_versions (analysis_key, models_json, created_at) VALUES ('new-key', '{}', '2026-11-02T00:00:00Z')`).run();
+    t.db.prepare(`UPDATE segment_analysis SET analysis_key = 'new-key' WHERE segment_id = (SELECT MIN(segment_id) FROM segment_analysis)`).run();
+    const mixed = aggregatePipeline(t.db, config(), addRun(t.db));
+    expect(mixed.analysisKeys).toEqual(['new-key', 'test-key']);
+    expect(formatSummary(mixed)).toMatch(/Warning: these numbers mix 2 analysis versions \(new-key, test-key\).*Run `voc analyze` to finish it/);
   });
 
   it('refuses to aggregate an empty database', () => {

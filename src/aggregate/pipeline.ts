@@ -39,6 +39,17 @@ export interface AggregateSummary {
   /** The stage x theme cells with the highest pain index (top 5). */
   topPain: { stage: string; theme: string; painIndex: number; mentions: number; negativeShare: number }[];
   anomalies: { matrix: string; row: string; col: string; zScore: number; month: string }[];
+  /**
+   * The analysis versions (analysis keys) behind the facts. More than one means a re-analysis with
+   * other models or config was cut short: the aggregate mixes old and new results.
+   */
+  analysisKeys: string[];
+}
+
+/** A warning when the facts come from more than one analysis version (an unfinished re-analysis). */
+export function mixedVersionsWarning(s: Pick<AggregateSummary, 'analysisKeys'>): string | null {
+  if (s.analysisKeys.length <= 1) return null;
+  return `Warning: these numbers mix ${s.analysisKeys.length} analysis versions (${s.analysisKeys.join(', ')}): a re-analysis with other models or config is unfinished. Run \`voc analyze\` to finish it, then aggregate again.`;
 }
 
 /** Facts, theme index and overall totals for the data in scope. */
@@ -113,7 +124,7 @@ export function aggregatePipeline(
     cells,
     quotes,
   );
-  return summarise(aggregateId, runId, scope.overall, results, cells, quotes.length);
+  return { ...summarise(aggregateId, runId, scope.overall, results, cells, quotes.length), analysisKeys: keys };
 }
 
 function summarise(
@@ -123,7 +134,7 @@ function summarise(
   results: MatrixResult[],
   cells: CellRecord[],
   quoteCount: number,
-): AggregateSummary {
+): Omit<AggregateSummary, 'analysisKeys'> {
   const stageTheme = cells.filter((c) => c.matrix === 'stage_theme' && c.colKey !== 'unassigned');
   const topPain = [...stageTheme]
     .sort((a, b) => b.painIndex - a.painIndex || (a.rowKey + a.colKey < b.rowKey + b.colKey ? -1 : 1))

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { aggregatePipeline, type AggregateSummary } from '../aggregate/pipeline.js';
+import { aggregatePipeline, mixedVersionsWarning, type AggregateSummary } from '../aggregate/pipeline.js';
 import { parseAggregateConfig, type AggregateConfig } from '../config/aggregate.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { openDatabase, type Db } from '../store/db.js';
@@ -65,6 +65,8 @@ export function formatSummary(s: AggregateSummary): string {
     lines.push(`Spikes in ${s.latestMonth}:`);
     for (const a of s.anomalies.slice(0, 10)) lines.push(`  z ${a.zScore.toFixed(1)}  ${a.matrix}: ${a.row} / ${a.col}`);
   }
+  const mixed = mixedVersionsWarning(s);
+  if (mixed) lines.push(mixed);
   return lines.join('\n');
 }
 

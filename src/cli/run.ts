@@ -94,13 +94,15 @@ async function runStages(db: Db, config: PipelineConfig, runId: number, opts: Ru
     process.stdout.write('No new or changed data: aggregates, exports and report left as they are.\n');
     return { ingest: ingest.totals, analysis, aggregate: null, exports: [] as string[] };
   }
-  const { aggregatePipeline } = await import('../aggregate/pipeline.js');
+  const { aggregatePipeline, mixedVersionsWarning } = await import('../aggregate/pipeline.js');
   progress.stage('aggregate');
   const aggregate = aggregatePipeline(db, config, runId);
   process.stdout.write(
     `Aggregate ${aggregate.aggregateId}: ${aggregate.cells} cells over ${aggregate.segments} segments; ` +
       `top pain: ${aggregate.topPain.slice(0, 3).map((p) => `${p.stage} x ${p.theme}`).join(', ') || 'none'}.\n`,
   );
+  const mixed = mixedVersionsWarning(aggregate);
+  if (mixed) process.stderr.write(`${mixed}\n`);
   const exports = opts.exports ? await writeConfiguredExports(db, config, progress) : [];
   return { ingest: ingest.totals, analysis, aggregate: { id: aggregate.aggregateId, cells: aggregate.cells }, exports };
 }
