@@ -47,6 +47,7 @@ describe('label texts for voc train', () => {
     expect(labelAsText('card_arrival')).toBe('card arrival');
     expect(labelAsText('LateDelivery')).toBe('Late Delivery');
     expect(labelAsText('42')).toBeNull();
+    expect(labelAsText('A1')).toBeNull();
   });
 
   it('describes labels from a codeframe by id or label, else by name, and skips codes', () => {

@@ -1,4 +1,5 @@
 /** `voc train sentiment|themes|stage|touchpoint`: trains a classifier head from labelled CSV/JSONL. */
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { openDatabase } from '../store/db.js';
@@ -96,7 +97,7 @@ export async function runTrain(opts: TrainOptions): Promise<Head> {
   const log = (m: string): void => void process.stderr.write(`${m}\n`);
   try {
     const card = {
-      name: opts.out.replace(/^.*\//, '').replace(/\.json$/, ''),
+      name: headName(opts.out),
       task: opts.task,
       trainingData: [{ name: opts.input!, rows: data.texts.length }],
       createdWith: `voc train ${opts.task}`,
@@ -122,6 +123,11 @@ export async function runTrain(opts: TrainOptions): Promise<Head> {
   }
 }
 
+/** The head's name on its card: the output file's name without folder and extension. */
+function headName(out: string): string {
+  return basename(out, '.json');
+}
+
 /** `voc train sentiment --unlabelled`: self-training on a sample of the corpus (a file or the database). */
 async function runAdapt(opts: TrainOptions): Promise<Head> {
   const log = (m: string): void => void process.stderr.write(`${m}\n`);
@@ -136,7 +142,7 @@ async function runAdapt(opts: TrainOptions): Promise<Head> {
     const encoder = cachedEncoder(db, base);
     try {
       const card = {
-        name: opts.out.replace(/^.*\//, '').replace(/\.json$/, ''),
+        name: headName(opts.out),
         task: 'sentiment',
         trainingData: [{ name: `${from} (unlabelled; pseudo-labels from the general model)`, rows: sample.texts.length }],
         createdWith: 'voc train sentiment --unlabelled',

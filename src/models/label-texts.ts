@@ -13,14 +13,14 @@ export interface LabelTexts {
   fromName: string[];
 }
 
-/** "card_arrival" -> "card arrival", "LateDelivery" -> "Late Delivery"; null when it has no letters. */
+/** "card_arrival" -> "card arrival", "LateDelivery" -> "Late Delivery"; null for codes ("42", "A1": no two letters in a row). */
 export function labelAsText(label: string): string | null {
   const words = label
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .replace(/[-_./:]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return /\p{L}/u.test(words) ? words : null;
+  return /\p{L}{2}/u.test(words) ? words : null;
 }
 
 /**
@@ -43,7 +43,7 @@ export function labelTextsFor(labels: readonly string[], codeframe: LoadedCodefr
       continue;
     }
     const name = labelAsText(label);
-    if (name && /\p{L}{2}/u.test(name)) {
+    if (name) {
       out.texts[label] = [name];
       out.fromName.push(label);
     }

@@ -6,7 +6,7 @@
  * corpus's own vocabulary (product names, jargon, how these customers write) from the sentences
  * the general model is sure about, and carries that to the sentences it is not sure about.
  *
- * Measured (docs/eval.md): airline tweets 0.757 -> 0.777 accuracy, 0.690 -> 0.708 macro-F1;
+ * Measured (docs/eval.md): airline tweets 0.757 -> 0.776 accuracy, 0.690 -> 0.708 macro-F1;
  * NPS verbatims detractor/promoter AUC 0.962 -> 0.964. Real labels still do better (0.84).
  */
 import { UserError } from '../util/errors.js';
