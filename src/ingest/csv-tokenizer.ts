@@ -1,0 +1,462 @@
+/**
+ * An incremental RFC 4180 CSV tokenizer: feed it decoded text in chunks of any size, get records
+ * with the physical line they start on.
+ *
+ * - Records end at the file's line end, taken from its first line break outside quotes: LF (a CRLF
+ *   also ends a record then), CRLF, or a lone CR. Other breaks outside quotes are text, as in
+ *   csv-parse (real exports have tweets with bare CRs in unquoted fields). Inside a quoted field
+ *   every break is kept as it is in the file. Line numbers count every break, as an editor does.
+ * - A quoted field is `"..."` with `""` for a quote; spaces or tabs between the closing quote and
+ *   the delimiter are ignored. A quote inside an unquoted field is kept as text (the common
+ *   leniency of Python's csv and of csv-parse's relax_quotes).
+ * - Lines that are empty or only white space are not records.
+ *
+ * Recovery happens only at real errors, never by guessing: a character after a closing quote, a
+ * quoted field still open at the end of the file (or longer than `maxRecordChars`), or a record
+ * that spans lines and has a different field count than the first record (the sign of a stray
+ * quote that swallowed the rows after it). The record's first line is reported as an error and
+ * reading starts again on the next line, so a stray quote costs one line. A valid file never
+ * triggers any of these, so its rows come out exactly as a reference parser reads them.
+ */
+
+export interface TokenizerOptions {
+  delimiter: string;
+  /** A quoted field growing past this many characters is taken as an unclosed quote. */
+  maxRecordChars?: number;
+}
+
+export interface TokenRow {
+  type: 'row';
+  /** 1-based physical line where the record starts. */
+  line: number;
+  fields: string[];
+}
+
+export interface TokenError {
+  type: 'error';
+  /** The line that is given up; reading resumed on the line after it. */
+  line: number;
+  kind: 'unclosed-quote' | 'after-quote' | 'column-count';
+  message: string;
+  excerpt: string;
+}
+
+export type TokenEvent = TokenRow | TokenError;
+
+const CR = 13;
+const LF = 10;
+const QUOTE = 34;
+const SPACE = 32;
+const TAB = 9;
+
+const enum State {
+  /** At the start of a field. */
+  FieldStart,
+  Unquoted,
+  Quoted,
+  /** Just read a quote inside a quoted field: the closing quote, or the first of `""`. */
+  QuoteInQuoted,
+  /** After a closing quote and optional white space: only a delimiter or line end may follow. */
+  AfterQuote,
+  /** After an error on the record's first line: skip to the end of that line. */
+  SkipLine,
+}
+
+export const DEFAULT_MAX_RECORD_CHARS = 8_000_000;
+
+export class CsvTokenizer {
+  private readonly delim: number;
+  private readonly maxRecordChars: number;
+  private state: State = State.FieldStart;
+  private fields: string[] = [];
+  private field = '';
+  private fieldQuoted = false;
+  /** Physical line of the next character. */
+  private line = 1;
+  private recordLine = 1;
+  private lastWasCR = false;
+  /** A line break occurred inside a quoted field of this record. */
+  private spansLines = false;
+  /** Raw text of the current record from earlier chunks. */
+  private raw: string[] = [];
+  private rawChars = 0;
+  private expectedColumns: number | undefined;
+  /** The file's record end, once seen; input is held back until then. */
+  private terminator: 'lf' | 'crlf' | 'cr' | undefined;
+  private pending = '';
+  /** The line a replay starts on (after the given-up record's first line end). */
+  private resumeLine = 1;
+
+  constructor(opts: TokenizerOptions) {
+    if (opts.delimiter.length !== 1) throw new Error(`CSV delimiter must be one character, got ${JSON.stringify(opts.delimiter)}`);
+    this.delim = opts.delimiter.charCodeAt(0);
+    this.maxRecordChars = opts.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
+  }
+
+  feed(chunk: string): TokenEvent[] {
+    const out: TokenEvent[] = [];
+    if (this.terminator === undefined) {
+      this.pending += chunk;
+      const t = detectTerminator(this.pending, false, this.delim);
+      if (t === undefined && this.pending.length <= this.maxRecordChars) return out;
+      this.terminator = t ?? 'lf';
+      chunk = this.pending;
+      this.pending = '';
+    }
+    this.run(chunk, out, false);
+    return out;
+  }
+
+  /** Ends the input: a record in progress is emitted, an open quote is an error. */
+  end(): TokenEvent[] {
+    const out: TokenEvent[] = [];
+    if (this.terminator === undefined) {
+      this.terminator = detectTerminator(this.pending, true, this.delim) ?? 'lf';
+      this.run(this.pending, out, false);
+      this.pending = '';
+    }
+    this.run('', out, true);
+    return out;
+  }
+
+  /** Whether the break at buf[i] (already known to be CR or LF) ends a record. */
+  private endsRecord(c: number, continuesCRLF: boolean): boolean {
+    if (this.terminator === 'cr') return c === CR;
+    if (this.terminator === 'crlf') return continuesCRLF;
+    return c === LF;
+  }
+
+  private run(input: string, out: TokenEvent[], atEnd: boolean): void {
+    let buf = input;
+    let i = 0;
+    let rawStart = 0;
+    for (;;) {
+      let n = buf.length;
+      while (i < n) {
+        const c = buf.charCodeAt(i);
+        const isBreak = c === LF || c === CR;
+        if (isBreak) {
+          const continuesCRLF = c === LF && this.lastWasCR;
+          this.lastWasCR = c === CR;
+          if (!continuesCRLF) this.line++;
+          if (this.state === State.Quoted) {
+            this.spansLines = true;
+            this.field += buf[i];
+            i++;
+            continue;
+          }
+          if (this.terminator === 'cr' && continuesCRLF) {
+            // A CRLF in a CR file: the LF belongs to the record end before it.
+            i++;
+            rawStart = i;
+            continue;
+          }
+          if (!this.endsRecord(c, continuesCRLF)) {
+            // A break that is not the file's line end: text in an unquoted field, white space after
+            // a closing quote (the CR of a CRLF), or skipped.
+            if (this.state === State.FieldStart || this.state === State.Unquoted) {
+              this.field += buf[i];
+              this.state = State.Unquoted;
+            } else if (this.state === State.QuoteInQuoted) {
+              this.state = State.AfterQuote;
+            }
+            i++;
+            continue;
+          }
+          // The CR of a CRLF was read as text or white space: it is part of the record end.
+          if (continuesCRLF && (this.state === State.Unquoted || this.state === State.FieldStart) && this.field.endsWith('\r')) {
+            this.field = this.field.slice(0, -1);
+          }
+          if (this.state === State.SkipLine) {
+            this.resetRecord();
+            i++;
+            rawStart = i;
+            continue;
+          }
+          // A record ends here (possibly an empty line).
+          const err = this.endRecord(out);
+          if (err) {
+            // A swallowed record: read again from the line after its first line. The break at i
+            // stays in the buffer so that the last replayed line ends as it did.
+            const replay = this.replayAfterFirstLine(buf, rawStart, i) ?? '';
+            out.push(err);
+            buf = replay + buf.slice(i);
+            n = buf.length;
+            this.restartAfter(err);
+            i = 0;
+            rawStart = 0;
+            continue;
+          }
+          i++;
+          rawStart = i;
+          continue;
+        }
+        this.lastWasCR = false;
+        switch (this.state) {
+          case State.FieldStart:
+            if (c === QUOTE) {
+              this.state = State.Quoted;
+              this.fieldQuoted = true;
+            } else if (c === this.delim) {
+              this.pushField();
+            } else {
+              this.field += buf[i];
+              this.state = State.Unquoted;
+            }
+            i++;
+            break;
+          case State.Unquoted: {
+            if (c === this.delim) {
+              this.pushField();
+              i++;
+              break;
+            }
+            // Copy the run up to the next delimiter or line break at once.
+            let j = i + 1;
+            while (j < n) {
+              const d = buf.charCodeAt(j);
+              if (d === this.delim || d === LF || d === CR) break;
+              j++;
+            }
+            this.field += buf.slice(i, j);
+            i = j;
+            break;
+          }
+          case State.Quoted: {
+            // Copy up to the next quote or line break (breaks are counted above).
+            let j = i;
+            while (j < n) {
+              const d = buf.charCodeAt(j);
+              if (d === QUOTE || d === LF || d === CR) break;
+              j++;
+            }
+            this.field += buf.slice(i, j);
+            i = j;
+            if (i < n && buf.charCodeAt(i) === QUOTE) {
+              this.state = State.QuoteInQuoted;
+              i++;
+            }
+            if (this.rawChars + (i - rawStart) > this.maxRecordChars) {
+              const err = this.errorHere('unclosed-quote', `a quoted field opened on line ${this.recordLine} runs on for more than ${this.maxRecordChars} characters`);
+              const replay = this.replayAfterFirstLine(buf, rawStart, i);
+              out.push(err);
+              if (replay === null) {
+                this.state = State.SkipLine;
+              } else {
+                buf = replay + buf.slice(i);
+                n = buf.length;
+                this.restartAfter(err);
+                i = 0;
+                rawStart = 0;
+              }
+            }
+            break;
+          }
+          case State.QuoteInQuoted:
+            if (c === QUOTE) {
+              this.field += '"';
+              this.state = State.Quoted;
+              i++;
+            } else if (c === this.delim) {
+              this.pushField();
+              i++;
+            } else if (c === SPACE || c === TAB) {
+              this.state = State.AfterQuote;
+              i++;
+            } else {
+              const err = this.afterQuoteError(buf, i);
+              const replay = this.replayAfterFirstLine(buf, rawStart, i);
+              out.push(err);
+              if (replay === null) {
+                this.state = State.SkipLine;
+              } else {
+                buf = replay + buf.slice(i);
+                n = buf.length;
+                this.restartAfter(err);
+                i = 0;
+                rawStart = 0;
+              }
+            }
+            break;
+          case State.AfterQuote:
+            if (c === this.delim) {
+              this.pushField();
+              i++;
+            } else if (c === SPACE || c === TAB) {
+              i++;
+            } else {
+              const err = this.afterQuoteError(buf, i);
+              const replay = this.replayAfterFirstLine(buf, rawStart, i);
+              out.push(err);
+              if (replay === null) {
+                this.state = State.SkipLine;
+              } else {
+                buf = replay + buf.slice(i);
+                n = buf.length;
+                this.restartAfter(err);
+                i = 0;
+                rawStart = 0;
+              }
+            }
+            break;
+          case State.SkipLine:
+            i++;
+            break;
+        }
+      }
+      if (!atEnd) {
+        // Keep the raw text of an unfinished record, for a replay after an error.
+        if (this.state !== State.SkipLine && rawStart < n) {
+          this.raw.push(buf.slice(rawStart));
+          this.rawChars += n - rawStart;
+        }
+        return;
+      }
+      // End of input.
+      if (this.state === State.Quoted) {
+        const err = this.errorHere('unclosed-quote', `a quoted field opened on line ${this.recordLine} is never closed`);
+        const replay = this.replayAfterFirstLine(buf, rawStart, n);
+        out.push(err);
+        this.restartAfter(err);
+        if (replay) {
+          buf = replay;
+          i = 0;
+          rawStart = 0;
+          continue;
+        }
+        return;
+      }
+      if (this.state === State.SkipLine) {
+        this.resetRecord();
+        return;
+      }
+      const err = this.endRecord(out);
+      if (err) {
+        const replay = this.replayAfterFirstLine(buf, rawStart, n);
+        out.push(err);
+        this.restartAfter(err);
+        if (replay) {
+          buf = replay;
+          i = 0;
+          rawStart = 0;
+          continue;
+        }
+      }
+      return;
+    }
+  }
+
+  private pushField(): void {
+    this.fields.push(this.field);
+    this.field = '';
+    this.fieldQuoted = false;
+    this.state = State.FieldStart;
+  }
+
+  /** Emits the finished record (or nothing for a blank line); returns an error instead of a swallowed record. */
+  private endRecord(out: TokenEvent[]): TokenError | null {
+    const blank = this.fields.length === 0 && !this.fieldQuoted && this.field.trim() === '';
+    if (blank) {
+      this.resetRecord();
+      return null;
+    }
+    this.fields.push(this.field);
+    const fields = this.fields;
+    const columns = this.expectedColumns;
+    if (this.spansLines && columns !== undefined && fields.length !== columns && !(fields.length === columns + 1 && fields.at(-1) === '')) {
+      return this.errorHere(
+        'column-count',
+        `a quoted field opened on line ${this.recordLine} spans several lines and the record has ${fields.length} fields where the header has ${columns}`,
+      );
+    }
+    this.expectedColumns ??= fields.length;
+    out.push({ type: 'row', line: this.recordLine, fields });
+    this.resetRecord();
+    return null;
+  }
+
+  private resetRecord(): void {
+    this.fields = [];
+    this.field = '';
+    this.fieldQuoted = false;
+    this.state = State.FieldStart;
+    this.spansLines = false;
+    this.raw = [];
+    this.rawChars = 0;
+    this.recordLine = this.line;
+  }
+
+  private errorHere(kind: TokenError['kind'], detail: string): TokenError {
+    const multi = kind !== 'after-quote';
+    const excerpt = (this.raw.join('') + this.field).slice(0, 200);
+    return {
+      type: 'error',
+      line: this.recordLine,
+      kind,
+      message: multi
+        ? `unbalanced quote: ${detail}; line ${this.recordLine} was skipped and reading resumed on line ${this.recordLine + 1}`
+        : `malformed CSV: ${detail}; the line was skipped`,
+      excerpt,
+    };
+  }
+
+  private afterQuoteError(buf: string, i: number): TokenError {
+    const ch = JSON.stringify(buf[i]);
+    const err = this.errorHere('after-quote', `character ${ch} after the closing quote of field ${this.fields.length + 1} (a quote inside a quoted field must be doubled)`);
+    if (this.spansLines) {
+      err.message = `unbalanced quote: a quoted field opened on line ${err.line} ends with a stray ${ch} after its closing quote; line ${err.line} was skipped and reading resumed on line ${err.line + 1}`;
+    }
+    return err;
+  }
+
+  /**
+   * The current record's text after its first line break (to be read again), or null when the
+   * record has not yet left its first line.
+   */
+  private replayAfterFirstLine(buf: string, rawStart: number, i: number): string | null {
+    const text = this.raw.join('') + buf.slice(rawStart, i);
+    let k = 0;
+    let breaks = 0;
+    while (k < text.length) {
+      const c = text.charCodeAt(k);
+      if (c === LF || c === CR) {
+        const crlf = c === CR && text.charCodeAt(k + 1) === LF;
+        breaks++;
+        const end = this.terminator === 'cr' ? c === CR : this.terminator === 'crlf' ? crlf : c === LF || crlf;
+        if (end) {
+          this.resumeLine = this.recordLine + breaks;
+          return text.slice(crlf ? k + 2 : k + 1);
+        }
+        k += crlf ? 2 : 1;
+        continue;
+      }
+      k++;
+    }
+    this.resumeLine = this.line;
+    return null;
+  }
+
+  private restartAfter(_err: TokenError): void {
+    this.line = this.resumeLine;
+    this.lastWasCR = false;
+    this.resetRecord();
+  }
+}
+
+/**
+ * The record end of a file from its first line break outside quotes, or undefined when the text
+ * seen so far has none (or ends in a CR whose next character is not known yet).
+ */
+function detectTerminator(text: string, atEnd: boolean, _delim: number): 'lf' | 'crlf' | 'cr' | undefined {
+  let inQuotes = false;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === QUOTE) inQuotes = !inQuotes;
+    else if (!inQuotes && c === LF) return 'lf';
+    else if (!inQuotes && c === CR) {
+      if (k + 1 < text.length) return text.charCodeAt(k + 1) === LF ? 'crlf' : 'cr';
+      return atEnd ? 'cr' : undefined;
+    }
+  }
+  return undefined;
+}
