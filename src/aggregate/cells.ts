@@ -60,7 +60,7 @@ export function computeOverall(views: readonly FactView[], npsScores?: readonly 
   const negative = views.filter((v) => v.fact.sentiment === 'negative').length;
   const scores = npsScores ?? [...documentScores(views).values()].filter((s) => s.scale === 'nps').map((s) => s.score);
   const counts = npsCounts(scores);
-  const monthTotals: Record<string, number> = {};
+  const monthTotals = Object.create(null) as Record<string, number>;
   for (const v of views) if (v.month) monthTotals[v.month] = (monthTotals[v.month] ?? 0) + 1;
   const months = Object.keys(monthTotals).sort();
   return {
@@ -146,8 +146,8 @@ type Trend = Pick<CellRecord, 'trendMonth' | 'trendLatest' | 'trendBaseline' | '
  * overall does not look like a spike.
  */
 export function trendOf(members: readonly Member[], overall: Overall, params: Params): Trend {
-  const mentions: Record<string, number> = {};
-  const negative: Record<string, number> = {};
+  const mentions = Object.create(null) as Record<string, number>;
+  const negative = Object.create(null) as Record<string, number>;
   for (const m of members) {
     const month = m.view.month;
     if (!month) continue;

@@ -165,7 +165,7 @@ export function applyFilter(views: readonly FactView[], filter: FactFilter, inde
 
 /** Parses repeated `--where key=value` flags. */
 export function parseWhere(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const p of pairs) {
     const eq = p.indexOf('=');
     if (eq <= 0) throw new UserError(`--where expects field=value, got "${p}"`);

@@ -81,8 +81,9 @@ export function rowToObject(header: readonly string[], row: CsvRecord): Record<s
   return zipObject(header, row.fields);
 }
 
+/** Rows are keyed by the export's own column names, so they have no prototype ("constructor" is a column like any other). */
 function zipObject(header: readonly string[], fields: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   header.forEach((h, i) => {
     out[h] = fields[i] ?? '';
   });

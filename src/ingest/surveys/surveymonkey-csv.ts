@@ -45,7 +45,7 @@ function buildLayout(rows: string[][]): TableLayout {
       return c.question ? `${c.question} - ${c.sub}` : c.sub;
     }),
   );
-  const extra: Record<string, string> = {};
+  const extra = Object.create(null) as Record<string, string>;
   const layout: TableLayout = { columns: names, labels: {}, aliases: {}, timeZones: {}, extraHeader: extra };
   names.forEach((name, i) => {
     const c = cols[i] as Column;

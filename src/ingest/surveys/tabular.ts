@@ -184,7 +184,7 @@ export function resolveMapping(
   if (channel) explicit.channel = channel;
   const title = col(m.title, 'title');
   if (title) explicit.title = title;
-  const attrs: Record<string, string> = {};
+  const attrs = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(m.attributes)) {
     const c = col(v, `attributes.${k}`);
     if (c) attrs[k] = c;

@@ -63,7 +63,8 @@ export function normaliseChannel(raw: unknown): string | null {
   if (typeof raw !== 'string' && typeof raw !== 'number') return null;
   const key = String(raw).trim().toLowerCase().replace(/\s+/g, ' ');
   if (key === '') return null;
-  return CHANNEL_ALIASES[key] ?? CHANNEL_ALIASES[key.replace(/[ -]/g, '_')] ?? key.replace(/[ _]+/g, '-');
+  const alias = (k: string): string | undefined => (Object.hasOwn(CHANNEL_ALIASES, k) ? CHANNEL_ALIASES[k] : undefined);
+  return alias(key) ?? alias(key.replace(/[ -]/g, '_')) ?? key.replace(/[ _]+/g, '-');
 }
 
 /** ISO 8601 from an ISO-like string or unix seconds; null when missing or unparseable. */

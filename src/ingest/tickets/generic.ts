@@ -197,7 +197,7 @@ async function* readTicketsCsv(ctx: ReaderContext): AsyncGenerator<ReaderEvent> 
 
 /** Reads "a.b" as a literal key first, then as a path into nested objects. */
 function getPath(obj: Record<string, unknown>, path: string): unknown {
-  if (path in obj) return obj[path];
+  if (Object.hasOwn(obj, path)) return obj[path];
   let cur: unknown = obj;
   for (const key of path.split('.')) {
     if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined;
