@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
+import { storageError } from '../store/errors.js';
 import { UserError } from '../util/errors.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { registerIngest } from './ingest.js';
@@ -79,6 +80,11 @@ function reportError(err: unknown): number {
   if (err instanceof UserError) {
     process.stderr.write(`voc: ${err.message}\n`);
     return err.exitCode;
+  }
+  const stored = storageError(err, 'the database');
+  if (stored) {
+    process.stderr.write(`voc: ${stored.message}\n`);
+    return stored.exitCode;
   }
   if (err instanceof ZodError) {
     process.stderr.write(`voc: invalid options:\n${err.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n')}\n`);

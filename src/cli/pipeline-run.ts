@@ -3,7 +3,9 @@
  * open the database, take the lock, mark runs a killed process left behind as interrupted, record
  * the run, and close it as ok or failed whatever happens.
  */
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { storageError } from '../store/errors.js';
 import { loadPipelineConfig } from '../config/load.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { openDatabase, type Db } from '../store/db.js';
@@ -26,22 +28,59 @@ export async function withPipelineRun<T>(
 ): Promise<T> {
   const { config, path, hash } = loadPipelineConfig(opts.config);
   const dbPath = resolve(opts.db ?? config.database);
-  const db = openDatabase(dbPath);
-  let lock: ReturnType<typeof acquireLock> | null = null;
+  try {
+    mkdirSync(dirname(dbPath), { recursive: true });
+  } catch (err) {
+    throw storageError(err, `the database folder ${dirname(dbPath)}`) ?? err;
+  }
+  // The lock comes first, so that two first runs on a new database do not both migrate it.
+  let lock: ReturnType<typeof acquireLock>;
   try {
     lock = acquireLock(dbPath, command);
+  } catch (err) {
+    throw storageError(err, `the lock file beside ${dbPath}`) ?? err;
+  }
+  let db: Db | null = null;
+  let runId: number | null = null;
+  // Ctrl-C or a service manager's TERM: the run is marked interrupted, the lock released, and the
+  // process exits 130 or 143. Work between batches is lost only in memory: files not finished
+  // are read again next time.
+  const onSignal = (signal: NodeJS.Signals) => {
+    try {
+      if (db && runId !== null) finishRun(db, runId, 'interrupted', null, `stopped by ${signal}`);
+      db?.close();
+    } catch {
+      // the database may be mid-statement; the next run marks the run interrupted anyway
+    }
+    lock.release();
+    process.stderr.write(`voc: stopped by ${signal}; run ${runId ?? '-'} marked interrupted. Run again to continue.\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    db = openDatabase(dbPath);
     markStaleRunsInterrupted(db);
-    const runId = startRun(db, { command, pipeline: config.name, configPath: path, configHash: hash, toolVersion: TOOL_VERSION });
+    runId = startRun(db, { command, pipeline: config.name, configPath: path, configHash: hash, toolVersion: TOOL_VERSION });
     try {
       const result = await work({ db, config, runId });
       finishRun(db, runId, 'ok', summarise(result));
       return result;
     } catch (err) {
-      finishRun(db, runId, 'failed', null, (err as Error).message);
-      throw err;
+      const stored = storageError(err, `the database ${dbPath}`);
+      try {
+        finishRun(db, runId, 'failed', null, (stored ?? (err as Error)).message);
+      } catch {
+        // the disk may still be full: the next run marks this one interrupted
+      }
+      throw stored ?? err;
     }
+  } catch (err) {
+    throw storageError(err, `the database ${dbPath}`) ?? err;
   } finally {
-    lock?.release();
-    db.close();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    lock.release();
+    db?.close();
   }
 }

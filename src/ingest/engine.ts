@@ -12,6 +12,7 @@ import type { Db } from '../store/db.js';
 import { IngestStore, emptyCounts, type SourceCounts } from '../store/ingest.js';
 import { createLanguageDetector, type LanguageDetector } from '../text/language.js';
 import { createRedactor } from '../text/redact.js';
+import { storageErrorCode } from '../store/errors.js';
 import { formatModule, sniffFormat } from './formats.js';
 import { contentHash, prepareRecord, sha256Hex, type Redactor } from './prepare.js';
 import { UserError } from '../util/errors.js';
@@ -150,8 +151,10 @@ async function ingestFile(shared: Shared, source: SourceConfig, found: FoundFile
   try {
     await readRecords(shared, source, module, file, sourceId, settings, counts);
   } catch (err) {
-    // A config mistake (e.g. a missing sidecar file) stops the run; so does a simulated kill.
-    if (err instanceof UserError || err instanceof IngestStopped) throw err;
+    // A config mistake (e.g. a missing sidecar file) stops the run; so does a simulated kill, and
+    // so does a storage failure (full disk, I/O error, read-only): the file stays unfinished
+    // ('partial') so that the next run reads it again.
+    if (err instanceof UserError || err instanceof IngestStopped || storageErrorCode(err)) throw err;
     // Records before the failure (if any) stay stored; the rest of the file is one quarantine entry.
     const reason =
       err instanceof FileRejected
@@ -217,6 +220,8 @@ async function readRecords(
             try {
               counts[storeOne(record)] += 1;
             } catch (err) {
+              // A storage failure rolls back the whole batch and stops the run.
+              if (storageErrorCode(err)) throw err;
               // Only this record's savepoint rolled back: quarantine it rather than lose the batch.
               counts.quarantined += 1;
               storeQuarantine(shared, source, file.relPath, file.sha256, {

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS } from './migrations/index.js';
 import { UserError } from '../util/errors.js';
+import { storageError } from './errors.js';
 
 export type Db = Database.Database;
 
@@ -15,25 +16,34 @@ export interface OpenOptions {
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
+  try {
+    if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw storageError(err, `the database folder ${dirname(path)}`) ?? err;
+  }
   let db: Db;
   try {
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (err) {
-    throw new UserError(`Cannot open database "${path}": ${(err as Error).message}`);
+    throw storageError(err, `the database ${path}`) ?? new UserError(`Cannot open database "${path}": ${(err as Error).message}`);
   }
-  db.pragma('foreign_keys = ON');
-  // A second process (a researcher's query while the nightly run writes) waits instead of failing.
-  db.pragma('busy_timeout = 10000');
-  if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    migrate(db);
-  } else {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version < MIGRATIONS.length) {
-      throw new UserError(`Database "${path}" is at schema ${version}; run \`voc ingest\` once to upgrade it.`);
+  try {
+    db.pragma('foreign_keys = ON');
+    // A second process (a researcher's query while the nightly run writes) waits instead of failing.
+    db.pragma('busy_timeout = 10000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      migrate(db);
+    } else {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version < MIGRATIONS.length) {
+        throw new UserError(`Database "${path}" is at schema ${version}; run \`voc ingest\` once to upgrade it.`);
+      }
     }
+  } catch (err) {
+    db.close();
+    throw storageError(err, `the database ${path}`) ?? err;
   }
   return db;
 }
