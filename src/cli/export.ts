@@ -1,16 +1,16 @@
 /** `voc export heatmap|quotes`: files for spreadsheets and notebooks (CSV wide or long, or JSON). */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseWhere } from '../aggregate/facts.js';
 import { Dimension, Metric } from '../config/aggregate.js';
 import { heatmapExportText, quotesExportText } from '../report/exports.js';
 import { writeFileAtomic } from '../report/files.js';
+import { confineOutput } from '../util/paths.js';
 import { parseOptions } from './common.js';
 import { DbFlags, openTarget } from './aggregate.js';
 import { FilterFlags, withQueryFlags } from './heatmap.js';
 
-const Common = { ...DbFlags, ...FilterFlags, out: z.string().min(1), format: z.enum(['csv', 'json']).optional(), excel: z.boolean().default(false) };
+const Common = { ...DbFlags, ...FilterFlags, out: z.string().min(1), allowOutside: z.boolean().default(false), format: z.enum(['csv', 'json']).optional(), excel: z.boolean().default(false) };
 
 const HeatmapExportOptions = z.object({
   ...Common,
@@ -50,7 +50,8 @@ export function registerExport(program: Command): void {
       .option('--metric <name>', 'metric of the wide matrix (default pain); with --long, only this metric')
       .option('--long', 'one row per cell and metric')
       .option('--format <fmt>', 'csv or json (default: from the file name)')
-      .option('--excel', 'start the CSV with a UTF-8 byte-order mark so Excel shows accents'),
+      .option('--excel', 'start the CSV with a UTF-8 byte-order mark so Excel shows accents')
+      .option('--allow-outside', 'allow --out outside the working directory and the pipeline root'),
   ).action((raw: unknown) => {
     const o = parseOptions(HeatmapExportOptions, raw);
     const t = openTarget(o);
@@ -58,7 +59,7 @@ export function registerExport(program: Command): void {
       const filter = { since: o.since, until: o.until, where: parseWhere(o.where) };
       const spec = { ...filter, rows: o.rows, cols: o.cols, metric: o.metric, long: o.long, format: formatOf(o.out, o.format), bom: o.excel };
       const { text, rows } = heatmapExportText(t.db, spec, t.params);
-      const path = resolve(o.out);
+      const path = confineOutput(o.out, { roots: t.config ? [t.config.root] : [], allowOutside: o.allowOutside || (t.config?.allowOutputOutside ?? false), what: '--out' });
       done(path, rows, writeFileAtomic(path, text));
     } finally {
       t.db.close();
@@ -75,13 +76,14 @@ export function registerExport(program: Command): void {
       .option('--sentiment <s>', 'negative, neutral, positive or any', 'negative')
       .option('--limit <n>', 'how many quotes', '1000')
       .option('--format <fmt>', 'csv or json (default: from the file name)')
-      .option('--excel', 'start the CSV with a UTF-8 byte-order mark'),
+      .option('--excel', 'start the CSV with a UTF-8 byte-order mark')
+      .option('--allow-outside', 'allow --out outside the working directory and the pipeline root'),
   ).action((raw: unknown) => {
     const o = parseOptions(QuotesExportOptions, raw);
     const t = openTarget(o);
     try {
       const { text, rows } = quotesExportText(t.db, { ...o, where: parseWhere(o.where) }, formatOf(o.out, o.format), o.excel);
-      const path = resolve(o.out);
+      const path = confineOutput(o.out, { roots: t.config ? [t.config.root] : [], allowOutside: o.allowOutside || (t.config?.allowOutputOutside ?? false), what: '--out' });
       done(path, rows, writeFileAtomic(path, text));
     } finally {
       t.db.close();

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ingestPipeline } from '../ingest/engine.js';
 import { latestAggregate } from '../store/aggregate.js';
 import { UserError } from '../util/errors.js';
-import { parseAggregateConfig, parseExports } from '../config/aggregate.js';
+import { parseAggregateConfig, parseExports, type ExportSpec } from '../config/aggregate.js';
 import { parseAnalysisConfig } from '../config/analysis.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import type { Db } from '../store/db.js';
@@ -53,6 +53,9 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
         parseAnalysisConfig(config.analysis, 'analysis section of the pipeline config');
         parseAggregateConfig(config.aggregate);
         parseExports(config.exports);
+        // So does an export path outside the working directory and root.
+        const { exportSpecs, outPath } = await import('../report/exports-config.js');
+        for (const spec of exportSpecs(config)) outPath(config, spec.out);
         return { runId, ...(await runStages(db, config, runId, opts, progress)) };
       },
       ({ runId: _runId, ...counts }) => counts,
@@ -91,8 +94,15 @@ async function runStages(db: Db, config: PipelineConfig, runId: number, opts: Ru
   // Nothing new analysed and an aggregate exists: the numbers cannot have changed.
   const unchanged = analysis.segmentsAnalysed === 0 && ingest.totals.new + ingest.totals.updated === 0 && latestAggregate(db) !== null;
   if (unchanged) {
-    process.stdout.write('No new or changed data: aggregates, exports and report left as they are.\n');
-    return { ingest: ingest.totals, analysis, aggregate: null, exports: [] as string[] };
+    // Exports a kill cut short, or that someone deleted, are written again from the aggregate.
+    const { staleExports } = await import('../report/exports-config.js');
+    const stale = opts.exports ? staleExports(db, config) : [];
+    if (stale.length === 0) {
+      process.stdout.write('No new or changed data: aggregates, exports and report left as they are.\n');
+      return { ingest: ingest.totals, analysis, aggregate: null, exports: [] as string[] };
+    }
+    process.stdout.write(`No new or changed data; ${stale.length} export(s) missing or older than the latest aggregate are written again.\n`);
+    return { ingest: ingest.totals, analysis, aggregate: null, exports: await writeConfiguredExports(db, config, progress, stale) };
   }
   const { aggregatePipeline, mixedVersionsWarning } = await import('../aggregate/pipeline.js');
   progress.stage('aggregate');
@@ -107,10 +117,10 @@ async function runStages(db: Db, config: PipelineConfig, runId: number, opts: Ru
   return { ingest: ingest.totals, analysis, aggregate: { id: aggregate.aggregateId, cells: aggregate.cells }, exports };
 }
 
-async function writeConfiguredExports(db: Db, config: PipelineConfig, progress: Progress): Promise<string[]> {
+async function writeConfiguredExports(db: Db, config: PipelineConfig, progress: Progress, only?: ExportSpec[]): Promise<string[]> {
   const { exportsFromConfig } = await import('../report/exports-config.js');
   progress.stage('exports');
-  const written = await exportsFromConfig(db, config);
+  const written = exportsFromConfig(db, config, only);
   for (const file of written) process.stdout.write(`Wrote ${file}\n`);
   return written;
 }

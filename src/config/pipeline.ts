@@ -137,6 +137,10 @@ export const IngestLimits = z
     maxFieldChars: z.number().int().positive().default(20_000).describe('longer text fields are quarantined'),
     maxFileBytes: z.number().int().positive().default(2_000_000_000),
     batchSize: z.number().int().min(1).max(100_000).default(1000).describe('records per transaction'),
+    duplicateIds: z
+      .enum(['quarantine', 'last-wins'])
+      .default('quarantine')
+      .describe('a second record with the same id and different content in one run: quarantined as a conflicting duplicate, or it replaces the first'),
   })
   .strict();
 
@@ -151,6 +155,10 @@ export const PipelineConfig = z
       .default('.')
       .describe('folder that source paths are relative to (relative to the working directory); nothing outside it is read'),
     outputDir: z.string().default('data').describe('folder exports and reports are written to'),
+    allowOutputOutside: z
+      .boolean()
+      .default(false)
+      .describe('let outputDir and export paths point outside the working directory and root'),
     sources: z.array(SourceConfig).min(1),
     redaction: RedactionConfig.prefault({}),
     ingest: IngestLimits.prefault({}),

@@ -117,7 +117,17 @@ async function ingestFile(shared: Shared, source: SourceConfig, found: FoundFile
     ...(note ? { note } : {}),
   });
   const settings = settingsHash(source, config);
-  const opened = await openSourceFile(found, source.encoding, config.ingest.maxFileBytes);
+  let opened: Awaited<ReturnType<typeof openSourceFile>>;
+  try {
+    opened = await openSourceFile(found, source.encoding, config.ingest.maxFileBytes);
+  } catch (err) {
+    // Deleted or made unreadable between listing and reading: said, not a crash; the sources after
+    // it are still read, and the file is read when it is back.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EPERM' && code !== 'EISDIR') throw err;
+    const why = code === 'ENOENT' ? 'the file disappeared between listing and reading' : `the file cannot be read (${code})`;
+    return quarantineWholeFile(shared, source, found, { sha256: `unreadable:${code}`, sizeBytes: 0, settings }, `${why}; nothing from it is stored, and it is read on the next run if it is there`);
+  }
   if (!opened.ok) {
     return quarantineWholeFile(shared, source, found, { sha256: opened.sha256, sizeBytes: opened.sizeBytes, settings }, opened.reason, opened.excerpt);
   }
@@ -200,7 +210,7 @@ async function readRecords(
   };
   const ctx = { source, file, rootDir: shared.rootDir, limits: { maxFieldChars: config.ingest.maxFieldChars } };
   // Nested in the batch transaction, this is a savepoint: a failing record rolls back alone.
-  const storeOne = db.transaction((record: RawRecord) => storeRecord(shared, source, record, sourceId, settings));
+  const storeOne = db.transaction((record: RawRecord) => storeRecord(shared, source, record, sourceId, settings, file.relPath));
   // Whatever happens (a rejected file, a kill signal's exception), records already read are committed.
   try {
     for await (const event of module.read(ctx)) {
@@ -261,11 +271,24 @@ function checkRecord(record: RawRecord, maxFieldChars: number): QuarantineEvent 
   return null;
 }
 
-function storeRecord(shared: Shared, source: SourceConfig, record: RawRecord, sourceId: number, settings: string): 'new' | 'updated' | 'unchanged' | 'duplicate' {
+/**
+ * The one rule for external ids, for every format: Unicode NFC, surrounding white space removed;
+ * numbers and their decimal strings are the same id (JSON 1 and "1"). An id that is empty after
+ * this is no id: the record is identified by its content.
+ */
+export function normaliseExternalId(id: string | null): string | null {
+  if (id === null) return null;
+  const n = id.normalize('NFC').trim();
+  return n === '' ? null : n;
+}
+
+function storeRecord(shared: Shared, source: SourceConfig, record: RawRecord, sourceId: number, settings: string, path: string): 'new' | 'updated' | 'unchanged' | 'duplicate' | 'quarantined' {
+  record = { ...record, externalId: normaliseExternalId(record.externalId) };
   const hash = contentHash(record, settings);
-  const idPart = record.externalId !== null && record.externalId !== '' ? `id:${record.externalId}` : `sha256:${hash.slice(0, 32)}`;
+  const idPart = record.externalId !== null ? `id:${record.externalId}` : `sha256:${hash.slice(0, 32)}`;
   const identity = `${record.kind}:${source.name}:${idPart}`;
-  return shared.store.upsertDocument({ identity, contentHash: hash, runId: shared.runId }, () => {
+  const lastWins = shared.config.ingest.duplicateIds === 'last-wins';
+  const outcome = shared.store.upsertDocument({ identity, contentHash: hash, runId: shared.runId, lastWins }, () => {
     const prepared = prepareRecord(record, shared.redact, shared.detector);
     for (const [k, n] of Object.entries(prepared.redactions)) shared.redactions[k] = (shared.redactions[k] ?? 0) + n;
     const doc = {
@@ -289,6 +312,16 @@ function storeRecord(shared: Shared, source: SourceConfig, record: RawRecord, so
     };
     return { doc, segments: prepared.segments };
   });
+  if (outcome !== 'conflict') return outcome;
+  const first = shared.store.storedAt(identity);
+  storeQuarantine(shared, source, path, null, {
+    type: 'quarantine',
+    locator: record.locator,
+    reason:
+      `conflicting duplicate of ${first ? `${first.path} ${first.locator}` : 'an earlier record'}: the same id "${record.externalId}" with different content in one run; ` +
+      'the first one was kept (set ingest.duplicateIds: last-wins to keep the later one)',
+  });
+  return 'quarantined';
 }
 
 function storeQuarantine(shared: Shared, source: SourceConfig, path: string, sha256: string | null, q: QuarantineEvent): void {

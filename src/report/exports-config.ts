@@ -3,7 +3,10 @@
  * Relative paths are under `outputDir`. Unless the list has its own `report` entry, the HTML report
  * is written to `<outputDir>/<aggregate.report>` (default report.html; `report: false` turns it off).
  */
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { latestAggregate } from '../store/aggregate.js';
+import { confineOutput } from '../util/paths.js';
 import { parseAggregateConfig, parseExports, type ExportSpec } from '../config/aggregate.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import type { Db } from '../store/db.js';
@@ -19,10 +22,12 @@ export interface ExportResult {
   bytes: number;
 }
 
-type ExportsConfig = Pick<PipelineConfig, 'name' | 'outputDir' | 'aggregate' | 'exports'>;
+type ExportsConfig = Pick<PipelineConfig, 'name' | 'outputDir' | 'aggregate' | 'exports'> & Partial<Pick<PipelineConfig, 'root' | 'allowOutputOutside'>>;
 
-function outPath(config: ExportsConfig, out: string): string {
-  return isAbsolute(out) ? out : resolve(config.outputDir, out);
+/** Where an export goes: under outputDir, confined to the working directory or the pipeline root. */
+export function outPath(config: ExportsConfig, out: string): string {
+  const path = isAbsolute(out) ? out : resolve(config.outputDir, out);
+  return confineOutput(path, { roots: config.root ? [config.root] : [], allowOutside: config.allowOutputOutside ?? false, what: `export "${out}"` });
 }
 
 /** The configured exports plus the default report, in order. */
@@ -33,9 +38,23 @@ export function exportSpecs(config: ExportsConfig): ExportSpec[] {
   return specs;
 }
 
-export function runExports(db: Db, config: ExportsConfig): ExportResult[] {
+/**
+ * Exports that are missing or older than the latest aggregate: after a kill during the exports,
+ * or when someone deleted one, they are written again even when no data changed.
+ */
+export function staleExports(db: Db, config: ExportsConfig): ExportSpec[] {
+  const latest = latestAggregate(db);
+  if (!latest) return [];
+  const made = Date.parse(latest.created_at);
+  return exportSpecs(config).filter((spec) => {
+    const path = outPath(config, spec.out);
+    return !existsSync(path) || statSync(path).mtimeMs < made;
+  });
+}
+
+export function runExports(db: Db, config: ExportsConfig, only?: readonly ExportSpec[]): ExportResult[] {
   const params = parseAggregateConfig(config.aggregate);
-  return exportSpecs(config).map((spec): ExportResult => {
+  return (only ?? exportSpecs(config)).map((spec): ExportResult => {
     const path = outPath(config, spec.out);
     if (spec.type === 'report') {
       const r = writeReport(db, path, { title: spec.title ?? config.name, params });
@@ -47,6 +66,6 @@ export function runExports(db: Db, config: ExportsConfig): ExportResult[] {
 }
 
 /** Runs the configured exports and returns the paths written (what `voc run` prints). */
-export function exportsFromConfig(db: Db, config: ExportsConfig): string[] {
-  return runExports(db, config).map((r) => r.path);
+export function exportsFromConfig(db: Db, config: ExportsConfig, only?: readonly ExportSpec[]): string[] {
+  return runExports(db, config, only).map((r) => r.path);
 }

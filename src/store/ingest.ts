@@ -87,7 +87,8 @@ export function emptyCounts(): SourceCounts {
   return { read: 0, new: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0, skippedFile: 0 };
 }
 
-export type UpsertOutcome = 'new' | 'updated' | 'unchanged' | 'duplicate';
+/** 'conflict': this run already stored a record with the same identity and different content. */
+export type UpsertOutcome = 'new' | 'updated' | 'unchanged' | 'duplicate' | 'conflict';
 
 /** Prepared statements for one ingest: create once, use for every record. */
 export class IngestStore {
@@ -182,7 +183,7 @@ export class IngestStore {
    * unchanged vs updated; a second sighting within the same run is a duplicate.
    */
   upsertDocument(
-    key: { identity: string; contentHash: string; runId: number },
+    key: { identity: string; contentHash: string; runId: number; lastWins?: boolean },
     /** Text preparation is the costly part: it only runs for a new or changed record. */
     build: () => { doc: DocumentInput; segments: readonly SegmentInput[] },
   ): UpsertOutcome {
@@ -193,8 +194,10 @@ export class IngestStore {
       this.insertSegments(id, segments);
       return 'new';
     }
-    if (found.last_run_id === key.runId) return 'duplicate';
-    if (found.content_hash === key.contentHash) {
+    if (found.last_run_id === key.runId) {
+      if (found.content_hash === key.contentHash) return 'duplicate';
+      if (!key.lastWins) return 'conflict';
+    } else if (found.content_hash === key.contentHash) {
       this.touchDocStmt.run(key.runId, found.id);
       return 'unchanged';
     }
@@ -203,6 +206,14 @@ export class IngestStore {
     this.deleteSegmentsStmt.run(found.id);
     this.insertSegments(found.id, segments);
     return 'updated';
+  }
+
+  /** Where the record with this identity was read (for a conflicting duplicate's message). */
+  storedAt(identity: string): { path: string; locator: string } | null {
+    const row = this.db
+      .prepare(`SELECT s.path AS path, d.locator AS locator FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.identity = ?`)
+      .get(identity) as { path: string; locator: string } | undefined;
+    return row ?? null;
   }
 
   private insertSegments(documentId: number, segments: readonly SegmentInput[]): void {
