@@ -11,19 +11,53 @@
  * Order matters: custom rules first (they are the most specific to the user's data), then URL,
  * e-mail, IBAN and card before IP and phone, so that a card number is never half-eaten as a phone.
  */
+import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { RedactionConfig } from '../config/pipeline.js';
 import { UserError } from '../util/errors.js';
 
 export type RedactResult = { text: string; counts: Record<string, number> };
-export type RedactFn = (text: string) => RedactResult;
 
-/** One redaction pass: returns the new text; adds to counts under `key`. */
+export interface RedactOptions {
+  /**
+   * Placeholders carry a stable hash of what they replace, `[EMAIL:3f2a9c1b0d4e5f67]`: the same
+   * value always gives the same placeholder, different values different ones. For identifiers and
+   * field values (ids, attributes, meta), so that dedup and grouping still work after redaction.
+   */
+  stable?: boolean;
+  /** Called with the type key and the exact matched text of every redaction (for evaluation). */
+  onMatch?: (key: string, match: string) => void;
+}
+export type RedactFn = (text: string, options?: RedactOptions) => RedactResult;
+
+/**
+ * Replaces one match found at `index` in `text`; returns the placeholder (or the match itself when
+ * it must stay, see `insidePlaceholder`). Counts it.
+ */
+type Hit = (match: string, index: number, text: string) => string;
+
+/** One redaction pass: returns the new text; `hit` makes each placeholder and counts it under `key`. */
 interface Pass {
   key: string;
+  /** The placeholder name: `[EMAIL]`, `[PHONE]`, or the custom rule's name. */
+  label: string;
   /** Cheap pre-test: skip the pass when the text cannot contain a match. */
   maybe: (text: string) => boolean;
-  run: (text: string, count: () => void) => string;
+  run: (text: string, hit: Hit) => string;
+}
+
+/** Hex digits of the sha256 in a stable placeholder: 64 bits, collision-free for any real volume. */
+export const STABLE_HASH_HEX = 16;
+
+/** The stable hash of one redacted value: sha256 of the exact matched text, first 16 hex digits. */
+export function stableHash(match: string): string {
+  return createHash('sha256').update(match, 'utf8').digest('hex').slice(0, STABLE_HASH_HEX);
+}
+
+/** A later pass must not match inside the hash of an earlier pass's `[TYPE:hash]` placeholder. */
+const PLACEHOLDER_OPEN = /\[[A-Z][A-Z0-9_]*:[0-9a-f]*$/;
+function insidePlaceholder(text: string, index: number): boolean {
+  return text[index - 1] !== undefined && PLACEHOLDER_OPEN.test(text.slice(Math.max(0, index - 80), index));
 }
 
 const HAS_DIGIT = /\d/;
@@ -35,22 +69,15 @@ const hasDigit = (t: string): boolean => HAS_DIGIT.test(t);
  * (0 = none). The rest of the candidate is scanned again, so a candidate that ran on into the next
  * words ("GB82 WEST ... 32 and DE89 ...") does not hide a second match.
  */
-function scanReplace(
-  text: string,
-  re: RegExp,
-  placeholder: string,
-  count: () => void,
-  accept: (candidate: string, index: number) => number,
-): string {
+function scanReplace(text: string, re: RegExp, hit: Hit, accept: (candidate: string, index: number) => number): string {
   let out = '';
   let last = 0;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const len = accept(m[0], m.index);
     if (len > 0) {
-      out += text.slice(last, m.index) + placeholder;
+      out += text.slice(last, m.index) + hit(m[0].slice(0, len), m.index, text);
       last = m.index + len;
-      count();
     }
     re.lastIndex = len > 0 ? last : m.index + 1;
   }
@@ -65,13 +92,9 @@ const EMAIL_TLD = /\.\p{L}{2,}$/u;
 function emailPass(): Pass {
   return {
     key: 'email',
+    label: 'EMAIL',
     maybe: (t) => t.includes('@'),
-    run: (text, count) =>
-      text.replace(EMAIL, (m) => {
-        if (!EMAIL_TLD.test(m)) return m;
-        count();
-        return '[EMAIL]';
-      }),
+    run: (text, hit) => text.replace(EMAIL, (m, offset: number) => (EMAIL_TLD.test(m) ? hit(m, offset, text) : m)),
   };
 }
 
@@ -82,14 +105,14 @@ const URL_TRAILING = /[.,;:!?)\]}'"]+$/;
 function urlPass(): Pass {
   return {
     key: 'url',
+    label: 'URL',
     maybe: (t) => t.includes('://') || t.toLowerCase().includes('www.'),
-    run: (text, count) =>
-      text.replace(URL_RE, (m) => {
+    run: (text, hit) =>
+      text.replace(URL_RE, (m, offset: number) => {
         const trail = URL_TRAILING.exec(m)?.[0] ?? '';
         const url = m.slice(0, m.length - trail.length);
         if (url.length < 8) return m;
-        count();
-        return `[URL]${trail}`;
+        return `${hit(url, offset, text)}${trail}`;
       }),
   };
 }
@@ -144,9 +167,10 @@ function ibanLength(m: string): number {
 function ibanPass(): Pass {
   return {
     key: 'iban',
+    label: 'IBAN',
     maybe: hasDigit,
-    run: (text, count) =>
-      scanReplace(text, IBAN_CANDIDATE, '[IBAN]', count, (m, index) => {
+    run: (text, hit) =>
+      scanReplace(text, IBAN_CANDIDATE, hit, (m, index) => {
         const len = ibanLength(m);
         const next = text[index + len];
         // The IBAN must end at a token boundary, not inside a longer code.
@@ -199,8 +223,9 @@ function cardLength(m: string): number {
 function cardPass(): Pass {
   return {
     key: 'card',
+    label: 'CARD',
     maybe: hasDigit,
-    run: (text, count) => scanReplace(text, CARD_CANDIDATE, '[CARD]', count, (m) => cardLength(m)),
+    run: (text, hit) => scanReplace(text, CARD_CANDIDATE, hit, (m) => cardLength(m)),
   };
 }
 
@@ -220,20 +245,18 @@ function ipv4Valid(m: string): boolean {
 function ipPass(): Pass {
   return {
     key: 'ip',
+    label: 'IP',
     maybe: (t) => t.includes('.') || t.includes(':'),
-    run: (text, count) => {
+    run: (text, hit) => {
       const v6 = text.includes(':')
-        ? text.replace(IPV6, (m) => {
+        ? text.replace(IPV6, (m, offset: number) =>
             // "::" alone or times like 10:30:00 are not addresses; isIPv6 does the full grammar.
-            if (!/\d/.test(m) || !isIPv6(m)) return m;
-            count();
-            return '[IP]';
-          })
+            /\d/.test(m) && isIPv6(m) ? hit(m, offset, text) : m,
+          )
         : text;
       return v6.replace(IPV4, (m, offset: number) => {
         if (!ipv4Valid(m) || VERSION_BEFORE.test(v6.slice(Math.max(0, offset - 12), offset))) return m;
-        count();
-        return '[IP]';
+        return hit(m, offset, v6);
       });
     },
   };
@@ -295,16 +318,16 @@ function trimPhone(m: string): { lead: string; core: string; tail: string } {
 function phonePass(): Pass {
   return {
     key: 'phone',
+    label: 'PHONE',
     maybe: hasDigit,
-    run: (text, count) =>
+    run: (text, hit) =>
       text.replace(PHONE_CANDIDATE, (m, offset: number) => {
         const { lead, core, tail } = trimPhone(m);
         if (!phoneShapeValid(core.replace(DASHES, '-'))) return m;
         const before = text.slice(Math.max(0, offset - 24), offset);
         const after = text.slice(offset + m.length, offset + m.length + 10);
         if (ID_BEFORE.test(before) || CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(after)) return m;
-        count();
-        return `${lead}[PHONE]${tail}`;
+        return `${lead}${hit(core, offset + lead.length, text)}${tail}`;
       }),
   };
 }
@@ -321,16 +344,17 @@ function customPass(rule: CustomRule): Pass {
     const why = err instanceof Error ? err.message : String(err);
     throw new UserError(`redaction rule "${rule.name}": the pattern /${rule.pattern}/${rule.flags} is not a valid regular expression (${why})`);
   }
-  const placeholder = `[${rule.name}]`;
   return {
     key: rule.name,
+    label: rule.name,
     maybe: always,
-    run: (text, count) =>
-      text.replace(re, (m) => {
+    run: (text, hit) =>
+      text.replace(re, (m, ...rest: unknown[]) => {
         // An empty match (e.g. /x*/) would sprinkle placeholders between every character.
         if (!m) return m;
-        count();
-        return placeholder;
+        // The offset is the first number after the capture groups (named groups add an object).
+        const offset = rest.find((a): a is number => typeof a === 'number') ?? 0;
+        return hit(m, offset, text);
       }),
   };
 }
@@ -358,13 +382,16 @@ export function createRedactor(cfg: RedactionConfig): RedactFn {
     ...cfg.custom.map(customPass),
     ...BUILT_IN_ORDER.filter((t) => enabled.has(t)).map((t) => BUILT_IN[t]!()),
   ];
-  return (input) => {
+  return (input, options = {}) => {
     const counts: Record<string, number> = {};
     let text = input;
     for (const pass of passes) {
       if (!pass.maybe(text)) continue;
-      text = pass.run(text, () => {
+      text = pass.run(text, (match, index, current) => {
+        if (options.stable && insidePlaceholder(current, index)) return match;
         counts[pass.key] = (counts[pass.key] ?? 0) + 1;
+        options.onMatch?.(pass.key, match);
+        return options.stable ? `[${pass.label}:${stableHash(match)}]` : `[${pass.label}]`;
       });
     }
     return { text, counts };
