@@ -14,6 +14,11 @@ import { RedactionConfig } from '../../src/config/pipeline.js';
 import { createRedactor, type RedactFn } from '../../src/text/redact.js';
 
 export const PII_SET = 'test/data/pii-labelled.jsonl';
+/**
+ * Items 1-300 were written first and the rules tuned on them; the items after were written later
+ * and scored before any rule changed (a fairer estimate, reported apart).
+ */
+export const TUNED_ITEMS = 300;
 export const PII_TYPES = ['email', 'phone', 'card', 'iban', 'ip'] as const;
 
 const Span = z.object({ type: z.enum(PII_TYPES), text: z.string().min(1) }).strict();
@@ -109,9 +114,12 @@ export function predictSpans(redact: RedactFn, text: string): PiiSpan[] {
   return spans;
 }
 
-/** Runs the default redactor (the built-in types of a pipeline without a `redaction` section). */
-export function evaluatePii(path = PII_SET): PiiScores {
-  const items = readPiiSet(path);
+/**
+ * Runs the default redactor (the built-in types of a pipeline without a `redaction` section) on
+ * the items from `from` (0-based) on.
+ */
+export function evaluatePii(path = PII_SET, from = 0): PiiScores {
+  const items = readPiiSet(path).slice(from);
   const redact = createRedactor(RedactionConfig.parse({}));
   return scorePii(
     items,
@@ -121,6 +129,7 @@ export function evaluatePii(path = PII_SET): PiiScores {
 
 export async function run(): Promise<string> {
   const s = evaluatePii();
+  const later = evaluatePii(PII_SET, TUNED_ITEMS);
   const f = (x: number) => x.toFixed(3);
   const show = (e: PiiError) => `- item ${e.item}: ${e.span.type} \`${e.span.text}\` in "${e.text}"`;
   return [
@@ -133,6 +142,8 @@ export async function run(): Promise<string> {
     ...s.perType.map((t) => `| ${t.type} | ${t.gold} | ${t.predicted} | ${f(t.precision)} | ${f(t.recall)} |`),
     `| **all** | ${s.goldSpans} | ${s.predictedSpans} | ${f(s.precision)} | ${f(s.recall)} |`,
     '',
+    `Items ${TUNED_ITEMS + 1}-${s.items} alone (${later.items} sentences, ${later.goldSpans} spans, written after the rules were tuned on the first ${TUNED_ITEMS}): precision ${f(later.precision)}, recall ${f(later.recall)}.`,
+    '',
     s.misses.length ? `Missed (${s.misses.length}):\n\n${s.misses.map(show).join('\n')}` : 'Missed: none.',
     '',
     s.falseAlarms.length ? `False alarms (${s.falseAlarms.length}):\n\n${s.falseAlarms.map(show).join('\n')}` : 'False alarms: none.',
@@ -140,4 +151,4 @@ export async function run(): Promise<string> {
 }
 
 // `npx tsx scripts/eval/pii.ts`: print the section without writing docs/eval.md.
-if (import.meta.url === `file://${process.argv[1]}`) process.stdout.write(`${await run()}\n`);
+if (import.meta.url === `file://${process.argv[1]}`) void run().then((md) => process.stdout.write(`${md}\n`));
