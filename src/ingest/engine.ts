@@ -14,6 +14,7 @@ import { createLanguageDetector, type LanguageDetector } from '../text/language.
 import { createRedactor } from '../text/redact.js';
 import { formatModule, sniffFormat } from './formats.js';
 import { contentHash, prepareRecord, sha256Hex, type Redactor } from './prepare.js';
+import { redactRecordFields } from './redact-record.js';
 import { UserError } from '../util/errors.js';
 import { findSourceFiles, openSourceFile, type FoundFile } from './source-file.js';
 import { FileRejected, type FormatModule, type QuarantineEvent, type RawRecord, type SourceFile } from './types.js';
@@ -256,13 +257,15 @@ function checkRecord(record: RawRecord, maxFieldChars: number): QuarantineEvent 
   return null;
 }
 
-function storeRecord(shared: Shared, source: SourceConfig, record: RawRecord, sourceId: number, settings: string): 'new' | 'updated' | 'unchanged' | 'duplicate' {
+function storeRecord(shared: Shared, source: SourceConfig, raw: RawRecord, sourceId: number, settings: string): 'new' | 'updated' | 'unchanged' | 'duplicate' {
+  // Id, title, attributes, meta and speakers first: identity, content hash and row see only these.
+  const { record, redactions: fieldRedactions } = redactRecordFields(raw, shared.redact);
   const hash = contentHash(record, settings);
   const idPart = record.externalId !== null && record.externalId !== '' ? `id:${record.externalId}` : `sha256:${hash.slice(0, 32)}`;
   const identity = `${record.kind}:${source.name}:${idPart}`;
   return shared.store.upsertDocument({ identity, contentHash: hash, runId: shared.runId }, () => {
     const prepared = prepareRecord(record, shared.redact, shared.detector);
-    for (const [k, n] of Object.entries(prepared.redactions)) shared.redactions[k] = (shared.redactions[k] ?? 0) + n;
+    for (const [k, n] of [...Object.entries(fieldRedactions), ...Object.entries(prepared.redactions)]) shared.redactions[k] = (shared.redactions[k] ?? 0) + n;
     const doc = {
       identity,
       kind: record.kind,
@@ -274,7 +277,7 @@ function storeRecord(shared: Shared, source: SourceConfig, record: RawRecord, so
       score: record.score?.value ?? null,
       scoreScale: record.score?.scale ?? null,
       channel: record.channel ?? source.channel ?? null,
-      title: record.title ? shared.redact(record.title).text : null,
+      title: record.title || null,
       attributes: JSON.stringify({ ...source.attributes, ...record.attributes }),
       meta: JSON.stringify(record.meta ?? {}),
       text: prepared.text,
