@@ -86,8 +86,13 @@ function scanReplace(text: string, re: RegExp, hit: Hit, accept: (candidate: str
 
 // ---------------------------------------------------------------- e-mail and URL
 
-/** The local part may hold apostrophes between other characters (`sam.o'neill@…`). */
-const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+(?:'[\p{L}\p{N}._%+-]+)*@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+/**
+ * The local part may hold apostrophes between other characters (`sam.o'neill@…`). A match never
+ * starts right after such an inner apostrophe: that keeps `a'a'a'…` linear (one start, not one per
+ * apostrophe); an opening quote after a space (`'jdoe@example.com'`) is not inner.
+ */
+const EMAIL =
+  /(?<![\p{L}\p{N}._%+-]|[\p{L}\p{N}._%+-]')[\p{L}\p{N}._%+-]+(?:'[\p{L}\p{N}._%+-]+)*@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const EMAIL_TLD = /\.\p{L}{2,}$/u;
 /** `logo@2x.png`, `icon@3x.webp`: asset names, not addresses (none of these is a top-level domain). */
 const FILE_EXTENSION = /\.(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?|heic|pdf|txt|csv|json|xml|html?|css|js)$/i;
