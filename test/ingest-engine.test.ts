@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { parseYamlWith } from '../src/config/load.js';
-import { PipelineConfig } from '../src/config/pipeline.js';
+import { PipelineConfig, RedactionConfig } from '../src/config/pipeline.js';
 import { openDatabase, type Db } from '../src/store/db.js';
 import { startRun } from '../src/store/runs.js';
 import { ingestPipeline, IngestStopped, type IngestReport } from '../src/ingest/engine.js';
+import { redactRecordFields } from '../src/ingest/redact-record.js';
+import { createRedactor, stableHash } from '../src/text/redact.js';
 import { makeWorkspace, PROJECT_ROOT, runVoc, type Workspace } from './helpers/workspace.js';
 
 const SURVEY_HEADER = 'ResponseId,SubmittedAt,NPS,Plan,Comment';
@@ -191,6 +193,55 @@ describe('ingest engine', () => {
     expect(dump).toContain('[CARD]');
   });
 
+  it('redacts ids, titles, attributes and meta with stable hashed ids, so dedup and re-ingest still work', async () => {
+    ws.write(
+      'tickets/t.csv',
+      [
+        'id,created,subject,phone,tags,description',
+        'jane.doe@example.com,2026-05-02,Refund for jane.doe@example.com,+44 20 7946 0958,"vip,jane.doe@example.com",The box was late.',
+        'john.roe@example.com,2026-05-03,Late box,07700 900123,late,The box was late again.',
+        '4821,2026-05-04,Missing jar,,,A jar was missing.',
+        '',
+      ].join('\n'),
+    );
+    const yaml = configYaml(
+      ws,
+      `  - name: desk
+    kind: ticket
+    format: tickets-csv
+    paths: "tickets/*.csv"
+    mapping: { id: id, title: subject, date: created, text: description, attributes: { phone: phone } }
+`,
+    );
+    const first = await ingest(ws, yaml);
+    expect(first.totals).toMatchObject({ read: 3, new: 3, quarantined: 0 });
+    // Counted: 2 e-mail ids, the e-mail in a title and in the tags; 2 phone attributes.
+    expect(first.redactions).toEqual({ email: 4, phone: 2 });
+
+    const janeId = `[EMAIL:${stableHash('jane.doe@example.com')}]`;
+    const johnId = `[EMAIL:${stableHash('john.roe@example.com')}]`;
+    expect(janeId).not.toBe(johnId);
+    const docs = () =>
+      withDb(ws, (db) => db.prepare('SELECT identity, external_id, title, attributes, meta FROM documents ORDER BY id').all() as Array<Record<string, string>>);
+    const stored = docs();
+    expect(stored.map((d) => d.external_id)).toEqual([janeId, johnId, '4821']);
+    expect(stored[0]).toMatchObject({ identity: `ticket:desk:id:${janeId}`, title: 'Refund for [EMAIL]' });
+    expect(JSON.parse(stored[0]!.attributes!)).toEqual({ phone: `[PHONE:${stableHash('+44 20 7946 0958')}]` });
+    expect(JSON.parse(stored[1]!.attributes!)).toEqual({ phone: `[PHONE:${stableHash('07700 900123')}]` });
+    expect(JSON.parse(stored[0]!.meta!)).toMatchObject({ tags: ['vip', janeId] });
+
+    const raw = new Database(ws.dbPath, { readonly: true });
+    const dump = JSON.stringify([raw.prepare('SELECT * FROM documents').all(), raw.prepare('SELECT * FROM segments').all()]);
+    raw.close();
+    expect(dump).not.toMatch(/jane\.doe|john\.roe|7946|900123/);
+
+    // Same file again: the same hashed ids give the same identities and content hashes.
+    const again = await ingest(ws, yaml, { force: true });
+    expect(again.totals).toMatchObject({ read: 3, new: 0, updated: 0, unchanged: 3, duplicate: 0 });
+    expect(docs()).toEqual(stored);
+    withDb(ws, (db) => expect(count(db, 'SELECT COUNT(*) AS n FROM documents')).toBe(3));
+  });
+
   it('decodes UTF-16 with BOM and Windows-1252 files', async () => {
     const text = surveyCsv(['R_1,2026-05-02,9,Basic,"Très bon, übergroß, 10€ — merci"']);
     ws.write('surveys/utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace('R_1', 'R_16'), 'utf16le')]));
@@ -319,5 +370,36 @@ describe('text preparation of records', () => {
         { text: 'The box was late.', analyse: 1 },
       ]);
     });
+  });
+});
+
+describe('redaction of record fields', () => {
+  it('redacts ids, nested meta values and keys, speakers and string attributes; keeps numbers and the input', () => {
+    const redact = createRedactor(RedactionConfig.parse({}));
+    const h = (type: string, v: string) => `[${type}:${stableHash(v)}]`;
+    const input = {
+      kind: 'interview' as const,
+      externalId: 'ann@example.com/call-3',
+      locator: 'file',
+      createdAt: null,
+      score: null,
+      channel: null,
+      title: 'Call with ann@example.com',
+      attributes: { phone: '555-123-4567', visits: 5551234567, vip: true, plan: 'Family' },
+      meta: { roles: { 'ann@example.com': { decision: 'participant' } }, ips: ['192.168.1.20', 7], note: null },
+      parts: [{ text: 'Hi.', speaker: 'ann@example.com', analyse: true }, { text: 'Hello.', analyse: false }],
+    };
+    const copy = structuredClone(input);
+    const { record, redactions } = redactRecordFields(input, redact);
+    expect(input).toEqual(copy);
+    expect(record.externalId).toBe(`${h('EMAIL', 'ann@example.com')}/call-3`);
+    expect(record.title).toBe('Call with [EMAIL]');
+    expect(record.attributes).toEqual({ phone: h('PHONE', '555-123-4567'), visits: 5551234567, vip: true, plan: 'Family' });
+    expect(record.meta).toEqual({ roles: { [h('EMAIL', 'ann@example.com')]: { decision: 'participant' } }, ips: [h('IP', '192.168.1.20'), 7], note: null });
+    expect(record.parts.map((p) => p.speaker)).toEqual([h('EMAIL', 'ann@example.com'), undefined]);
+    expect(redactions).toEqual({ email: 4, phone: 1, ip: 1 });
+    // A source system's number is kept; a phone-shaped id with a trunk 0 is not.
+    expect(redactRecordFields({ ...input, externalId: '5551234567' }, redact).record.externalId).toBe('5551234567');
+    expect(redactRecordFields({ ...input, externalId: '07700900123' }, redact).record.externalId).toBe(h('PHONE', '07700900123'));
   });
 });

@@ -15,6 +15,7 @@ import { createRedactor } from '../text/redact.js';
 import { storageErrorCode } from '../store/errors.js';
 import { formatModule, sniffFormat } from './formats.js';
 import { contentHash, prepareRecord, sha256Hex, type Redactor } from './prepare.js';
+import { redactRecordFields } from './redact-record.js';
 import { UserError } from '../util/errors.js';
 import { findSourceFiles, openSourceFile, type FoundFile } from './source-file.js';
 import { FileRejected, type FormatModule, type QuarantineEvent, type RawRecord, type SourceFile } from './types.js';
@@ -282,15 +283,17 @@ export function normaliseExternalId(id: string | null): string | null {
   return n === '' ? null : n;
 }
 
-function storeRecord(shared: Shared, source: SourceConfig, record: RawRecord, sourceId: number, settings: string, path: string): 'new' | 'updated' | 'unchanged' | 'duplicate' | 'quarantined' {
-  record = { ...record, externalId: normaliseExternalId(record.externalId) };
+function storeRecord(shared: Shared, source: SourceConfig, raw: RawRecord, sourceId: number, settings: string, path: string): 'new' | 'updated' | 'unchanged' | 'duplicate' | 'quarantined' {
+  // Id normalised, then id, title, attributes, meta and speakers redacted: identity, content hash
+  // and row see only these.
+  const { record, redactions: fieldRedactions } = redactRecordFields({ ...raw, externalId: normaliseExternalId(raw.externalId) }, shared.redact);
   const hash = contentHash(record, settings);
   const idPart = record.externalId !== null ? `id:${record.externalId}` : `sha256:${hash.slice(0, 32)}`;
   const identity = `${record.kind}:${source.name}:${idPart}`;
   const lastWins = shared.config.ingest.duplicateIds === 'last-wins';
   const outcome = shared.store.upsertDocument({ identity, contentHash: hash, runId: shared.runId, lastWins }, () => {
     const prepared = prepareRecord(record, shared.redact, shared.detector);
-    for (const [k, n] of Object.entries(prepared.redactions)) shared.redactions[k] = (shared.redactions[k] ?? 0) + n;
+    for (const [k, n] of [...Object.entries(fieldRedactions), ...Object.entries(prepared.redactions)]) shared.redactions[k] = (shared.redactions[k] ?? 0) + n;
     const doc = {
       identity,
       kind: record.kind,
@@ -302,7 +305,7 @@ function storeRecord(shared: Shared, source: SourceConfig, record: RawRecord, so
       score: record.score?.value ?? null,
       scoreScale: record.score?.scale ?? null,
       channel: record.channel ?? source.channel ?? null,
-      title: record.title ? shared.redact(record.title).text : null,
+      title: record.title || null,
       attributes: JSON.stringify({ ...source.attributes, ...record.attributes }),
       meta: JSON.stringify(record.meta ?? {}),
       text: prepared.text,
@@ -334,7 +337,8 @@ function storeQuarantine(shared: Shared, source: SourceConfig, path: string, sha
     sha256,
     locator: q.locator,
     field: q.field ?? null,
-    reason: q.reason,
+    // Reasons can quote the input (a speaker name, a bad value): redacted like the excerpt.
+    reason: shared.redact(q.reason).text,
     excerpt,
   });
 }

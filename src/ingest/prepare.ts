@@ -17,7 +17,8 @@ import type { RawRecord } from './types.js';
 /** Parts are separated by a blank line in the stored document text. */
 export const PART_SEPARATOR = '\n\n';
 
-export type Redactor = (text: string) => { text: string; counts: Record<string, number> };
+/** The text redactor (src/text/redact.ts); `stable` placeholders are for ids and field values. */
+export type Redactor = (text: string, options?: { stable?: boolean }) => { text: string; counts: Record<string, number> };
 
 export interface PreparedDocument {
   text: string;

@@ -11,19 +11,53 @@
  * Order matters: custom rules first (they are the most specific to the user's data), then URL,
  * e-mail, IBAN and card before IP and phone, so that a card number is never half-eaten as a phone.
  */
+import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { RedactionConfig } from '../config/pipeline.js';
 import { UserError } from '../util/errors.js';
 
 export type RedactResult = { text: string; counts: Record<string, number> };
-export type RedactFn = (text: string) => RedactResult;
 
-/** One redaction pass: returns the new text; adds to counts under `key`. */
+export interface RedactOptions {
+  /**
+   * Placeholders carry a stable hash of what they replace, `[EMAIL:3f2a9c1b0d4e5f67]`: the same
+   * value always gives the same placeholder, different values different ones. For identifiers and
+   * field values (ids, attributes, meta), so that dedup and grouping still work after redaction.
+   */
+  stable?: boolean;
+  /** Called with the type key and the exact matched text of every redaction (for evaluation). */
+  onMatch?: (key: string, match: string) => void;
+}
+export type RedactFn = (text: string, options?: RedactOptions) => RedactResult;
+
+/**
+ * Replaces one match found at `index` in `text`; returns the placeholder (or the match itself when
+ * it must stay, see `insidePlaceholder`). Counts it.
+ */
+type Hit = (match: string, index: number, text: string) => string;
+
+/** One redaction pass: returns the new text; `hit` makes each placeholder and counts it under `key`. */
 interface Pass {
   key: string;
+  /** The placeholder name: `[EMAIL]`, `[PHONE]`, or the custom rule's name. */
+  label: string;
   /** Cheap pre-test: skip the pass when the text cannot contain a match. */
   maybe: (text: string) => boolean;
-  run: (text: string, count: () => void) => string;
+  run: (text: string, hit: Hit) => string;
+}
+
+/** Hex digits of the sha256 in a stable placeholder: 64 bits, collision-free for any real volume. */
+export const STABLE_HASH_HEX = 16;
+
+/** The stable hash of one redacted value: sha256 of the exact matched text, first 16 hex digits. */
+export function stableHash(match: string): string {
+  return createHash('sha256').update(match, 'utf8').digest('hex').slice(0, STABLE_HASH_HEX);
+}
+
+/** A later pass must not match inside the hash of an earlier pass's `[TYPE:hash]` placeholder. */
+const PLACEHOLDER_OPEN = /\[[A-Z][A-Z0-9_]*:[0-9a-f]*$/;
+function insidePlaceholder(text: string, index: number): boolean {
+  return text[index - 1] !== undefined && PLACEHOLDER_OPEN.test(text.slice(Math.max(0, index - 80), index));
 }
 
 const HAS_DIGIT = /\d/;
@@ -35,22 +69,15 @@ const hasDigit = (t: string): boolean => HAS_DIGIT.test(t);
  * (0 = none). The rest of the candidate is scanned again, so a candidate that ran on into the next
  * words ("GB82 WEST ... 32 and DE89 ...") does not hide a second match.
  */
-function scanReplace(
-  text: string,
-  re: RegExp,
-  placeholder: string,
-  count: () => void,
-  accept: (candidate: string, index: number) => number,
-): string {
+function scanReplace(text: string, re: RegExp, hit: Hit, accept: (candidate: string, index: number) => number): string {
   let out = '';
   let last = 0;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const len = accept(m[0], m.index);
     if (len > 0) {
-      out += text.slice(last, m.index) + placeholder;
+      out += text.slice(last, m.index) + hit(m[0].slice(0, len), m.index, text);
       last = m.index + len;
-      count();
     }
     re.lastIndex = len > 0 ? last : m.index + 1;
   }
@@ -59,19 +86,24 @@ function scanReplace(
 
 // ---------------------------------------------------------------- e-mail and URL
 
-const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+/**
+ * The local part may hold apostrophes between other characters (`sam.o'neill@…`). A match never
+ * starts right after such an inner apostrophe: that keeps `a'a'a'…` linear (one start, not one per
+ * apostrophe); an opening quote after a space (`'jdoe@example.com'`) is not inner.
+ */
+const EMAIL =
+  /(?<![\p{L}\p{N}._%+-]|[\p{L}\p{N}._%+-]')[\p{L}\p{N}._%+-]+(?:'[\p{L}\p{N}._%+-]+)*@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const EMAIL_TLD = /\.\p{L}{2,}$/u;
+/** `logo@2x.png`, `icon@3x.webp`: asset names, not addresses (none of these is a top-level domain). */
+const FILE_EXTENSION = /\.(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?|heic|pdf|txt|csv|json|xml|html?|css|js)$/i;
 
 function emailPass(): Pass {
   return {
     key: 'email',
+    label: 'EMAIL',
     maybe: (t) => t.includes('@'),
-    run: (text, count) =>
-      text.replace(EMAIL, (m) => {
-        if (!EMAIL_TLD.test(m)) return m;
-        count();
-        return '[EMAIL]';
-      }),
+    run: (text, hit) =>
+      text.replace(EMAIL, (m, offset: number) => (EMAIL_TLD.test(m) && !FILE_EXTENSION.test(m) ? hit(m, offset, text) : m)),
   };
 }
 
@@ -82,14 +114,14 @@ const URL_TRAILING = /[.,;:!?)\]}'"]+$/;
 function urlPass(): Pass {
   return {
     key: 'url',
+    label: 'URL',
     maybe: (t) => t.includes('://') || t.toLowerCase().includes('www.'),
-    run: (text, count) =>
-      text.replace(URL_RE, (m) => {
+    run: (text, hit) =>
+      text.replace(URL_RE, (m, offset: number) => {
         const trail = URL_TRAILING.exec(m)?.[0] ?? '';
         const url = m.slice(0, m.length - trail.length);
         if (url.length < 8) return m;
-        count();
-        return `[URL]${trail}`;
+        return `${hit(url, offset, text)}${trail}`;
       }),
   };
 }
@@ -144,9 +176,10 @@ function ibanLength(m: string): number {
 function ibanPass(): Pass {
   return {
     key: 'iban',
+    label: 'IBAN',
     maybe: hasDigit,
-    run: (text, count) =>
-      scanReplace(text, IBAN_CANDIDATE, '[IBAN]', count, (m, index) => {
+    run: (text, hit) =>
+      scanReplace(text, IBAN_CANDIDATE, hit, (m, index) => {
         const len = ibanLength(m);
         const next = text[index + len];
         // The IBAN must end at a token boundary, not inside a longer code.
@@ -175,43 +208,72 @@ export function luhnValid(digits: string): boolean {
 }
 
 /**
- * Longest prefix of the candidate (ending at the end or at a separator) with 13-19 digits that
- * passes Luhn: "4111 1111 1111 1111 2027" redacts the card and keeps "2027". Returns its length.
- * Linear in the candidate: the digits are collected once, with the digit count at each separator.
+ * Card networks' number ranges by length (ISO/IEC 7812 issuer prefixes): 13 digits only old Visa
+ * (4), 14 Diners (3), 15 Amex (34, 37), 16-19 the networks starting with 2-6 (Mastercard, Visa,
+ * Discover, JCB, UnionPay, Maestro). IMEIs (15 digits, Luhn by design), tracking numbers (9...),
+ * EAN barcodes and timestamps mostly fall outside.
+ */
+function cardRangeValid(digits: string): boolean {
+  switch (digits.length) {
+    case 13:
+      return digits[0] === '4';
+    case 14:
+      return digits[0] === '3';
+    case 15:
+      return digits.startsWith('34') || digits.startsWith('37');
+    default:
+      return digits.length >= 16 && digits.length <= 19 && digits[0]! >= '2' && digits[0]! <= '6';
+  }
+}
+
+function cardValid(digits: string): boolean {
+  return cardRangeValid(digits) && luhnValid(digits);
+}
+
+/**
+ * Length of the card number in the candidate, or 0: the whole candidate, or all of it but a last
+ * group of at most 4 digits ("4111 1111 1111 1111 2027" redacts the card and keeps the year).
+ * Longer run-ons (a 22-digit tracking number grouped by 4) are not cut down to a card.
  */
 function cardLength(m: string): number {
   let digits = '';
-  const ends: { at: number; digits: number }[] = [];
+  let lastSep = -1;
+  let digitsBeforeLastSep = 0;
   for (let i = 0; i < m.length; i++) {
     const c = m[i]!;
-    if (c === ' ' || c === '-') ends.push({ at: i, digits: digits.length });
-    else digits += c;
+    if (c === ' ' || c === '-') {
+      lastSep = i;
+      digitsBeforeLastSep = digits.length;
+    } else digits += c;
   }
-  ends.push({ at: m.length, digits: digits.length });
-  for (let k = ends.length - 1; k >= 0; k--) {
-    const { at, digits: n } = ends[k]!;
-    if (n < 13) break;
-    if (n <= 19 && luhnValid(digits.slice(0, n)) && !/^0+$/.test(digits.slice(0, n))) return at;
-  }
+  if (cardValid(digits)) return m.length;
+  if (lastSep > 0 && digits.length - digitsBeforeLastSep <= 4 && cardValid(digits.slice(0, digitsBeforeLastSep))) return lastSep;
   return 0;
 }
+
+/** "DE88 3704 0044 …" with a wrong check digit is a mistyped IBAN, not a card. */
+const IBAN_HEAD_BEFORE = /[A-Z]{2}\d{2} ?$/i;
 
 function cardPass(): Pass {
   return {
     key: 'card',
+    label: 'CARD',
     maybe: hasDigit,
-    run: (text, count) => scanReplace(text, CARD_CANDIDATE, '[CARD]', count, (m) => cardLength(m)),
+    run: (text, hit) =>
+      scanReplace(text, CARD_CANDIDATE, hit, (m, index) => (IBAN_HEAD_BEFORE.test(text.slice(Math.max(0, index - 5), index)) ? 0 : cardLength(m))),
   };
 }
 
 // ---------------------------------------------------------------- IP addresses
 
 const IPV4 = /(?<![\p{L}\p{N}_.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{L}\p{N}_]|\.\d)/gu;
+/** An embedded IPv4 tail (`::ffff:192.0.2.128`) is tried before a hex group, so it is not cut at "192". */
 const IPV6 =
-  /(?<![\p{L}\p{N}_:.])(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![\p{L}\p{N}_:])/giu;
+  /(?<![\p{L}\p{N}_:.])(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{1,4})?(?![\p{L}\p{N}_:]|\.\d)/giu;
 
-/** "version 5.2.1.4" is a version number, not an address. */
-const VERSION_BEFORE = /(?:\bversion|\bver\.?|\bv|\bbuild|\brelease)\s*$/i;
+/** "version 5.2.1.4", "firmware 1.0.2.13": version numbers, not addresses. */
+const VERSION_BEFORE =
+  /\b(?:version|ver\.?|v|build|release|firmware|fw|software|update|patch|app|ios|android|windows|macos|chrome|firefox|safari|edge)\s*$/i;
 
 function ipv4Valid(m: string): boolean {
   return m.split('.').every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0'));
@@ -220,20 +282,18 @@ function ipv4Valid(m: string): boolean {
 function ipPass(): Pass {
   return {
     key: 'ip',
+    label: 'IP',
     maybe: (t) => t.includes('.') || t.includes(':'),
-    run: (text, count) => {
+    run: (text, hit) => {
       const v6 = text.includes(':')
-        ? text.replace(IPV6, (m) => {
+        ? text.replace(IPV6, (m, offset: number) =>
             // "::" alone or times like 10:30:00 are not addresses; isIPv6 does the full grammar.
-            if (!/\d/.test(m) || !isIPv6(m)) return m;
-            count();
-            return '[IP]';
-          })
+            /\d/.test(m) && isIPv6(m) ? hit(m, offset, text) : m,
+          )
         : text;
       return v6.replace(IPV4, (m, offset: number) => {
-        if (!ipv4Valid(m) || VERSION_BEFORE.test(v6.slice(Math.max(0, offset - 12), offset))) return m;
-        count();
-        return '[IP]';
+        if (!ipv4Valid(m) || VERSION_BEFORE.test(v6.slice(Math.max(0, offset - 16), offset))) return m;
+        return hit(m, offset, v6);
       });
     },
   };
@@ -245,9 +305,11 @@ function ipPass(): Pass {
  * A phone candidate: optional "+" or "(", then digits with single spaces, dots, dashes or
  * parentheses between them, ending in a digit. It may not start inside a word, after "#", a
  * currency sign, a dash, a dot or a slash (order numbers, prices, ranges, decimals, paths).
+ * A slash is only taken right after a trunk-0 area code (German `030/1234567`), so dates and
+ * fractions (`01/12/2023`, `24/7`) do not join a candidate.
  */
 const PHONE_CANDIDATE =
-  /(?<![\p{L}\p{N}_#$€£¥+\-\u2010-\u2013./@])(?:\+|\()?\d(?:[ .\-\u2010-\u2013()]{0,2}\d){5,20}(?![\p{L}\p{N}_\-\u2010-\u2013/@]|[.,:]\d)/gu;
+  /(?<![\p{L}\p{N}_#$€£¥+\-\u2010-\u2013./@])(?:\+|\()?\d(?:[ .\-\u2010-\u2013()]{0,2}\d|(?<=(?<![\d/])0\d{1,4})\/ ?\d){5,20}(?![\p{L}\p{N}_\-\u2010-\u2013/@]|[.,:]\d)/gu;
 /** Hyphens and en dashes (word processors turn 555-123 into 555–123) count as "-". */
 const DASHES = /[\u2010-\u2013]/g;
 const DATE_PATTERNS = [
@@ -256,8 +318,22 @@ const DATE_PATTERNS = [
 ];
 const YEARS_ONLY = /^(?:(?:19|20)\d\d[ -]?)+$/; // "2024 2025 2026", "1999-2005"
 const THOUSANDS = /^\d{1,3}(?:[.,]\d{3})+$/; // 1.234.567
-const ID_BEFORE =
-  /(?:\b(?:order|invoice|ref|reference|ticket|case|tracking|parcel|booking|confirmation|account|id|sku)|#)\s*(?:no\.?|nr\.?|number|num|id)?\s*[:#]?\s*$/i;
+const THOUSANDS_SPACED = /^[1-9]\d{0,2}(?: \d{3})+$/; // 2 500 000 (but 612 345 678 is a Spanish mobile)
+const ZIP_PLUS_4 = /^\d{5}-\d{4}$/; // 90210-1234
+const ROUND_RANGE = /^(\d{2,3}0)-(\d{2,3}0)$/; // 1200-1500 (calories), 800-1000
+
+/** Words naming an identifier: a number right after them is that identifier, not a phone. */
+const ID_WORDS =
+  'order|invoice|ref|reference|ticket|case|tracking|parcel|booking|confirmation|account|id|sku|customer|client|member|membership|loyalty|po|policy|contract|serial|batch|lot|voucher|coupon|promo|claim|return|rma|transaction|receipt|shipment|consignment|waybill|reservation|subscription';
+/** ... also "order is 2023-000123"; "account is" is left out ("the number on my account is …"). */
+const STRONG_ID_WORDS = 'order|invoice|ticket|case|booking|reference|ref|tracking|confirmation|po|batch|lot';
+const ID_NUMBER_WORD = String.raw`(?:no\.?|nr\.?|number|num|id|code)`;
+const ID_BEFORE = new RegExp(
+  String.raw`(?:\b(?:${ID_WORDS})\s*${ID_NUMBER_WORD}?\s*[:#=]?|\b(?:${ID_WORDS})\s*${ID_NUMBER_WORD}\s+(?:is|was)|\b(?:${STRONG_ID_WORDS})\s+(?:is|was)|#)\s*$`,
+  'i',
+);
+/** A phone word before a number that could be something else (ZIP+4, a range) makes it a phone. */
+const PHONE_WORD_BEFORE = /\b(?:phone|tel|telephone|telefon|mobile|cell|call|ring|text|sms|whatsapp|fax)\b/i;
 const CURRENCY_BEFORE = /[$€£¥]\s?$/;
 const CURRENCY_AFTER = /^\s?(?:[$€£¥%]|(?:eur|euros?|usd|gbp|dollars?|pounds?|kr|chf)\b)/i;
 
@@ -267,15 +343,27 @@ function phoneShapeValid(m: string): boolean {
   const international = m.startsWith('+') || /^\(?00/.test(m);
   const nationalMax = /^\(?0/.test(m) ? 12 : 11;
   if (digits.length < 7 || digits.length > (international ? 15 : nationalMax)) return false;
-  const separated = /[ .\-()]/.test(m);
+  const separated = /[ .\-()/]/.test(m);
   // A bare run of 7-9 digits is more often an order or customer number than a phone.
   if (!separated && !international && digits.length < 10) return false;
   // A bare 10-digit run starting with 1 is a Unix timestamp (2001-2033); no national number looks so.
   if (!separated && !international && digits.length === 10 && digits.startsWith('1')) return false;
   if (DATE_PATTERNS.some((re) => re.test(m)) || YEARS_ONLY.test(m) || THOUSANDS.test(m)) return false;
-  // Dots only: phones like 555.123.4567 have 3+ groups; "3.14159265" is a decimal.
-  if (m.includes('.') && /^[\d.]+$/.test(m) && m.split('.').length < 3) return false;
+  if (THOUSANDS_SPACED.test(m) && digits.length <= 8) return false;
+  // Dots only: phones like 555.123.4567 have 3+ groups of 2+ digits; "3.14159265" is a decimal,
+  // "119.0.6045.159" a version.
+  if (m.includes('.') && /^[\d.]+$/.test(m)) {
+    const groups = m.split('.');
+    if (groups.length < 3 || groups.some((g) => g.length < 2)) return false;
+  }
   return true;
+}
+
+/** Shapes that are a phone only when a phone word comes before them. */
+function phoneNeedsContext(m: string): boolean {
+  if (ZIP_PLUS_4.test(m)) return true;
+  const range = ROUND_RANGE.exec(m);
+  return range !== null && Number(range[1]) < Number(range[2]);
 }
 
 /** Drops an unbalanced leading "(" and a trailing lone digit ("555-123-4567 2 times"). */
@@ -295,16 +383,17 @@ function trimPhone(m: string): { lead: string; core: string; tail: string } {
 function phonePass(): Pass {
   return {
     key: 'phone',
+    label: 'PHONE',
     maybe: hasDigit,
-    run: (text, count) =>
+    run: (text, hit) =>
       text.replace(PHONE_CANDIDATE, (m, offset: number) => {
         const { lead, core, tail } = trimPhone(m);
         if (!phoneShapeValid(core.replace(DASHES, '-'))) return m;
-        const before = text.slice(Math.max(0, offset - 24), offset);
+        const before = text.slice(Math.max(0, offset - 40), offset);
         const after = text.slice(offset + m.length, offset + m.length + 10);
         if (ID_BEFORE.test(before) || CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(after)) return m;
-        count();
-        return `${lead}[PHONE]${tail}`;
+        if (phoneNeedsContext(core.replace(DASHES, '-')) && !PHONE_WORD_BEFORE.test(before)) return m;
+        return `${lead}${hit(core, offset + lead.length, text)}${tail}`;
       }),
   };
 }
@@ -321,16 +410,17 @@ function customPass(rule: CustomRule): Pass {
     const why = err instanceof Error ? err.message : String(err);
     throw new UserError(`redaction rule "${rule.name}": the pattern /${rule.pattern}/${rule.flags} is not a valid regular expression (${why})`);
   }
-  const placeholder = `[${rule.name}]`;
   return {
     key: rule.name,
+    label: rule.name,
     maybe: always,
-    run: (text, count) =>
-      text.replace(re, (m) => {
+    run: (text, hit) =>
+      text.replace(re, (m, ...rest: unknown[]) => {
         // An empty match (e.g. /x*/) would sprinkle placeholders between every character.
         if (!m) return m;
-        count();
-        return placeholder;
+        // The offset is the first number after the capture groups (named groups add an object).
+        const offset = rest.find((a): a is number => typeof a === 'number') ?? 0;
+        return hit(m, offset, text);
       }),
   };
 }
@@ -358,13 +448,16 @@ export function createRedactor(cfg: RedactionConfig): RedactFn {
     ...cfg.custom.map(customPass),
     ...BUILT_IN_ORDER.filter((t) => enabled.has(t)).map((t) => BUILT_IN[t]!()),
   ];
-  return (input) => {
+  return (input, options = {}) => {
     const counts: Record<string, number> = {};
     let text = input;
     for (const pass of passes) {
       if (!pass.maybe(text)) continue;
-      text = pass.run(text, () => {
+      text = pass.run(text, (match, index, current) => {
+        if (options.stable && insidePlaceholder(current, index)) return match;
         counts[pass.key] = (counts[pass.key] ?? 0) + 1;
+        options.onMatch?.(pass.key, match);
+        return options.stable ? `[${pass.label}:${stableHash(match)}]` : `[${pass.label}]`;
       });
     }
     return { text, counts };
