@@ -38,8 +38,12 @@ export const ENCODINGS = ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252
 export const Encoding = z.enum(ENCODINGS);
 export type Encoding = z.infer<typeof Encoding>;
 
-/** Score scales. `nps` is 0-10 (detractor 0-6, passive 7-8, promoter 9-10). */
-export const SCORE_SCALES = ['nps', 'csat5', 'csat7', 'ces7', 'stars5', 'none'] as const;
+/**
+ * Score scales. `nps` is only a 0-10 likelihood to recommend (detractor 0-6, passive 7-8, promoter
+ * 9-10); a 1-10 review rating is `rating10`, a 0-100 score `rating100`, a yes/no "would you
+ * recommend" `yesno` (1 yes, 0 no). Only `nps` scores make an NPS.
+ */
+export const SCORE_SCALES = ['nps', 'csat5', 'csat7', 'ces7', 'stars5', 'rating10', 'rating100', 'yesno', 'none'] as const;
 export const ScoreScale = z.enum(SCORE_SCALES);
 export type ScoreScale = z.infer<typeof ScoreScale>;
 
@@ -63,6 +67,11 @@ export const FieldMapping = z
     title: fieldName.optional(),
     score: ScoreMapping.optional(),
     date: fieldName.optional(),
+    dateFormat: z
+      .string()
+      .regex(/^[DMYdmy.,/\- ]*(?:[DMYdmy]+[.,/\- ]*)+$|^(?:D|DD|Do) MMMM? YYYY$|^MMMM? (?:D|DD|Do),? YYYY$/, 'a date format such as DD/MM/YYYY, MM/DD/YYYY, YYYY-MM-DD or D MMMM YYYY')
+      .optional()
+      .describe('how the date field writes dates; decides day-first or month-first for numeric dates'),
     channel: fieldName.optional(),
     attributes: z.record(z.string(), fieldName).default({}).describe('attribute name -> field name'),
   })

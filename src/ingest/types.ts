@@ -35,7 +35,7 @@ export interface RawPart {
 
 export interface RawScore {
   value: number;
-  scale: 'nps' | 'csat5' | 'csat7' | 'ces7' | 'stars5';
+  scale: 'nps' | 'csat5' | 'csat7' | 'ces7' | 'stars5' | 'rating10' | 'rating100' | 'yesno';
 }
 
 export interface RawRecord {

@@ -7,9 +7,27 @@
  * Zone-less dates are read as UTC unless the export names a time zone (Qualtrics does).
  */
 
-const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
-};
+const MONTHS = new Map<string, number>(
+  Object.entries({ jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12 }),
+);
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** How numeric dates order day and month. */
+export type DayOrder = 'month-first' | 'day-first' | 'auto';
+
+/**
+ * The day order a `dateFormat` such as "DD/MM/YYYY", "MM/DD/YYYY", "D MMMM YYYY" or "YYYY-MM-DD"
+ * says. Without one: month first for slashes (US tools), day first for dots (European "03.05.2026"),
+ * and a first number over 12 is always the day.
+ */
+export function dayOrderOf(dateFormat: string | undefined): DayOrder {
+  if (!dateFormat) return 'auto';
+  const f = dateFormat.toUpperCase();
+  const d = f.indexOf('D');
+  const m = f.indexOf('M');
+  if (d < 0 || m < 0) return 'auto';
+  return d < m ? 'day-first' : 'month-first';
+}
 
 interface Parts {
   y: number;
@@ -26,8 +44,10 @@ const TIME = String.raw`(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaP
 const ZONE = String.raw`\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?`;
 const ISO_RE = new RegExp(String.raw`^(\d{4})[-/](\d{1,2})[-/](\d{1,2})${TIME}${ZONE}$`);
 const SLASH_RE = new RegExp(String.raw`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})${TIME}${ZONE}$`);
-const DMY_NAME_RE = new RegExp(String.raw`^(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})${TIME.replace('[T ]+', '[T ,]+')}${ZONE}$`);
-const MDY_NAME_RE = new RegExp(String.raw`^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})${TIME.replace('[T ]+', '[T ,]+')}${ZONE}$`);
+/** Day numbers may carry an English ordinal suffix: "19th November 2023", "November 19th, 2023". */
+const DAY = String.raw`(\d{1,2})(?:st|nd|rd|th)?`;
+const DMY_NAME_RE = new RegExp(String.raw`^${DAY}\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})${TIME.replace('[T ]+', '[T ,]+')}${ZONE}$`, 'i');
+const MDY_NAME_RE = new RegExp(String.raw`^([A-Za-z]{3,9})\.?\s+${DAY},?\s+(\d{4})${TIME.replace('[T ]+', '[T ,]+')}${ZONE}$`, 'i');
 
 function hour24(h: number, ampm: string | undefined): number {
   if (!ampm) return h;
@@ -45,7 +65,11 @@ function zoneOffset(zone: string | undefined): number | undefined {
 }
 
 function monthNumber(name: string): number {
-  return MONTHS[name.slice(0, 4).toLowerCase()] ?? MONTHS[name.slice(0, 3).toLowerCase()] ?? NaN;
+  const n = name.toLowerCase();
+  // A full name, or an abbreviation of one ("Sept", "Nov"); not any word starting like a month.
+  const full = MONTH_NAMES.findIndex((m) => m === n || (n.length >= 3 && m.startsWith(n)));
+  if (full >= 0) return full + 1;
+  return MONTHS.get(n) ?? NaN;
 }
 
 function withTime(y: number, mo: number, d: number, t: (string | undefined)[]): Parts {
@@ -61,19 +85,20 @@ function withTime(y: number, mo: number, d: number, t: (string | undefined)[]): 
   };
 }
 
-/** Numeric day/month order: US month-first unless the first number cannot be a month. */
-function slashParts(m: RegExpExecArray): Parts {
+/** Numeric day/month order: as configured, else by separator; a first number over 12 is the day. */
+function slashParts(m: RegExpExecArray, text: string, order: DayOrder): Parts {
   const a = Number(m[1]);
   const b = Number(m[2]);
-  const [mo, d] = a > 12 ? [b, a] : [a, b];
+  const dayFirst = order === 'day-first' || (order === 'auto' && (a > 12 || /^\d{1,2}\./.test(text)));
+  const [mo, d] = dayFirst ? [b, a] : [a, b];
   return withTime(Number(m[3]), mo, d, m.slice(4));
 }
 
-function matchParts(text: string): Parts | null {
+function matchParts(text: string, order: DayOrder): Parts | null {
   let m = ISO_RE.exec(text);
   if (m) return withTime(Number(m[1]), Number(m[2]), Number(m[3]), m.slice(4));
   m = SLASH_RE.exec(text);
-  if (m) return slashParts(m);
+  if (m) return slashParts(m, text, order);
   m = DMY_NAME_RE.exec(text);
   if (m) return withTime(Number(m[3]), monthNumber(m[2] ?? ''), Number(m[1]), m.slice(4));
   m = MDY_NAME_RE.exec(text);
@@ -84,8 +109,15 @@ function matchParts(text: string): Parts | null {
 function valid(p: Parts): boolean {
   if (![p.y, p.mo, p.d, p.h, p.mi, p.s].every(Number.isInteger)) return false;
   if (p.mo < 1 || p.mo > 12 || p.d < 1 || p.h > 23 || p.mi > 59 || p.s > 59) return false;
-  const daysInMonth = new Date(Date.UTC(p.y, p.mo, 0)).getUTCDate();
+  const daysInMonth = new Date(utc(p.y, p.mo + 1, 0, 0, 0, 0)).getUTCDate();
   return p.d <= daysInMonth;
+}
+
+/** Date.UTC, but years 0-99 stay years 0-99 (Date.UTC reads them as 1900-1999). */
+function utc(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+  const date = new Date(Date.UTC(2000, mo - 1, d, h, mi, s));
+  date.setUTCFullYear(y, mo - 1, d);
+  return date.getTime();
 }
 
 /** Minutes east of UTC of an IANA zone at a given instant, via Intl (no tz database needed). */
@@ -108,12 +140,12 @@ function ianaOffsetMinutes(zone: string, utcMs: number): number | undefined {
  * Parses a survey date to an ISO 8601 UTC string, or null when the text is not a date.
  * `timeZone` (IANA name or offset) applies to zone-less texts; without it they are read as UTC.
  */
-export function parseSurveyDate(raw: string, timeZone?: string): string | null {
+export function parseSurveyDate(raw: string, timeZone?: string, order: DayOrder = 'auto'): string | null {
   const text = raw.trim();
   if (!text) return null;
-  const p = matchParts(text);
+  const p = matchParts(text, order);
   if (!p || !valid(p)) return null;
-  const naiveUtc = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
+  const naiveUtc = utc(p.y, p.mo, p.d, p.h, p.mi, p.s);
   let offset = p.offsetMin;
   if (offset === undefined && timeZone) {
     offset = zoneOffset(timeZone) ?? ianaOffsetMinutes(timeZone, naiveUtc);

@@ -16,7 +16,7 @@ import {
   type ReaderContext,
   type ReaderEvent,
 } from '../types.js';
-import { parseSurveyDate } from './dates.js';
+import { dayOrderOf, parseSurveyDate } from './dates.js';
 import { parseScore } from './scores.js';
 
 /** Column names built from the header row(s), and what else the header tells about them. */
@@ -230,11 +230,11 @@ function emptyToNull(v: string | undefined): AttributeValue {
   return t === '' ? null : t;
 }
 
-function pickDate(row: Record<string, string>, mapping: ResolvedMapping, layout: TableLayout, warnings: string[]): string | null {
+function pickDate(row: Record<string, string>, mapping: ResolvedMapping, layout: TableLayout, warnings: string[], dateFormat: string | undefined): string | null {
   for (const c of mapping.dates) {
     const raw = (row[c] ?? '').trim();
     if (!raw) continue;
-    const iso = parseSurveyDate(raw, layout.timeZones[c]);
+    const iso = parseSurveyDate(raw, layout.timeZones[c], dayOrderOf(dateFormat));
     if (iso) return iso;
     warnings.push(`date "${raw}" in ${c} is not a date format this reader knows`);
     return null;
@@ -281,7 +281,7 @@ function buildRecord(
     kind: 'survey' as const,
     externalId: mapping.id ? (emptyToNull(row[mapping.id]) as string | null) : null,
     locator,
-    createdAt: pickDate(row, mapping, layout, warnings),
+    createdAt: pickDate(row, mapping, layout, warnings, ctx.source.mapping.dateFormat),
     score: scored.score,
     channel: mapping.channel ? (emptyToNull(row[mapping.channel]) as string | null) : null,
     title: mapping.title ? (emptyToNull(row[mapping.title]) as string | null) : null,

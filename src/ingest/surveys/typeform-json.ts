@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { abbreviateHeader } from '../csv.js';
 import { FileRejected, type AttributeValue, type FormatModule, type RawPart, type ReaderContext, type ReaderEvent } from '../types.js';
-import { parseSurveyDate } from './dates.js';
+import { dayOrderOf, parseSurveyDate } from './dates.js';
 import { parseScore } from './scores.js';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -166,7 +166,7 @@ function dateOf(item: Item, ctx: ReaderContext, warnings: string[]): string | nu
   for (const name of names) {
     const raw = lookup(item, name);
     if (raw === null || raw === undefined || raw === '') continue;
-    const iso = parseSurveyDate(String(raw));
+    const iso = parseSurveyDate(String(raw), undefined, dayOrderOf(ctx.source.mapping.dateFormat));
     if (!iso) warnings.push(`date "${String(raw)}" in ${name} is not a date format this reader knows`);
     return iso;
   }

@@ -12,6 +12,7 @@ import type { FieldMapping, ScoreScale } from '../../config/pipeline.js';
 import { abbreviateHeader, missingColumns, readCsvRecords, rowToObject } from '../csv.js';
 import { FileRejected, type AttributeValue, type FormatModule, type QuarantineEvent, type RawPart, type RawRecord, type ReaderContext, type ReaderEvent } from '../types.js';
 import { looksLikeHtml } from '../../text/normalize.js';
+import { SCALE_RANGES } from '../surveys/scores.js';
 import { fileLines, hasText, headIsJsonLines, invalidRecord, isoDate, normaliseChannel, parseJsonLine, tooLong } from './common.js';
 
 /** Text columns tried, in order, when the mapping names none. */
@@ -19,13 +20,6 @@ const DEFAULT_TEXT_FIELDS = ['description', 'body', 'text', 'message', 'comment'
 /** Ticket fields people filter by, kept in meta when present and not mapped. */
 const META_FIELDS = ['tags', 'priority', 'status', 'type'] as const;
 
-const SCALE_RANGE: Record<Exclude<ScoreScale, 'none'>, [number, number]> = {
-  nps: [0, 10],
-  csat5: [1, 5],
-  csat7: [1, 7],
-  ces7: [1, 7],
-  stars5: [1, 5],
-};
 
 const blankToNull = (v: unknown): unknown => (v === '' || v === undefined ? null : v);
 const TextValue = z.preprocess(blankToNull, z.union([z.string(), z.number()]).nullable().transform((v) => (v == null ? null : String(v))));
@@ -35,12 +29,13 @@ const AttrValue = z.preprocess(blankToNull, z.union([z.string(), z.number(), z.b
 
 /** good/bad (thumbs ratings) on csat5 become 5/1, as for Zendesk; numeric strings become numbers. */
 function scoreValue(scale: Exclude<ScoreScale, 'none'>): z.ZodType<number | null> {
-  const [lo, hi] = SCALE_RANGE[scale];
+  const { min: lo, max: hi } = SCALE_RANGES[scale];
   return z.preprocess(
     (v) => {
       const b = blankToNull(typeof v === 'string' ? v.trim() : v);
       if (typeof b !== 'string') return b;
       if (scale === 'csat5' && /^(good|bad)$/i.test(b)) return b.toLowerCase() === 'good' ? 5 : 1;
+      if (scale === 'yesno' && /^(yes|no|true|false|y|n)$/i.test(b)) return /^(yes|true|y)$/i.test(b) ? 1 : 0;
       return /^-?\d+(\.\d+)?$/.test(b) ? Number(b) : b;
     },
     z.number().min(lo).max(hi).nullable(),
