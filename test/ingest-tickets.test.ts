@@ -48,7 +48,7 @@ async function readWith(mod: FormatModule, path: string, config: SourceConfig, m
   const out: Result = { records: [], quarantined: [] };
   for await (const ev of mod.read({ source: config, file: await sourceFile(path), rootDir: ROOT, limits: { maxFieldChars } })) {
     if (ev.type === 'record') out.records.push(ev.record);
-    else out.quarantined.push(ev);
+    else if (ev.type === 'quarantine') out.quarantined.push(ev);
   }
   return out;
 }

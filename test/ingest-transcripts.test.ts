@@ -73,7 +73,7 @@ async function read(formatName: string, absPath: string, opts: ReadOptions = {})
     const events = format(formatName).read({ source, file, rootDir, limits: { maxFieldChars: opts.maxFieldChars ?? 20_000 } });
     for await (const ev of events) {
       if (ev.type === 'record') out.records.push(ev.record);
-      else out.quarantined.push(ev);
+      else if (ev.type === 'quarantine') out.quarantined.push(ev);
     }
   } catch (err) {
     if (!(err instanceof FileRejected)) throw err;

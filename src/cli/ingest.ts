@@ -20,7 +20,7 @@ export function registerIngest(program: Command): void {
     .description('Read the pipeline\'s survey, interview and ticket exports into the database (new and changed records only)')
     .requiredOption('-c, --config <file>', 'pipeline config (pipelines/*.yaml)')
     .option('--db <file>', 'database file (default: the config\'s "database")')
-    .option('--strict', 'fail (exit 3) when any row or file is quarantined')
+    .option('--strict', 'fail (exit 3) when any row or file is quarantined or any value warned about')
     .option('--force', 're-read files that were already fully imported')
     .option('--json', 'print the report as JSON')
     .action(async (raw: unknown) => {
@@ -28,9 +28,7 @@ export function registerIngest(program: Command): void {
       const report = await runIngestCommand(opts);
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(`${formatIngestReport(report)}\n`);
-      if (opts.strict && report.totals.quarantined > 0) {
-        throw new UserError(`--strict: ${report.totals.quarantined} row(s) or file(s) were quarantined (see \`voc status\`)`, 3);
-      }
+      strictCheck(opts.strict, report);
     });
 }
 
@@ -73,6 +71,25 @@ export function formatIngestReport(report: IngestReport): string {
   const red = Object.entries(report.redactions);
   if (red.length) lines.push(`Redacted: ${red.map(([k, n]) => `${n} ${k}`).join(', ')}.`);
   for (const r of report.refusedPaths) lines.push(`Not read: ${r}`);
+  for (const f of report.files) {
+    if (!f.warnings) continue;
+    const parts = Object.entries(f.warnings).map(([kind, w]) => `${w.count} ${kind} (first at ${w.locator}: ${w.message})`);
+    lines.push(`Warnings in ${f.source}: ${f.path}: ${parts.join('; ')}`);
+  }
   if (t.quarantined) lines.push(`${t.quarantined} quarantined: see \`voc status --quarantine\` for file, line, field and reason.`);
   return lines.join('\n');
+}
+
+/** Warnings counted over all files of a report. */
+export function warningCount(report: Pick<IngestReport, 'files'>): number {
+  return report.files.reduce((n, f) => n + Object.values(f.warnings ?? {}).reduce((m, w) => m + w.count, 0), 0);
+}
+
+/** `--strict`: any quarantined row or file, or any warning, fails the run (exit 3). */
+export function strictCheck(strict: boolean, report: Pick<IngestReport, 'files' | 'totals'>): void {
+  if (!strict) return;
+  const warnings = warningCount(report);
+  if (report.totals.quarantined > 0 || warnings > 0) {
+    throw new UserError(`--strict: ${report.totals.quarantined} row(s) or file(s) quarantined and ${warnings} warning(s) (see \`voc status --quarantine\`)`, 3);
+  }
 }

@@ -7,14 +7,13 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { ingestPipeline } from '../ingest/engine.js';
 import { latestAggregate } from '../store/aggregate.js';
-import { UserError } from '../util/errors.js';
 import { parseAggregateConfig, parseExports, type ExportSpec } from '../config/aggregate.js';
 import { parseAnalysisConfig } from '../config/analysis.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import type { Db } from '../store/db.js';
 import { parseOptions } from './common.js';
 import { withPipelineRun } from './pipeline-run.js';
-import { formatIngestReport } from './ingest.js';
+import { formatIngestReport, strictCheck } from './ingest.js';
 import { createProgress, type Progress } from './progress.js';
 
 const RunOptions = z.object({
@@ -32,7 +31,7 @@ export function registerRun(program: Command): void {
     .description('The whole pipeline: ingest, analyse new and changed segments, aggregate, write the configured exports and report')
     .requiredOption('-c, --config <file>', 'pipeline config (pipelines/*.yaml)')
     .option('--db <file>', 'database file (default: the config\'s "database")')
-    .option('--strict', 'fail (exit 3) when any row or file is quarantined')
+    .option('--strict', 'fail (exit 3) when any row or file is quarantined or any value warned about')
     .option('--no-exports', 'skip the configured exports and report')
     .option('-q, --quiet', 'print only the final summary')
     .action(async (raw: unknown) => {
@@ -58,13 +57,11 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
         for (const spec of exportSpecs(config)) outPath(config, spec.out);
         return { runId, ...(await runStages(db, config, runId, opts, progress)) };
       },
-      ({ runId: _runId, ...counts }) => counts,
+      ({ runId: _runId, ingestFiles: _files, ...counts }) => counts,
     );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     process.stdout.write(`Run ${summary.runId} finished in ${seconds} s.\n`);
-    if (opts.strict && summary.ingest.quarantined > 0) {
-      throw new UserError(`--strict: ${summary.ingest.quarantined} row(s) or file(s) were quarantined (see \`voc status --quarantine\`)`, 3);
-    }
+    strictCheck(opts.strict, { files: summary.ingestFiles, totals: summary.ingest });
   } finally {
     progress.done();
   }
@@ -99,10 +96,10 @@ async function runStages(db: Db, config: PipelineConfig, runId: number, opts: Ru
     const stale = opts.exports ? staleExports(db, config) : [];
     if (stale.length === 0) {
       process.stdout.write('No new or changed data: aggregates, exports and report left as they are.\n');
-      return { ingest: ingest.totals, analysis, aggregate: null, exports: [] as string[] };
+      return { ingest: ingest.totals, ingestFiles: ingest.files, analysis, aggregate: null, exports: [] as string[] };
     }
     process.stdout.write(`No new or changed data; ${stale.length} export(s) missing or older than the latest aggregate are written again.\n`);
-    return { ingest: ingest.totals, analysis, aggregate: null, exports: await writeConfiguredExports(db, config, progress, stale) };
+    return { ingest: ingest.totals, ingestFiles: ingest.files, analysis, aggregate: null, exports: await writeConfiguredExports(db, config, progress, stale) };
   }
   const { aggregatePipeline, mixedVersionsWarning } = await import('../aggregate/pipeline.js');
   progress.stage('aggregate');
@@ -114,7 +111,7 @@ async function runStages(db: Db, config: PipelineConfig, runId: number, opts: Ru
   const mixed = mixedVersionsWarning(aggregate);
   if (mixed) process.stderr.write(`${mixed}\n`);
   const exports = opts.exports ? await writeConfiguredExports(db, config, progress) : [];
-  return { ingest: ingest.totals, analysis, aggregate: { id: aggregate.aggregateId, cells: aggregate.cells }, exports };
+  return { ingest: ingest.totals, ingestFiles: ingest.files, analysis, aggregate: { id: aggregate.aggregateId, cells: aggregate.cells }, exports };
 }
 
 async function writeConfiguredExports(db: Db, config: PipelineConfig, progress: Progress, only?: ExportSpec[]): Promise<string[]> {

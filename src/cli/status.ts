@@ -13,6 +13,8 @@ const StatusOptions = z.object({
   json: z.boolean().default(false),
   runs: z.coerce.number().int().min(1).max(1000).default(10),
   quarantine: z.boolean().default(false),
+  limit: z.coerce.number().int().min(1).optional(),
+  offset: z.coerce.number().int().min(0).default(0),
 });
 
 export function registerStatus(program: Command): void {
@@ -22,7 +24,9 @@ export function registerStatus(program: Command): void {
     .option('-c, --config <file>', 'pipeline config (to find its database)')
     .option('--db <file>', 'database file (default data/voc.sqlite)')
     .option('--runs <n>', 'how many recent runs to list', '10')
-    .option('--quarantine', 'list quarantined rows with file, line, field and reason')
+    .option('--quarantine', 'list every quarantined row with file, line, field and reason (newest first)')
+    .option('--limit <n>', 'with --quarantine: at most this many rows')
+    .option('--offset <n>', 'with --quarantine: skip this many rows first', '0')
     .option('--json', 'print JSON for machines')
     .action((raw: unknown) => {
       const opts = parseOptions(StatusOptions, raw);
@@ -31,7 +35,7 @@ export function registerStatus(program: Command): void {
       const db = openDatabase(dbPath);
       try {
         const summary = statusSummary(db, opts.runs);
-        const quarantine = opts.quarantine ? quarantineRows(db, 500) : undefined;
+        const quarantine = opts.quarantine ? quarantineRows(db, opts.limit ?? null, opts.offset) : undefined;
         if (opts.json) process.stdout.write(`${JSON.stringify({ database: dbPath, ...summary, quarantine }, null, 2)}\n`);
         else process.stdout.write(`${formatStatus(dbPath, summary, quarantine)}\n`);
       } finally {
@@ -60,7 +64,12 @@ function formatStatus(dbPath: string, s: StatusSummary, quarantine?: ReturnType<
       ),
     );
   }
-  out.push('', `Quarantine: ${s.quarantineTotal} row(s)${s.quarantineTotal && !quarantine ? ' (list them with --quarantine)' : ''}`);
+  if (s.lastRunWarnings.length) {
+    out.push('', 'Last ingest, warnings per file (rows stored; values to check)');
+    out.push(formatTable(['source', 'file', 'kind', 'count', 'first at', 'example'], s.lastRunWarnings.map((w) => [w.source, w.path, w.kind, w.count, w.first_locator, w.example])));
+  }
+  const shown = quarantine ? ` (showing ${quarantine.length}${quarantine.length < s.quarantineTotal ? ' of them: use --limit/--offset for the rest' : ''})` : '';
+  out.push('', `Quarantine: ${s.quarantineTotal} row(s)${s.quarantineTotal && !quarantine ? ' (list them with --quarantine)' : shown}`);
   if (quarantine?.length) {
     out.push(formatTable(['run', 'file', 'where', 'field', 'reason'], quarantine.map((q) => [q.run_id, q.path, q.locator, q.field ?? '', q.reason])));
   }

@@ -32,6 +32,8 @@ export interface FileReport extends SourceCounts {
   encoding: string | null;
   /** Why the whole file was quarantined or skipped, when it was. */
   note?: string;
+  /** Values read but not understood, by kind, with the first place seen. */
+  warnings?: Record<string, { count: number; locator: string; message: string }>;
 }
 
 export interface IngestReport {
@@ -159,8 +161,9 @@ async function ingestFile(shared: Shared, source: SourceConfig, found: FoundFile
     settingsHash: settings,
     runId,
   });
+  const warnings: Warnings = new Map();
   try {
-    await readRecords(shared, source, module, file, sourceId, settings, counts);
+    await readRecords(shared, source, module, file, sourceId, settings, counts, warnings);
   } catch (err) {
     // A config mistake (e.g. a missing sidecar file) stops the run; so does a simulated kill, and
     // so does a storage failure (full disk, I/O error, read-only): the file stays unfinished
@@ -180,9 +183,12 @@ async function ingestFile(shared: Shared, source: SourceConfig, found: FoundFile
       excerpt: err instanceof FileRejected ? err.excerpt : undefined,
     });
   }
-  store.finishSource(sourceId, 'complete', counts.read);
-  store.saveCounts(runId, sourceId, counts);
-  return report(module.format, file.encoding);
+  shared.db.transaction(() => {
+    store.finishSource(sourceId, 'complete', counts.read);
+    store.saveCounts(runId, sourceId, counts);
+    store.saveWarnings(runId, sourceId, warnings);
+  })();
+  return { ...report(module.format, file.encoding), ...(warnings.size ? { warnings: Object.fromEntries(warnings) } : {}) };
 }
 
 function pickFormat(source: SourceConfig, file: SourceFile): FormatModule | undefined {
@@ -198,6 +204,7 @@ async function readRecords(
   sourceId: number,
   settings: string,
   counts: SourceCounts,
+  warnings: Warnings,
 ): Promise<void> {
   const { db, config } = shared;
   const batchSize = config.ingest.batchSize;
@@ -215,7 +222,12 @@ async function readRecords(
   // Whatever happens (a rejected file, a kill signal's exception), records already read are committed.
   try {
     for await (const event of module.read(ctx)) {
+      if (event.type === 'warning') {
+        warn(warnings, event.kind, event.locator, event.message);
+        continue;
+      }
       counts.read += 1;
+      if (event.type === 'record') for (const w of event.record.warnings ?? []) warn(warnings, w.kind, event.record.locator, w.message);
       if (event.type === 'quarantine') {
         counts.quarantined += 1;
         batch.push(() => storeQuarantine(shared, source, file.relPath, file.sha256, event));
@@ -254,6 +266,18 @@ async function readRecords(
   } finally {
     flush();
   }
+  const invalid = file.invalidSequences?.() ?? 0;
+  if (invalid > 0) {
+    warn(warnings, 'invalid-utf8', 'file', `${invalid} invalid UTF-8 byte sequence(s) replaced with U+FFFD; the rest of the file is valid UTF-8 (set "encoding" if it is another encoding)`, invalid);
+  }
+}
+
+type Warnings = Map<string, { count: number; locator: string; message: string }>;
+
+function warn(warnings: Warnings, kind: string, locator: string, message: string, n = 1): void {
+  const w = warnings.get(kind);
+  if (w) w.count += n;
+  else warnings.set(kind, { count: n, locator, message });
 }
 
 /** Problems the engine checks for every format: oversized fields and records with no usable shape. */

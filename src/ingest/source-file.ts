@@ -90,6 +90,7 @@ export async function openSourceFile(found: FoundFile, declared: Encoding, maxBy
   const bomLength = declared === 'auto' || declared === detected.encoding ? detected.bomLength : 0;
   const head = decoderFor(encoding).decode(headBytes.subarray(bomLength), { stream: true });
   if (head.trim() === '') return fail('empty file: it contains only whitespace');
+  const stats = { invalid: 0 };
   const file: SourceFile = {
     absPath: found.absPath,
     relPath: found.relPath,
@@ -97,7 +98,8 @@ export async function openSourceFile(found: FoundFile, declared: Encoding, maxBy
     sizeBytes: size,
     encoding,
     head,
-    chunks: () => decodedChunks(found.absPath, encoding, bomLength),
+    chunks: () => decodedChunks(found.absPath, encoding, bomLength, stats),
+    invalidSequences: () => stats.invalid,
     readAll: async () => {
       const buf = await readFile(found.absPath);
       return decoderFor(encoding).decode(buf.subarray(bomLength));
@@ -106,12 +108,28 @@ export async function openSourceFile(found: FoundFile, declared: Encoding, maxBy
   return { ok: true, file };
 }
 
-async function* decodedChunks(path: string, encoding: string, bomLength: number): AsyncGenerator<string> {
+const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]); // U+FFFD encoded: EF BF BD
+
+function countOf(haystack: Buffer | string, needle: Buffer | string): number {
+  let n = 0;
+  for (let i = haystack.indexOf(needle as never); i >= 0; i = haystack.indexOf(needle as never, i + needle.length)) n++;
+  return n;
+}
+
+/**
+ * Decoded chunks; for UTF-8, `stats.invalid` counts the byte sequences the decoder replaced with
+ * U+FFFD (replacement characters in the text that were not already U+FFFD in the file).
+ */
+async function* decodedChunks(path: string, encoding: string, bomLength: number, stats: { invalid: number }): AsyncGenerator<string> {
   const decoder = decoderFor(encoding);
+  const utf8 = encoding === 'utf-8';
+  stats.invalid = 0;
   for await (const chunk of createReadStream(path, { start: bomLength, highWaterMark: 256 * 1024 })) {
     const text = decoder.decode(chunk as Buffer, { stream: true });
+    if (utf8) stats.invalid += countOf(text, '\uFFFD') - countOf(chunk as Buffer, REPLACEMENT_BYTES);
     if (text) yield text;
   }
   const rest = decoder.decode(Buffer.alloc(0));
+  if (utf8) stats.invalid += countOf(rest, '\uFFFD');
   if (rest) yield rest;
 }

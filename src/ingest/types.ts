@@ -52,6 +52,8 @@ export interface RawRecord {
   attributes: Record<string, AttributeValue>;
   /** Format-specific extras kept for people and later rules: tags, priority, status, question texts. */
   meta?: Record<string, unknown>;
+  /** Values of this record that were read but not understood (also kept in meta.warnings). */
+  warnings?: RecordWarning[];
   parts: RawPart[];
 }
 
@@ -71,7 +73,21 @@ export interface QuarantineEvent {
   excerpt?: string;
 }
 
-export type ReaderEvent = RecordEvent | QuarantineEvent;
+/** What a warning is about; counted per file and kind in the ingest summary and `voc status`. */
+export type WarningKind = 'unparsed-date' | 'invalid-score' | 'duplicate-column' | 'invalid-utf8' | 'empty-id';
+
+export interface RecordWarning {
+  kind: WarningKind;
+  message: string;
+}
+
+/** A problem with the file or a row that does not stop it being stored (e.g. a renamed duplicate column). */
+export interface WarningEvent extends RecordWarning {
+  type: 'warning';
+  locator: string;
+}
+
+export type ReaderEvent = RecordEvent | QuarantineEvent | WarningEvent;
 
 /** A decoded export file, as the engine hands it to a reader. */
 export interface SourceFile {
@@ -88,6 +104,8 @@ export interface SourceFile {
   chunks(): AsyncIterable<string>;
   /** The whole decoded text, BOM removed. For JSON documents; the engine enforces a size limit. */
   readAll(): Promise<string>;
+  /** After reading: invalid byte sequences the decoder replaced with U+FFFD. */
+  invalidSequences?(): number;
 }
 
 export interface ReaderContext {
@@ -124,4 +142,15 @@ export class FileRejected extends Error {
     super(reason);
     this.name = 'FileRejected';
   }
+}
+
+/**
+ * Readers word their record warnings with a fixed start ("date ...", "score ...", "empty id ..."):
+ * this gives each its kind for the per-file counts.
+ */
+export function recordWarnings(messages: readonly string[]): RecordWarning[] {
+  return messages.map((message) => ({
+    kind: message.startsWith('date ') ? 'unparsed-date' : message.startsWith('empty id') ? 'empty-id' : 'invalid-score',
+    message,
+  }));
 }

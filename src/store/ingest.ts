@@ -240,6 +240,14 @@ export class IngestStore {
     this.insertQuarantineStmt.run(q.runId, q.sourceName, q.path, q.sha256, q.locator, q.field, q.reason, q.excerpt, now());
   }
 
+  saveWarnings(runId: number, sourceId: number, warnings: ReadonlyMap<string, { count: number; locator: string; message: string }>): void {
+    const stmt = this.db.prepare(
+      `INSERT INTO ingest_warnings (run_id, source_id, kind, count, first_locator, example) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, source_id, kind) DO UPDATE SET count = excluded.count`,
+    );
+    for (const [kind, w] of warnings) stmt.run(runId, sourceId, kind, w.count, w.locator, w.message);
+  }
+
   saveCounts(runId: number, sourceId: number, c: SourceCounts): void {
     this.upsertCountsStmt.run({ runId, sourceId, ...c });
   }

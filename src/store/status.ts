@@ -9,6 +9,8 @@ export interface StatusSummary {
   sources: Array<{ name: string; files: number; records: number; last_imported: string }>;
   lastRunCounts: Array<{ source: string; path: string; read: number; new: number; updated: number; unchanged: number; duplicate: number; quarantined: number; skipped_file: number }>;
   quarantineTotal: number;
+  /** Warnings of the last ingest, per file and kind. */
+  lastRunWarnings: Array<{ source: string; path: string; kind: string; count: number; first_locator: string; example: string }>;
 }
 
 export interface QuarantineRow {
@@ -50,13 +52,22 @@ export function statusSummary(db: Db, runLimit: number): StatusSummary {
         )
         .all(lastIngest.id) as StatusSummary['lastRunCounts'])
     : [];
+  const lastRunWarnings = lastIngest.id
+    ? (db
+        .prepare(
+          `SELECT s.name AS source, s.path AS path, w.kind, w.count, w.first_locator, w.example
+           FROM ingest_warnings w JOIN sources s ON s.id = w.source_id WHERE w.run_id = ? ORDER BY s.name, s.path, w.kind`,
+        )
+        .all(lastIngest.id) as StatusSummary['lastRunWarnings'])
+    : [];
   const quarantineTotal = (db.prepare(`SELECT COUNT(*) AS n FROM quarantine`).get() as { n: number }).n;
   const schemaVersion = db.pragma('user_version', { simple: true }) as number;
-  return { schemaVersion, runs, documents, sources, lastRunCounts, quarantineTotal };
+  return { schemaVersion, runs, documents, sources, lastRunCounts, quarantineTotal, lastRunWarnings };
 }
 
-export function quarantineRows(db: Db, limit: number): QuarantineRow[] {
+/** Quarantined rows, newest first, a page at a time (`limit` null: all of them). */
+export function quarantineRows(db: Db, limit: number | null, offset = 0): QuarantineRow[] {
   return db
-    .prepare(`SELECT run_id, source_name, path, locator, field, reason, excerpt FROM quarantine ORDER BY id DESC LIMIT ?`)
-    .all(limit) as QuarantineRow[];
+    .prepare(`SELECT run_id, source_name, path, locator, field, reason, excerpt FROM quarantine ORDER BY id DESC LIMIT ? OFFSET ?`)
+    .all(limit ?? -1, offset) as QuarantineRow[];
 }

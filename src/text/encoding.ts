@@ -84,6 +84,18 @@ function utf8(sample: Buffer): EncodingGuess | null {
   try {
     strictUtf8.decode(body);
   } catch {
+    // A few invalid bytes in otherwise valid multi-byte UTF-8 (a truncated character, one stray
+    // Latin-1 byte): still UTF-8, with those bytes replaced and counted as a warning, rather than
+    // the whole file decoded as Windows-1252 mojibake. Windows-1252 text almost never forms valid
+    // multi-byte sequences by chance.
+    const text = new TextDecoder('utf-8').decode(body);
+    let invalid = 0;
+    let multi = 0;
+    for (const ch of text) {
+      if (ch === '\uFFFD') invalid++;
+      else if (ch.codePointAt(0)! > 0x7f) multi++;
+    }
+    if (multi >= 2 && invalid <= Math.max(2, multi / 4)) return { encoding: 'utf-8', bomLength: 0, confidence: 0.7 };
     return null;
   }
   // Pure ASCII is valid in every candidate; UTF-8 is the right and harmless choice.

@@ -10,6 +10,7 @@ import type { ScoreScale, SourceConfig } from '../../config/pipeline.js';
 import { abbreviateHeader, readCsvRecords, rowToObject, type CsvEvent, type CsvRecord } from '../csv.js';
 import {
   FileRejected,
+  recordWarnings,
   type AttributeValue,
   type QuarantineEvent,
   type RawPart,
@@ -78,6 +79,7 @@ export async function* readSurveyCsv(ctx: ReaderContext, dialect: SurveyDialect)
   }
   const headerRows = firstRows.slice(0, dialect.headerRowCount(firstRows.map((r) => r.fields)));
   const layout = dialect.buildLayout(headerRows.map((r) => r.fields));
+  yield* duplicateColumnWarnings(layout.columns, `line ${headerRows[0]!.line}`);
   const body = await bufferRows(events, buffered.filter((e) => !headerRows.includes(e as CsvRecord)), SAMPLE_ROWS);
   const mapping = resolveMapping(ctx.source, layout, dialect, body.filter(isRow));
   for (const ev of body) yield* csvEventToReaderEvents(ev, layout, mapping, dialect, ctx);
@@ -291,7 +293,7 @@ function buildRecord(
   };
   if (mapping.id && record.externalId === null) warnings.push(`empty id in ${mapping.id}; the record is identified by its content`);
   if (warnings.length > 0) meta.warnings = warnings;
-  return { type: 'record', record };
+  return { type: 'record', record: { ...record, warnings: recordWarnings(warnings) } };
 }
 
 /** A layout where column names are the header cells as they are (deduplicated). */
@@ -300,6 +302,17 @@ export function plainLayout(header: string[]): TableLayout {
 }
 
 /** Makes column names unique ("Comment", "Comment (2)") so no value is silently overwritten. */
+/** A column name seen more than once is read under "name (2)", "name (3)", ...: said, not silent. */
+export function* duplicateColumnWarnings(columns: readonly string[], locator: string): Generator<ReaderEvent> {
+  const have = new Set(columns);
+  for (const c of columns) {
+    const m = /^(.*) \((\d+)\)$/.exec(c);
+    if (m && have.has(m[1]!)) {
+      yield { type: 'warning', kind: 'duplicate-column', locator, message: `column "${m[1]}" appears more than once; copy ${m[2]} is read as "${c}" (map it by that name)` };
+    }
+  }
+}
+
 export function dedupe(names: string[]): string[] {
   const seen = new Map<string, number>();
   return names.map((n) => {

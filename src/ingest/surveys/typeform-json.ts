@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { abbreviateHeader } from '../csv.js';
-import { FileRejected, type AttributeValue, type FormatModule, type RawPart, type ReaderContext, type ReaderEvent } from '../types.js';
+import { FileRejected, recordWarnings, type AttributeValue, type FormatModule, type RawPart, type ReaderContext, type ReaderEvent } from '../types.js';
 import { dayOrderOf, parseSurveyDate } from './dates.js';
 import { parseScore } from './scores.js';
 
@@ -213,7 +213,7 @@ function itemEvent(raw: unknown, n: number, ctx: ReaderContext): ReaderEvent {
     meta: warnings.length > 0 ? { warnings } : {},
     parts,
   };
-  return { type: 'record', record };
+  return { type: 'record', record: { ...record, warnings: recordWarnings(warnings) } };
 }
 
 async function* readTypeform(ctx: ReaderContext): AsyncGenerator<ReaderEvent> {

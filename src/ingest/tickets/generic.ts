@@ -13,6 +13,7 @@ import { abbreviateHeader, missingColumns, readCsvRecords, rowToObject } from '.
 import { FileRejected, type AttributeValue, type FormatModule, type QuarantineEvent, type RawPart, type RawRecord, type ReaderContext, type ReaderEvent } from '../types.js';
 import { looksLikeHtml } from '../../text/normalize.js';
 import { SCALE_RANGES } from '../surveys/scores.js';
+import { dedupe, duplicateColumnWarnings } from '../surveys/tabular.js';
 import { fileLines, hasText, headIsJsonLines, invalidRecord, isoDate, normaliseChannel, parseJsonLine, tooLong } from './common.js';
 
 /** Text columns tried, in order, when the mapping names none. */
@@ -175,7 +176,8 @@ async function* readTicketsCsv(ctx: ReaderContext): AsyncGenerator<ReaderEvent> 
       continue;
     }
     if (!header) {
-      header = ev.fields.map((h) => h.trim());
+      header = dedupe(ev.fields.map((h) => h.trim()));
+      yield* duplicateColumnWarnings(header, `line ${ev.line}`);
       if (header.every((h) => h === '')) throw new FileRejected('empty file: no header row (the first line is blank)');
       plan = csvPlan(ctx.source.mapping, header);
       continue;

@@ -5,6 +5,7 @@
 import { ingestSchema } from './001-ingest.js';
 import { analysisSchema } from './002-analysis.js';
 import { aggregateSchema } from './003-aggregate.js';
+import { warningsSchema } from './004-warnings.js';
 
 export interface Migration {
   name: string;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '001-ingest', sql: ingestSchema },
   { name: '002-analysis', sql: analysisSchema },
   { name: '003-aggregate', sql: aggregateSchema },
+  { name: '004-warnings', sql: warningsSchema },
 ];
