@@ -14,7 +14,10 @@
  *     twice, card not arrived...), negative: factual complaints without emotional words
  *   - Bitext customer-service utterances (CDLA-Sharing): requests and questions = neutral (problem
  *     words excluded); complaint / payment-issue / registration-problem intents = negative
- * Not used: airline tweets (the evaluation set), BA reviews and Comcast titles (licence not stated).
+ *   - the journey corpus (models/corpus/journey-labels.jsonl): real feedback sentences from the
+ *     sources above and support tweets, NPS comments, Comcast titles, labelled by two labellers and
+ *     a third reading; its airline sources are left out
+ * Not used: airline tweets (the evaluation set) and BA reviews (airline text).
  *
  * 70% trains the head (USE embedding + TF-IDF, calibrated), the other 30% trains the stacked layer
  * over head + lexicon (+ fastText) signals.
@@ -23,6 +26,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse';
 import { openDatabase } from '../src/store/db.js';
+import { loadJourneyCorpus } from './corpus/load.js';
 import { cachedEncoder } from '../src/models/cache.js';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { saveHead, trainHead } from '../src/models/head.js';
@@ -161,8 +165,23 @@ async function banking77(dir: string, limit: number, seed: number): Promise<Labe
   return pick(BANKING_PROBLEMS, limit, 'negative');
 }
 
+/**
+ * The journey corpus's sentiment labels (two labellers + adjudication, real feedback from ten
+ * sources): all but the airline sources, so that the airline-tweets evaluation still measures a
+ * model that has seen no airline text; 'mixed' is left out of three-class training.
+ */
+function journeyCorpus(datasets: string): Labelled[] {
+  const corpus = loadJourneyCorpus(datasets);
+  if (!corpus) return [];
+  return corpus.items
+    .filter((i) => i.source !== 'airline-tweets' && i.source !== 'ba-reviews' && i.sentiment !== 'mixed')
+    .map((i) => ({ text: i.text, label: i.sentiment as Labelled['label'], source: `journey-corpus` }));
+}
+
 export async function loadGeneralSentimentData(datasets: string, seed = 7): Promise<Labelled[]> {
   const all = [
+    // First, so that its adjudicated labels win over the heuristic labels of the same sentence.
+    ...journeyCorpus(datasets),
     ...uci(datasets),
     ...semeval(datasets),
     ...(await cfpb(datasets, 1600)),
@@ -191,6 +210,7 @@ export const TRAINING_DATA = [
   { name: 'SemEval-2014 Task 4 ABSA train (restaurants, laptops); sentence label = agreeing aspect polarity', licence: 'research use (check before commercial redistribution)', url: 'https://alt.qcri.org/semeval2014/task4/' },
   { name: 'CFPB consumer complaint narratives (first sentences stating a problem, negative)', licence: 'public domain (US government work)', url: 'https://www.consumerfinance.gov/data-research/consumer-complaints/' },
   { name: 'BANKING77 queries from problem intents (declined, pending, charged twice, not received...), negative', licence: 'CC BY 4.0', url: 'https://huggingface.co/datasets/PolyAI/banking77' },
+  { name: 'journey-corpus: real feedback sentences labelled by two labellers and a third reading (models/corpus/; no airline sources)', licence: 'per source, see scripts/corpus/sources.ts', url: 'models/corpus/journey-labels.jsonl' },
   { name: 'Bitext customer-service utterances (requests = neutral; complaint/payment/registration problem intents = negative)', licence: 'CDLA-Sharing-1.0 (unverified)', url: 'https://github.com/bitext/customer-support-llm-chatbot-training-dataset' },
 ];
 

@@ -77,7 +77,9 @@ describe('analysis config', () => {
     expect(cfg.encoder).toEqual({ backend: 'use' });
     expect(cfg.codeframes.themes).toBe('builtin:voc-default.yaml');
     expect(cfg.themes.threshold).toBe(0.5);
-    expect(cfg.journey.channelTouchpoints.phone).toBe('phone');
+    // How feedback arrived is not its touchpoint unless the user maps it (DEFAULT_CHANNEL_TOUCHPOINTS is opt-in).
+    expect(cfg.journey.channelTouchpoints).toEqual({});
+    expect(cfg.heads.stage).toBe('builtin:stage-general.json');
     expect(cfg.journey.themeStagePriors.cancellation).toBe('retention');
     expect(cfg.discovery.seed).toBe(42);
   });

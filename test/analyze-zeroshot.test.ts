@@ -11,7 +11,7 @@ import { loadCodeframe } from '../src/config/codeframe.js';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { stems } from '../src/analyze/lexical.js';
 import { applyThemeRules, assignZeroShot } from '../src/analyze/themes.js';
-import { applyDocumentContext, decideJourney, type DocContext } from '../src/analyze/journey.js';
+import { abstain, applyDocumentContext, decideJourney, type DocContext } from '../src/analyze/journey.js';
 import { ZeroShotClassifier } from '../src/analyze/zeroshot.js';
 
 let encoder: Encoder;
@@ -34,11 +34,15 @@ async function themesOf(text: string) {
 
 const doc = (over: Partial<DocContext> = {}): DocContext => ({ key: '1', kind: 'survey', sourceName: 's', channel: null, attributes: {}, ...over });
 
-async function journeyOf(text: string, target: 'stage' | 'touchpoint', d = doc(), rules = cfg.rules) {
+async function decideJourneyWith(c: typeof cfg, text: string, target: 'stage' | 'touchpoint', d = doc(), rules = c.rules) {
   const [v] = await encoder.embed([text]);
   const z = target === 'stage' ? zs.stages : zs.touchpoints;
-  const themes = assignZeroShot(zs.themes.score(v!, stems(text)), cfg.themes, cfg.zeroShot);
-  return decideJourney({ target, validIds: new Set(z.ids), model: z.score(v!, stems(text)), themes, rules, journey: cfg.journey, doc: d, seg: { text, field: null } });
+  const themes = assignZeroShot(zs.themes.score(v!, stems(text)), c.themes, c.zeroShot);
+  return decideJourney({ target, validIds: new Set(z.ids), model: z.score(v!, stems(text)), themes, rules, journey: c.journey, doc: d, seg: { text, field: null } });
+}
+
+function journeyOf(text: string, target: 'stage' | 'touchpoint', d = doc(), rules = cfg.rules) {
+  return decideJourneyWith(cfg, text, target, d, rules);
 }
 
 describe('zero-shot themes', () => {
@@ -105,16 +109,21 @@ describe('journey stage and touchpoint', () => {
     expect(ruled).toMatchObject({ id: 'onboarding-delivery', signal: 'metadata' });
     const fromSource = await journeyOf(text, 'stage', doc({ sourceStage: 'support' }));
     expect(fromSource).toMatchObject({ id: 'support', signal: 'metadata' });
-    // A ticket received by phone is a phone touchpoint whatever the text says.
-    const tp = await journeyOf('The website is confusing', 'touchpoint', doc({ kind: 'ticket', channel: 'Phone' }));
-    expect(tp).toMatchObject({ id: 'phone', signal: 'metadata' });
+    // How a ticket arrived is not its touchpoint, unless a channel map says so.
+    const viaPhone = await journeyOf('The website is confusing', 'touchpoint', doc({ kind: 'ticket', channel: 'Phone' }));
+    expect(viaPhone).toMatchObject({ id: 'website' });
+    const mapped = parseAnalysisConfig({ journey: { channelTouchpoints: { phone: 'phone' } } });
+    const tp = decideJourneyWith(mapped, 'The website is confusing', 'touchpoint', doc({ kind: 'ticket', channel: 'Phone' }));
+    expect(await tp).toMatchObject({ id: 'phone', signal: 'metadata' });
   });
 
   it('a weak segment inherits the document stage', async () => {
     const strong = await journeyOf('My first delivery arrived two days late and warm', 'stage');
     const weak = await journeyOf('ok', 'stage');
     expect(strong!.confidence).toBeGreaterThan(cfg.journey.minConfidence);
-    const { labels, dominant } = applyDocumentContext([strong, weak], [45, 2], cfg.journey.minConfidence);
+    const unassigned = abstain(weak, cfg.journey.minConfidence);
+    expect(unassigned?.assigned).toBe(false);
+    const { labels, dominant } = applyDocumentContext([abstain(strong, cfg.journey.minConfidence), unassigned], [45, 2]);
     expect(dominant).toBe('onboarding-delivery');
     expect(labels[1]).toMatchObject({ id: 'onboarding-delivery', signal: 'document' });
   });

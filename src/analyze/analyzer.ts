@@ -8,7 +8,7 @@ import type { AnalysisConfig } from '../config/analysis.js';
 import type { FlatTheme, LoadedCodeframe } from '../config/codeframe.js';
 import type { Encoder } from '../models/encoder.js';
 import { scoreEmotions, type EmotionHit, type SentimentProbs } from './emotion.js';
-import { applyDocumentContext, decideJourney, type DocContext, type JourneyLabel } from './journey.js';
+import { abstain, applyDocumentContext, decideJourney, NONE_LABEL, type DocContext, type JourneyLabel } from './journey.js';
 import { stems, withoutFormulas } from './lexical.js';
 import { applyThemeRules, assignFromHead, assignZeroShot, type ThemeHit } from './themes.js';
 import { UserError } from '../util/errors.js';
@@ -38,6 +38,8 @@ export interface HeadPrediction {
 export interface HeadPredictor {
   readonly multiLabel: boolean;
   readonly labels: string[];
+  /** The abstention threshold chosen on held-out data when the head was trained, if any. */
+  readonly abstainBelow?: number | undefined;
   predict(texts: string[], vectors?: Float32Array[]): Promise<HeadPrediction[]>;
 }
 
@@ -129,6 +131,13 @@ export class Analyzer {
     return this.withDocumentContext(items, segments);
   }
 
+  /** The abstention threshold: configured, else the one stored with the head, else minConfidence. */
+  private abstainBelow(target: 'stage' | 'touchpoint'): number {
+    const j = this.cfg.journey;
+    if (j.abstainBelow !== undefined) return j.abstainBelow;
+    return this.parts.heads[target]?.abstainBelow ?? j.minConfidence;
+  }
+
   private async runHeads(texts: string[], vectors: Float32Array[]) {
     const h = this.parts.heads;
     return {
@@ -164,7 +173,7 @@ export class Analyzer {
       const model: Array<Pick<ClassScore, 'id' | 'relative' | 'absolute' | 'keyword'>> = head
         ? Object.entries(head.probs).map(([id, p]) => ({ id, relative: p, absolute: 1, keyword: false }))
         : zs.score(vector, textStems);
-      return decideJourney({
+      const label = decideJourney({
         target,
         validIds: new Set(zs.ids),
         model,
@@ -173,7 +182,9 @@ export class Analyzer {
         journey: this.cfg.journey,
         doc: item.doc,
         seg: { text: item.text, field: item.field },
+        calibrated: head !== undefined,
       });
+      return abstain(label, this.abstainBelow(target));
     };
     return { sentiment: roundSentiment(sentiment), emotions, themes, stage: journey('stage'), touchpoint: journey('touchpoint') };
   }
@@ -186,9 +197,8 @@ export class Analyzer {
       while (end < items.length && items[end]!.doc.key === items[start]!.doc.key) end++;
       const idx = Array.from({ length: end - start }, (_, k) => start + k);
       const lengths = idx.map((k) => items[k]!.text.length);
-      const min = this.cfg.journey.minConfidence;
-      const st = applyDocumentContext(idx.map((k) => segments[k]!.stage), lengths, min);
-      const tp = applyDocumentContext(idx.map((k) => segments[k]!.touchpoint), lengths, min);
+      const st = applyDocumentContext(idx.map((k) => segments[k]!.stage), lengths);
+      const tp = applyDocumentContext(idx.map((k) => segments[k]!.touchpoint), lengths);
       idx.forEach((k, j) => {
         segments[k]!.stage = st.labels[j]!;
         segments[k]!.touchpoint = tp.labels[j]!;
@@ -221,7 +231,7 @@ function checkIds(cfg: AnalysisConfig, parts: AnalyzerParts): void {
   });
   const heads = { theme: parts.heads.themes, stage: parts.heads.stage, touchpoint: parts.heads.touchpoint };
   for (const kind of ['stage', 'touchpoint', 'theme'] as const) {
-    const unknown = heads[kind]?.labels.filter((l) => !ids[kind].has(l)) ?? [];
+    const unknown = heads[kind]?.labels.filter((l) => !ids[kind].has(l) && !(kind !== 'theme' && l === NONE_LABEL)) ?? [];
     if (unknown.length) bad.push(`analysis.heads.${kind === 'theme' ? 'themes' : kind}: labels not in the ${kind} codeframe: ${unknown.slice(0, 8).join(', ')}`);
   }
   if (bad.length) throw new UserError(`Invalid analysis settings:\n  ${bad.join('\n  ')}`);

@@ -23,10 +23,16 @@ export type JourneySignal = 'metadata' | 'model' | 'keyword' | 'theme-prior' | '
 type Component = 'metadata' | 'model' | 'keyword' | 'theme-prior';
 
 export interface JourneyLabel {
+  /** The best label ('none': the text names no stage or touchpoint). */
   id: string;
   confidence: number;
   signal: JourneySignal;
+  /** False when the segment is left unassigned (confidence below the threshold, or 'none'). */
+  assigned: boolean;
 }
+
+/** The label a head may give for "no stage / touchpoint can be told" (see the journey codebook). */
+export const NONE_LABEL = 'none';
 
 /** What a segment knows about its document (the metadata rules test these). */
 export interface DocContext {
@@ -99,6 +105,12 @@ export interface JourneyInputs {
   journey: Journey;
   doc: DocContext;
   seg: SegmentContext;
+  /**
+   * The model scores are a trained head's calibrated probabilities: the confidence is the winner's
+   * share of the votes (the probability itself when only the head votes), and theme priors, which
+   * the head has already learnt, do not vote.
+   */
+  calibrated?: boolean;
 }
 
 function metadataVotes(votes: Votes, inp: JourneyInputs): void {
@@ -127,7 +139,7 @@ function modelVotes(votes: Votes, inp: JourneyInputs): void {
     add(votes, m.id, 'model', w.model * m.relative * strength);
     if (m.keyword) add(votes, m.id, 'keyword', w.keyword);
   }
-  if (inp.target !== 'stage') return;
+  if (inp.target !== 'stage' || inp.calibrated) return;
   for (const t of inp.themes) {
     const stage = inp.journey.themeStagePriors[t.id];
     if (stage) add(votes, stage, 'theme-prior', w.themePrior * t.score);
@@ -142,7 +154,7 @@ export function decideJourney(inp: JourneyInputs): JourneyLabel | null {
   let total = 0;
   let winner: { id: string; sum: number; comps: Map<Component, number> } | null = null;
   // Default maps (channel -> touchpoint, theme -> stage) may name ids a custom codeframe lacks.
-  for (const id of votes.keys()) if (!inp.validIds.has(id)) votes.delete(id);
+  for (const id of votes.keys()) if (!inp.validIds.has(id) && id !== NONE_LABEL) votes.delete(id);
   for (const [id, comps] of [...votes.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     const sum = [...comps.values()].reduce((a, b) => a + b, 0);
     total += sum;
@@ -150,38 +162,44 @@ export function decideJourney(inp: JourneyInputs): JourneyLabel | null {
   }
   if (!winner || total === 0) return null;
   const [topComp, topVal] = [...winner.comps.entries()].sort((a, b) => b[1] - a[1])[0]!;
+  const share = winner.sum / total;
   return {
     id: winner.id,
-    confidence: round4((winner.sum / total) * Math.min(1, winner.sum)),
+    confidence: round4(inp.calibrated ? share : share * Math.min(1, winner.sum)),
     signal: topVal >= 0.6 * winner.sum ? topComp : 'combined',
+    assigned: winner.id !== NONE_LABEL,
   };
 }
 
+/** Leaves a label unassigned below `threshold` (it keeps its best id for people to see). */
+export function abstain(label: JourneyLabel | null, threshold: number): JourneyLabel | null {
+  if (!label) return null;
+  return label.assigned && label.confidence < threshold ? { ...label, assigned: false } : label;
+}
+
 /**
- * Second pass over one document's segments: weak labels inherit the document's dominant label.
- * Returns the document's label too (stored in document_analysis).
+ * Second pass over one document's segments: a segment left unassigned for want of confidence
+ * takes its document's dominant assigned label (signal 'document'): the rest of a flight review
+ * says which part of the journey "It was fine" is about. Segments whose best label is 'none'
+ * (greetings, fragments) stay unassigned. Returns the document's label too.
  */
 export function applyDocumentContext(
   labels: Array<JourneyLabel | null>,
   lengths: number[],
-  minConfidence: number,
 ): { labels: Array<JourneyLabel | null>; dominant: string | null } {
   const weight = new Map<string, number>();
   labels.forEach((l, i) => {
-    if (l && l.confidence >= minConfidence) weight.set(l.id, (weight.get(l.id) ?? 0) + lengths[i]! * l.confidence);
+    if (l?.assigned) weight.set(l.id, (weight.get(l.id) ?? 0) + lengths[i]! * l.confidence);
   });
   const ranked = [...weight.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const dominant = ranked[0]?.[0] ?? null;
-  if (!dominant) {
-    const fallback = labels.filter((l): l is JourneyLabel => l !== null).sort((a, b) => b.confidence - a.confidence)[0];
-    return { labels, dominant: fallback?.id ?? null };
-  }
+  if (!dominant) return { labels, dominant: null };
   const total = [...weight.values()].reduce((a, b) => a + b, 0);
   const share = round4(weight.get(dominant)! / total);
   return {
     dominant,
     labels: labels.map((l) =>
-      l && l.confidence >= minConfidence ? l : { id: dominant, confidence: round4(share * minConfidence), signal: 'document' },
+      l && !l.assigned && l.id !== NONE_LABEL ? { id: dominant, confidence: round4(share * l.confidence), signal: 'document', assigned: true } : l,
     ),
   };
 }

@@ -3,6 +3,8 @@
  * before any model loads), the encoder (behind the embedding cache when there is a database),
  * trained heads, the sentiment model, and the analysis key that names this combination.
  */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AnalysisConfig } from '../config/analysis.js';
 import { loadCodeframe, type LoadedCodeframe } from '../config/codeframe.js';
 import { cachedEncoder } from '../models/cache.js';
@@ -28,10 +30,28 @@ export function loadCodeframes(acfg: AnalysisConfig): AnalyzerParts['codeframes'
   };
 }
 
+const BUILTIN_HEAD_DIR = fileURLToPath(new URL('../../models/heads/', import.meta.url));
+const JOURNEY_CODEFRAME = { stage: 'stages', touchpoint: 'touchpoints' } as const;
+
+/**
+ * The head file for `name`, or null: `none` turns it off; `builtin:FILE` is a shipped head, used
+ * only while the matching codeframe is the built-in one (a custom codeframe has other ids).
+ */
+export function headFile(acfg: AnalysisConfig, name: 'themes' | 'stage' | 'touchpoint' | 'sentiment'): string | null {
+  const path = acfg.heads[name];
+  if (!path || path === 'none') return null;
+  if (!path.startsWith('builtin:')) return path;
+  if (name === 'stage' || name === 'touchpoint') {
+    const cf = acfg.codeframes[JOURNEY_CODEFRAME[name]];
+    if (!cf.startsWith('builtin:')) return null;
+  }
+  return join(BUILTIN_HEAD_DIR, path.slice('builtin:'.length));
+}
+
 function loadHeads(acfg: AnalysisConfig, encoder: Encoder) {
   const heads: Partial<Record<'themes' | 'stage' | 'touchpoint' | 'sentiment', Head>> = {};
   for (const name of ['themes', 'stage', 'touchpoint', 'sentiment'] as const) {
-    const path = acfg.heads[name];
+    const path = headFile(acfg, name);
     if (path) heads[name] = loadHead(path, encoder);
   }
   return heads;

@@ -24,8 +24,14 @@ export const CodeframePaths = z
   .strict();
 
 const headPath = z.string().min(1).optional().describe('a head file written by `voc train`');
+/**
+ * Stage and touchpoint use the shipped heads (trained on labelled real feedback, see
+ * docs/eval-journey.md) with the built-in codeframes; `none` turns a head off (zero-shot only).
+ * With a custom codeframe the built-in head is not used.
+ */
+const journeyHeadPath = (name: string) => z.string().min(1).default(`builtin:${name}`).describe('a head file, builtin:NAME or none');
 export const HeadPaths = z
-  .object({ themes: headPath, stage: headPath, touchpoint: headPath, sentiment: headPath })
+  .object({ themes: headPath, stage: journeyHeadPath('stage-general.json'), touchpoint: journeyHeadPath('touchpoint-general.json'), sentiment: headPath })
   .strict();
 
 const unit = z.number().min(0).max(1);
@@ -149,8 +155,18 @@ export const VoteWeights = z
 export const JourneySettings = z
   .object({
     weights: VoteWeights.prefault({}),
-    minConfidence: unit.default(0.35).describe('below this a segment inherits its document\'s dominant stage'),
-    channelTouchpoints: z.record(z.string(), z.string()).default(DEFAULT_CHANNEL_TOUCHPOINTS),
+    minConfidence: unit
+      .default(0.35)
+      .describe('zero-shot: below this confidence a segment is left unassigned (or takes its document\'s dominant label)'),
+    abstainBelow: unit
+      .optional()
+      .describe('below this confidence a stage or touchpoint is left unassigned; default: the threshold stored with the head (chosen on held-out data), else minConfidence'),
+    /**
+     * How feedback arrived is not where the experience happened (a web-form complaint about a late
+     * parcel is about delivery): no channel decides a touchpoint unless mapped here, e.g.
+     * `{ phone: phone }` for a phone-support survey. DEFAULT_CHANNEL_TOUCHPOINTS is a ready map.
+     */
+    channelTouchpoints: z.record(z.string(), z.string()).default({}),
     themeStagePriors: z.record(z.string(), z.string()).default(DEFAULT_THEME_STAGE_PRIORS),
   })
   .strict();

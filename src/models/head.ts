@@ -114,6 +114,12 @@ export interface TrainHeadOptions {
 }
 
 export class Head {
+  /** The abstention threshold stored in the card (journey heads), if any. */
+  get abstainBelow(): number | undefined {
+    const t = this.file.card.metrics.abstainBelow;
+    return typeof t === 'number' ? t : undefined;
+  }
+
   private readonly tfidf: TfidfVectorizer | null;
   private readonly model: LinearModel;
   private readonly centroids: Float32Array | null;

@@ -75,8 +75,8 @@ export function loadDocuments(db: Db, ids: number[]): { docs: DocRow[]; segments
 export interface SegmentAnalysisRow {
   segmentId: number;
   sentiment: { label: string; score: number; probs: { negative: number; neutral: number; positive: number } };
-  stage: { id: string; confidence: number; signal: string } | null;
-  touchpoint: { id: string; confidence: number; signal: string } | null;
+  stage: { id: string; confidence: number; signal: string; assigned: boolean } | null;
+  touchpoint: { id: string; confidence: number; signal: string; assigned: boolean } | null;
   emotions: Array<{ id: string; score: number }>;
   themes: Array<{ id: string; score: number; signal: string }>;
 }
@@ -127,12 +127,13 @@ export function writeAnalysisBatch(db: Db, batch: BatchWrite): void {
         neg: s.sentiment.probs.negative,
         neu: s.sentiment.probs.neutral,
         pos: s.sentiment.probs.positive,
-        stage: s.stage?.id ?? null,
+        // Unassigned segments keep their confidence; the label itself is not stored.
+        stage: s.stage?.assigned ? s.stage.id : null,
         stageConf: s.stage?.confidence ?? null,
-        stageSignal: s.stage?.signal ?? null,
-        tp: s.touchpoint?.id ?? null,
+        stageSignal: s.stage ? (s.stage.assigned ? s.stage.signal : 'abstained') : null,
+        tp: s.touchpoint?.assigned ? s.touchpoint.id : null,
         tpConf: s.touchpoint?.confidence ?? null,
-        tpSignal: s.touchpoint?.signal ?? null,
+        tpSignal: s.touchpoint ? (s.touchpoint.assigned ? s.touchpoint.signal : 'abstained') : null,
         now: batch.now,
       });
       for (const e of s.emotions) insEmo.run(s.segmentId, e.id, e.score);
