@@ -18,6 +18,7 @@ import { typeformJson } from '../src/ingest/surveys/typeform-json.js';
 import { freshdeskJson } from '../src/ingest/tickets/freshdesk.js';
 import { intercomJson } from '../src/ingest/tickets/intercom.js';
 import { zendeskJson } from '../src/ingest/tickets/zendesk.js';
+import { JsonScanner, JsonSyntaxError, scanJson, type ScanEvent, type Select } from '../src/ingest/json/scanner.js';
 import { FileRejected, type FormatModule, type ReaderEvent, type SourceFile } from '../src/ingest/types.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -156,7 +157,200 @@ describe('JSON document readers give the same events as the whole-document reade
     expect(Object.keys(golden).sort()).toEqual(CASES.map((c) => c.name).sort());
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))('%s, in one chunk and in chunks of 4096, 7 and 1 characters', async (_name, c) => {
-    for (const size of [0, 4096, 7, 1]) expect(await digest(c, size), `chunks of ${size}`).toEqual(golden[c.name]);
+  it.each(CASES.map((c) => [c.name, c] as const))('%s, in one chunk and in chunks of 4096, 7 and (small files) 1 characters', async (_name, c) => {
+    const sizes = c.text().length < 50_000 ? [0, 4096, 7, 1] : [0, 4096, 7];
+    for (const size of sizes) expect(await digest(c, size), `chunks of ${size}`).toEqual(golden[c.name]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** Every element of the list, scanned from `pieces` (the document cut into chunks). */
+function scanPieces(pieces: string[], select: Select = (k) => (k === null || k === 'tickets' ? 'elements' : 'skip')): { events: ScanEvent[]; error: JsonSyntaxError | null; sawRoot: boolean } {
+  const scanner = new JsonScanner(select);
+  const events: ScanEvent[] = [];
+  for (const p of pieces) events.push(...scanner.write(p));
+  events.push(...scanner.end());
+  return { events, error: scanner.error, sawRoot: scanner.sawRoot };
+}
+
+/** The same through scanJson, which also completes the excerpt from the chunks after an error. */
+async function scanAll(pieces: string[]): Promise<{ events: ScanEvent[]; error: JsonSyntaxError | null }> {
+  const events: ScanEvent[] = [];
+  async function* chunks() {
+    yield* pieces;
+  }
+  try {
+    for await (const ev of scanJson(chunks(), (k) => (k === null || k === 'tickets' ? 'elements' : 'skip'))) events.push(ev);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) return { events, error: err };
+    throw err;
+  }
+  return { events, error: null };
+}
+
+function cut(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+function elementsOf(events: ScanEvent[]): unknown[] {
+  return events.flatMap((e) => (e.type === 'element' ? [e.value] : []));
+}
+
+/** Strings that break naive scanners: brackets and quotes inside strings, escapes, surrogates. */
+const TRICKY = [
+  'brackets ] [ } { inside',
+  'escaped \\"quotes\\" and a backslash \\\\ at the end \\\\',
+  '\\u005d\\u007d unicode escapes of ] and }, \\u00e9, \\uD83D\\uDE00 (an escaped surrogate pair)',
+  'raw: é ü 日本 😀 🇬🇧',
+  '\\/ \\b \\f \\n \\r \\t',
+  '',
+  '"',
+];
+const TRICKY_DOC = `{"count": 3, "note": "tickets: [ not this one ]", "tickets": [
+  {"id": 1, "subject": "${TRICKY[0]}", "nested": [[1, [2, [3, []]]], {"a": [{}]}], "n": -0.5e-3},
+  {"id": 2, "subject": "${TRICKY[1]}", "tags": ["${TRICKY[2]}", "${TRICKY[3]}"]},
+  {"id": 3, "subject": "${TRICKY[4]}", "empty": "${TRICKY[5]}", "quote": "\\${TRICKY[6]}", "ok": true, "no": false, "none": null},
+  "a string element with ] and }", 42, 1E+2, 0, -7, true, null, [], {}
+], "users": [{"id": 9}], "tail": {"tickets": [1, 2]}}`;
+
+describe('JsonScanner', () => {
+  const expected = (JSON.parse(TRICKY_DOC) as { tickets: unknown[] }).tickets;
+
+  it('the tricky document is what it claims (a sanity check of the test itself)', () => {
+    expect(expected).toHaveLength(12);
+    expect((expected[1] as { tags: string[] }).tags[0]).toContain(']} unicode escapes');
+    expect((expected[1] as { tags: string[] }).tags[0]).toContain('\u{1F600}');
+  });
+
+  it('gives the same elements as JSON.parse for a split at every position', () => {
+    for (let k = 0; k <= TRICKY_DOC.length; k++) {
+      const { events, error } = scanPieces([TRICKY_DOC.slice(0, k), TRICKY_DOC.slice(k)]);
+      expect(error, `split at ${k}`).toBeNull();
+      expect(elementsOf(events), `split at ${k}`).toEqual(expected);
+    }
+  });
+
+  it('gives the same elements for chunks of every size from 1 to 64, and for three-way splits', () => {
+    for (let size = 1; size <= 64; size++) expect(elementsOf(scanPieces(cut(TRICKY_DOC, size)).events), `size ${size}`).toEqual(expected);
+    for (let a = 0; a < TRICKY_DOC.length; a += 5) {
+      for (let b = a; b < TRICKY_DOC.length; b += 11) {
+        expect(elementsOf(scanPieces([TRICKY_DOC.slice(0, a), TRICKY_DOC.slice(a, b), TRICKY_DOC.slice(b)]).events)).toEqual(expected);
+      }
+    }
+  });
+
+  it('a surrogate pair split between two chunks stays one character', () => {
+    const text = '["😀"]';
+    const { events } = scanPieces([text.slice(0, 3), text.slice(3)]);
+    expect(elementsOf(events)).toEqual(['😀']);
+  });
+
+  it('numbers and literals at chunk ends, and a bare number as the whole document', () => {
+    expect(elementsOf(scanPieces(['[12', '34, 5.', '5e', '-1, tr', 'ue, n', 'ull]']).events)).toEqual([1234, 5.5e-1, true, null]);
+    const root = scanPieces(['12', '3'], () => 'value');
+    expect(root.events).toEqual([{ type: 'root', jsonType: 'number' }, { type: 'value', key: null, value: 123, position: { offset: 0, line: 1, column: 1 } }]);
+  });
+
+  it('reports members, element positions and whole values of chosen keys', () => {
+    const { events } = scanPieces(cut(TRICKY_DOC, 3), (k, t) => (k === 'tickets' ? 'elements' : k === 'users' || t === 'number' ? 'value' : 'skip'));
+    expect(events.filter((e) => e.type === 'member').map((e) => (e.type === 'member' ? [e.key, e.jsonType] : []))).toEqual([
+      ['count', 'number'],
+      ['note', 'string'],
+      ['tickets', 'array'],
+      ['users', 'array'],
+      ['tail', 'object'],
+    ]);
+    expect(events.filter((e) => e.type === 'value').map((e) => (e.type === 'value' ? [e.key, e.value] : []))).toEqual([
+      ['count', 3],
+      ['users', [{ id: 9 }]],
+    ]);
+    const positions = events.flatMap((e) => (e.type === 'element' ? [[e.index, e.position.line, e.position.column]] : []));
+    expect(positions.slice(0, 4)).toEqual([
+      [0, 2, 3],
+      [1, 3, 3],
+      [2, 4, 3],
+      [3, 5, 3],
+    ]);
+    // The offset is the element's first character in the whole text.
+    const third = events.find((e) => e.type === 'element' && e.index === 2);
+    expect(third?.type === 'element' && TRICKY_DOC.slice(third.position.offset, third.position.offset + 8)).toBe('{"id": 3');
+  });
+
+  it('a bare array, an empty array, an empty document', () => {
+    expect(elementsOf(scanPieces(['[{"a":1},', '[2]]']).events)).toEqual([{ a: 1 }, [2]]);
+    expect(scanPieces(['[ ]']).events).toEqual([{ type: 'root', jsonType: 'array' }]);
+    expect(scanPieces(['{"tickets":[]}']).events.filter((e) => e.type === 'element')).toEqual([]);
+    const empty = scanPieces([' \n\t ', '']);
+    expect([empty.sawRoot, empty.error, empty.events]).toEqual([false, null, []]);
+  });
+
+  it('stops at invalid JSON with V8’s wording, the line and column, the element, and keeps the elements before', async () => {
+    const text = '{"tickets": [\n  {"id": 1},\n  {"id": 2 "x": 3},\n  {"id": 4}\n]}';
+    for (const size of [1, 5, 1000]) {
+      const { events, error } = await scanAll(cut(text, size));
+      expect(elementsOf(events)).toEqual([{ id: 1 }]);
+      expect(error).toBeInstanceOf(JsonSyntaxError);
+      expect(error).toMatchObject({ detail: "Expected ',' or '}' after property value", position: { line: 3, column: 12 }, element: { key: 'tickets', index: 1 } });
+      expect(error?.excerpt).toContain('{"id": 2 "x": 3}');
+    }
+  });
+
+  it('a truncated document is an error at its end, naming what is still open', () => {
+    const text = '[{"id": 1}, {"id": 2, "body": "cut off he';
+    const { events, error } = scanPieces(cut(text, 4));
+    expect(elementsOf(events)).toEqual([{ id: 1 }]);
+    expect(error).toMatchObject({ detail: expect.stringMatching(/^Unterminated string/), position: { offset: text.length, line: 1, column: text.length + 1 }, element: { key: null, index: 1 } });
+    expect(scanPieces(['[{"id": 1}, {"id": 2}']).error).toMatchObject({ detail: expect.stringMatching(/^Unexpected end of JSON input \(the file ends inside 1 unclosed array/) });
+    expect(scanPieces(['{"tickets": [[1, 2], [3']).error?.detail).toMatch(/inside 3 unclosed arrays or objects/);
+  });
+
+  it('agrees with JSON.parse on 4,000 random and mutated documents: validity, elements, error offsets', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const bits = ['', 'a', '[', ']', '{', '}', '"', '\\', 'é', '😀', '\n', ',', ':', '\u2028'];
+    const gen = (depth: number): unknown => {
+      const r = rnd();
+      if (depth > 3 || r < 0.3) {
+        const t = rnd();
+        if (t < 0.2) return null;
+        if (t < 0.35) return t < 0.27;
+        if (t < 0.7) return (rnd() - 0.5) * 10 ** Math.floor(rnd() * 30 - 10);
+        return bits.filter(() => rnd() < 0.3).join('');
+      }
+      if (r < 0.65) return Array.from({ length: Math.floor(rnd() * 4) }, () => gen(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 4) }, (_, i) => [`${bits[Math.floor(rnd() * bits.length)]}${i}`, gen(depth + 1)]));
+    };
+    const alphabet = ' \t\n\r{}[],:"\\/-+.0123456789eEtrufalsnx\u00a0';
+    let invalid = 0;
+    for (let k = 0; k < 4000; k++) {
+      let text = JSON.stringify(k % 3 === 0 ? { tickets: gen(0), other: gen(1) } : gen(0), null, k % 2 ? 1 : undefined) ?? 'null';
+      const p = Math.floor(rnd() * (text.length + 1));
+      const m = rnd();
+      if (m < 0.2) text = text.slice(0, p) + text.slice(p + 1);
+      else if (m < 0.4) text = text.slice(0, p) + alphabet[Math.floor(rnd() * alphabet.length)] + text.slice(p);
+      else if (m < 0.6) text = text.slice(0, p);
+      let parsed: unknown;
+      let v8: string | null = null;
+      try {
+        parsed = JSON.parse(text);
+      } catch (err) {
+        v8 = (err as Error).message;
+      }
+      const r = scanPieces(cut(text, 1 + Math.floor(rnd() * 9)));
+      const mineValid = r.error === null && r.sawRoot;
+      expect(mineValid, `${JSON.stringify(text)}: ${v8 ?? 'valid'} / ${r.error?.message ?? 'valid'}`).toBe(v8 === null);
+      if (v8 !== null) {
+        invalid++;
+        const at = /position (\d+)/.exec(v8);
+        if (at && r.error) expect(r.error.position.offset, JSON.stringify(text)).toBe(Number(at[1]));
+        continue;
+      }
+      const list = Array.isArray(parsed) ? parsed : ((parsed as { tickets?: unknown } | null)?.tickets ?? []);
+      expect(elementsOf(r.events), JSON.stringify(text)).toEqual(Array.isArray(list) ? list : []);
+    }
+    expect(invalid).toBeGreaterThan(1000);
   });
 });
