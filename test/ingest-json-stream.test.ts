@@ -1,25 +1,36 @@
 /**
- * The JSON document readers (Zendesk, Intercom, Freshdesk, Typeform) must give exactly the
- * records and quarantine entries the whole-document readers gave before streaming, on every
- * fixture and a set of generated container shapes, whatever the chunk size.
+ * The JSON document readers (Zendesk, Intercom, Freshdesk, Typeform) read their files as a stream
+ * (src/ingest/json/): tested here in four parts.
  *
- * The expected outputs are digests in test/data/json-readers.golden.json, written by the
- * whole-document readers (`VOC_UPDATE_GOLDEN=1 npx vitest run test/ingest-json-stream.test.ts`
- * at the commit that added this file): a digest is the sha256 of the JSON of every event in order.
- * A rejected file is recorded as "rejected" after the events before it (its reason is not part of
- * the digest; the reasons are tested on their own below).
+ * 1. They give exactly the records and quarantine entries the whole-document readers gave, on
+ *    every fixture and a set of generated container shapes, whatever the chunk size. The expected
+ *    outputs are digests in test/data/json-readers.golden.json, written by the whole-document
+ *    readers (`VOC_UPDATE_GOLDEN=1 npx vitest run test/ingest-json-stream.test.ts` at the commit
+ *    that added this file): a digest is the sha256 of the JSON of every event in order. A rejected
+ *    file is recorded as "rejected" after the events before it (its reason is not part of the
+ *    digest: the reasons are tested in part 3).
+ * 2. The scanner: splits at every position, tricky strings, numbers at chunk ends, and agreement
+ *    with JSON.parse (validity, values, error offsets) on random and mutated documents.
+ * 3. The readers on broken input: invalid JSON in the middle, truncated files, empty lists,
+ *    repeated keys, Zendesk side-loads after the tickets, Typeform's mapping pass.
+ * 4. The engine: records before a syntax error are stored, the rest is one quarantine entry.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { SourceConfig } from '../src/config/pipeline.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseYamlWith } from '../src/config/load.js';
+import { PipelineConfig, SourceConfig } from '../src/config/pipeline.js';
+import { ingestPipeline } from '../src/ingest/engine.js';
 import { typeformJson } from '../src/ingest/surveys/typeform-json.js';
 import { freshdeskJson } from '../src/ingest/tickets/freshdesk.js';
 import { intercomJson } from '../src/ingest/tickets/intercom.js';
 import { zendeskJson } from '../src/ingest/tickets/zendesk.js';
 import { JsonScanner, JsonSyntaxError, scanJson, type ScanEvent, type Select } from '../src/ingest/json/scanner.js';
 import { FileRejected, type FormatModule, type ReaderEvent, type SourceFile } from '../src/ingest/types.js';
+import { openDatabase } from '../src/store/db.js';
+import { startRun } from '../src/store/runs.js';
+import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const GOLDEN = join(ROOT, 'test', 'data', 'json-readers.golden.json');
@@ -352,5 +363,200 @@ describe('JsonScanner', () => {
       expect(elementsOf(r.events), JSON.stringify(text)).toEqual(Array.isArray(list) ? list : []);
     }
     expect(invalid).toBeGreaterThan(1000);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+interface Outcome {
+  records: string[];
+  quarantined: string[];
+  rejected: FileRejected | null;
+}
+
+/** Reads with a SourceFile whose readAll() fails: the JSON document readers must stream. */
+async function outcome(module: FormatModule, text: string, size = 5, source: Record<string, unknown> = {}): Promise<Outcome> {
+  const file = { ...textFile('doc.json', text, size), readAll: () => Promise.reject(new Error('readAll must not be used for JSON documents')) };
+  const config = SourceConfig.parse({ name: 't', kind: module.kind, format: module.format, paths: ['doc.json'], ...source });
+  const out: Outcome = { records: [], quarantined: [], rejected: null };
+  try {
+    for await (const ev of module.read({ source: config, file, rootDir: ROOT, limits: { maxFieldChars: 20_000 } })) {
+      if (ev.type === 'record') out.records.push(`${ev.record.externalId}@${ev.record.locator}`);
+      else out.quarantined.push(`${ev.locator}: ${ev.reason}`);
+    }
+  } catch (err) {
+    if (!(err instanceof FileRejected)) throw err;
+    out.rejected = err;
+  }
+  return out;
+}
+
+const RECORD = {
+  zendesk: (id: number) => ({ id, description: `Box ${id} was late [again] {sigh} "really" \u00e9\ud83d\ude00`, via: { channel: 'web' } }),
+  intercom: (id: number) => ({ id: String(id), source: { type: 'conversation', body: `<p>Box ${id} ] } late</p>`, author: { type: 'user' } } }),
+  freshdesk: (id: number) => ({ id, description_text: `Box ${id} was late ]}`, source: 2 }),
+  typeform: (id: number) => ({ response_id: `r${id}`, answers: [{ field: { id: 'f', ref: 'why' }, type: 'text', text: `Because ${id} ]}` }] }),
+};
+const READERS: Array<[string, FormatModule, string, (id: number) => unknown]> = [
+  ['zendesk (bare array)', zendeskJson, '', RECORD.zendesk],
+  ['intercom', intercomJson, 'conversations', RECORD.intercom],
+  ['freshdesk', freshdeskJson, 'tickets', RECORD.freshdesk],
+  ['typeform', typeformJson, 'items', RECORD.typeform],
+];
+
+/** Three records, pretty-printed like a real export, in `{ key: [...] }` or a bare array. */
+function exportText(key: string, make: (id: number) => unknown, ids = [1, 2, 3]): string {
+  const list = ids.map(make);
+  return JSON.stringify(key ? { [key]: list, total: ids.length } : list, null, 2);
+}
+
+describe('streaming JSON document readers', () => {
+  it.each(READERS)('%s: never reads the file whole, in chunks of any size', async (_name, module, key, make) => {
+    for (const size of [1, 3, 64, 0]) {
+      const res = await outcome(module, exportText(key, make), size);
+      expect(res.rejected).toBeNull();
+      expect(res.records.map((r) => r.split('@')[1])).toEqual(['record 1', 'record 2', 'record 3']);
+    }
+  });
+
+  it.each(READERS)('%s: invalid JSON in the middle keeps the records before it and rejects the rest with line and column', async (_name, module, key, make) => {
+    const good = exportText(key, make);
+    const at = /("id": "?2"?|"response_id": "r2"),/.exec(good);
+    expect(at).not.toBeNull();
+    const text = good.replace(at?.[0] ?? '', at?.[1] ?? '');
+    const res = await outcome(module, text);
+    expect(res.records).toHaveLength(1);
+    expect(res.records[0]).toMatch(/@record 1$/);
+    expect(res.quarantined).toEqual([]);
+    const line = text.slice(0, at?.index).split('\n').length + 1;
+    expect(res.rejected?.message).toMatch(new RegExp(`line ${line}, column \\d+`));
+    expect(res.rejected?.message).toMatch(/Expected ',' or '}' after property value/);
+    expect(res.rejected?.message).toMatch(/record 2/);
+    expect(res.rejected?.message).toMatch(/the 1 record before it was read, nothing after it$/);
+    expect(res.rejected?.message.split('\n')).toHaveLength(1);
+  });
+
+  it.each(READERS)('%s: a truncated file keeps the complete records and says the file ends early', async (_name, module, key, make) => {
+    const full = exportText(key, make);
+    const text = full.slice(0, full.lastIndexOf('Box 3') >= 0 ? full.lastIndexOf('Box 3') + 3 : full.lastIndexOf('Because 3') + 3);
+    const res = await outcome(module, text);
+    expect(res.records).toHaveLength(2);
+    expect(res.rejected?.message).toMatch(/Unterminated string \(the file ends inside a string: truncated\?\)/);
+    expect(res.rejected?.message).toMatch(/record 3/);
+    const end = await outcome(module, full.slice(0, full.lastIndexOf(']')));
+    expect(end.records).toHaveLength(3);
+    expect(end.rejected?.message).toMatch(/Unexpected end of JSON input \(the file ends inside \d unclosed array/);
+  });
+
+  it.each(READERS)('%s: an empty list is no records and no problem; nothing at all is an empty file', async (_name, module, key) => {
+    for (const text of [key ? `{"${key}": [], "total": 0}` : '[]', '[ ]']) expect(await outcome(module, text)).toEqual({ records: [], quarantined: [], rejected: null });
+    expect((await outcome(module, ' \n ')).rejected?.message).toMatch(/^empty file/);
+  });
+
+  it.each(READERS.filter(([, , key]) => key !== ''))('%s: the list key twice at the top level rejects the file, naming it', async (_name, module, key, make) => {
+    const res = await outcome(module, `{"${key}": [${JSON.stringify(make(1))}], "${key}": []}`);
+    expect(res.records).toHaveLength(1);
+    expect(res.rejected?.message).toBe(`the key "${key}" appears more than once at the top level of the document; keep one "${key}" list (merge them)`);
+  });
+
+  it('a syntax error wins over a wrong container, as with JSON.parse', async () => {
+    expect((await outcome(intercomJson, '{"conversations": 5, "x": [}')).rejected?.message).toMatch(/^invalid JSON in Intercom file at line 1, column 28: Unexpected token '}'$/);
+    expect((await outcome(intercomJson, '{"conversations": 5, "x": []}')).rejected?.message).toMatch(/^not an Intercom export/);
+  });
+
+  describe('zendesk objects', () => {
+    const tickets = [
+      { id: 1, via: { channel: 'web' }, requester_id: 5 },
+      { id: 2, via: { channel: 'web' }, requester_id: 6, comments: [{ author_id: 6, body: 'Mine', public: true }] },
+    ];
+    const users = [{ id: 5, role: 'end-user', user_fields: { plan: 'Basic' } }, { id: 7, role: 'end-user' }, { id: 9, role: 'agent', name: 'Sam Carter' }];
+    const comments = [
+      { ticket_id: 1, author_id: 5, body: 'Late box', public: true },
+      { ticket_id: 1, author_id: 9, body: 'Sorry', public: true },
+      { ticket_id: 1, author_id: 7, body: 'Me too', public: true },
+    ];
+
+    async function records(text: string) {
+      const config = SourceConfig.parse({ name: 't', kind: 'ticket', format: 'zendesk-json', paths: ['x'] });
+      const out = [];
+      for await (const ev of zendeskJson.read({ source: config, file: textFile('z.json', text, 3), rootDir: ROOT, limits: { maxFieldChars: 1000 } })) if (ev.type === 'record') out.push(ev.record);
+      return out;
+    }
+
+    it('side-loaded users and comments after the tickets are used (a second streaming pass)', async () => {
+      const after = await records(JSON.stringify({ tickets, users, comments, next_page: null, count: 2 }, null, 2));
+      expect(after.map((r) => r.parts.map((p) => [p.role, p.speaker]))).toEqual([
+        [
+          ['customer', 'customer'],
+          ['agent', 'Sam Carter'],
+          ['customer', 'customer'],
+        ],
+        [['customer', 'customer']],
+      ]);
+      expect(after[0]?.attributes).toEqual({ plan: 'Basic' });
+      expect(await records(JSON.stringify({ users, comments, tickets }))).toEqual(after);
+    });
+
+    it('invalid JSON rejects the whole file before any ticket, saying why the tickets before it were not kept', async () => {
+      const text = JSON.stringify({ tickets, users, comments }, null, 2).replace('"id": 7,', '"id": 7');
+      const res = await outcome(zendeskJson, text);
+      expect(res.records).toEqual([]);
+      expect(res.rejected?.message).toMatch(/^invalid JSON in Zendesk file at line \d+, column \d+: Expected ',' or '}' after property value; the tickets before it were not read either, as side-loaded users and comments \(which decide who wrote each comment\) may come after it$/);
+      const first = await outcome(zendeskJson, JSON.stringify({ tickets }, null, 2).replace('"id": 1,', '"id": 1'));
+      expect(first.rejected?.message).toMatch(/^invalid JSON in Zendesk file at line 5, column 7, in record 1: Expected ',' or '}' after property value$/);
+    });
+
+    it('the keys a reader uses must not repeat; other keys may', async () => {
+      expect((await outcome(zendeskJson, JSON.stringify({ tickets, users }).replace('"users"', '"users":[],"users"'))).rejected?.message).toMatch(/the key "users" appears more than once/);
+      expect((await outcome(zendeskJson, '{"x": 1, "x": 2, "tickets": []}')).rejected).toBeNull();
+    });
+  });
+
+  describe('typeform mapping check', () => {
+    const items = [1, 2, 3].map(RECORD.typeform);
+    it('stops its first pass once every mapped field has been seen, so records before a later error are kept', async () => {
+      const text = JSON.stringify({ items }, null, 2).replace('"response_id": "r3",', '"response_id": "r3"');
+      const res = await outcome(typeformJson, text, 5, { mapping: { text: ['why'] } });
+      expect(res.records).toEqual(['r1@record 1', 'r2@record 2']);
+      expect(res.rejected?.message).toMatch(/^invalid JSON: Expected ',' or '}' after property value in record 3 \(line \d+, column \d+\); the 2 records before it were read, nothing after it$/);
+    });
+
+    it('reads to the end for a missing field: invalid JSON then wins, as before', async () => {
+      const text = JSON.stringify({ items }, null, 2).replace('"response_id": "r3",', '"response_id": "r3"');
+      const res = await outcome(typeformJson, text, 5, { mapping: { text: ['nope'] } });
+      expect(res.records).toEqual([]);
+      expect(res.rejected?.message).toMatch(/^invalid JSON: .* in record 3 \(line \d+, column \d+\)$/);
+      const valid = await outcome(typeformJson, JSON.stringify({ items }), 5, { mapping: { text: ['nope'] } });
+      expect(valid.rejected?.message).toBe('missing required field "nope" (mapping.text); the Typeform items have: response_id, token, landed_at, submitted_at, f, why');
+    });
+  });
+});
+
+describe('the engine on a broken JSON document', () => {
+  let ws: Workspace;
+  afterEach(() => ws?.cleanup());
+
+  it('stores the records before the error and one file quarantine entry with the line and column; counts reconcile', async () => {
+    ws = makeWorkspace('voc-json-stream-');
+    const good = JSON.stringify({ conversations: [1, 2, 3, 4].map(RECORD.intercom) }, null, 2);
+    ws.write('tickets/intercom.json', good.replace(/("id": "3"),/, '$1'));
+    const yaml = `name: t\ndatabase: ${ws.dbPath}\nroot: ${ws.dir}\nsources:\n  - name: ic\n    kind: ticket\n    format: intercom-json\n    paths: "tickets/*.json"\n`;
+    const config = parseYamlWith(yaml, PipelineConfig, 'test config');
+    const db = openDatabase(ws.dbPath);
+    try {
+      const report = await ingestPipeline(db, config, startRun(db, { command: 'ingest', toolVersion: 'test' }));
+      expect(report.totals).toMatchObject({ read: 3, new: 2, quarantined: 1 });
+      expect(db.prepare('SELECT external_id, locator FROM documents ORDER BY id').all()).toEqual([
+        { external_id: '1', locator: 'record 1' },
+        { external_id: '2', locator: 'record 2' },
+      ]);
+      const q = db.prepare('SELECT locator, reason, excerpt FROM quarantine').all() as Array<{ locator: string; reason: string; excerpt: string }>;
+      expect(q).toHaveLength(1);
+      expect(q[0]?.locator).toBe('file');
+      expect(q[0]?.reason).toMatch(/^invalid JSON in Intercom file at line \d+, column 7, in record 3: Expected ',' or '}' after property value; the 2 records before it were read, nothing after it$/);
+      expect(q[0]?.excerpt).toContain('"id": "3"');
+    } finally {
+      db.close();
+    }
   });
 });
