@@ -506,6 +506,15 @@ describe('streaming JSON document readers', () => {
       expect(first.rejected?.message).toMatch(/^invalid JSON in Zendesk file at line 5, column 7, in record 1: Expected ',' or '}' after property value$/);
     });
 
+    it('a head that does not show the document (64 KiB of leading whitespace) changes nothing', async () => {
+      const pad = ' \n'.repeat(40_000);
+      const withUsers = await records(JSON.stringify({ tickets, users, comments }));
+      expect(await records(pad + JSON.stringify({ tickets, users, comments }))).toEqual(withUsers);
+      const bare = await records(JSON.stringify(tickets));
+      expect(bare).toHaveLength(1);
+      expect(await records(pad + JSON.stringify(tickets))).toEqual(bare);
+    });
+
     it('the keys a reader uses must not repeat; other keys may', async () => {
       expect((await outcome(zendeskJson, JSON.stringify({ tickets, users }).replace('"users"', '"users":[],"users"'))).rejected?.message).toMatch(/the key "users" appears more than once/);
       expect((await outcome(zendeskJson, '{"x": 1, "x": 2, "tickets": []}')).rejected).toBeNull();

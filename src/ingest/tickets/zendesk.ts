@@ -205,7 +205,7 @@ const USED_KEYS = new Set(['tickets', 'ticket', 'users', 'comments']);
 type Container = { single: true; ticket: unknown } | { single: false; lookup: Lookup };
 
 /**
- * First pass over an object document: the side-loaded `users` and `comments` (which may come
+ * First pass over a document that may be an object: the side-loaded `users` and `comments` (which may come
  * after the tickets, as the Zendesk API writes them), the single-ticket shape, and the container
  * checks. Tickets are only scanned here (not parsed); `users` and list-shaped `comments` are read
  * element by element into the lookup, keyed `comments` whole. Invalid JSON anywhere rejects the
@@ -213,6 +213,7 @@ type Container = { single: true; ticket: unknown } | { single: false; lookup: Lo
  * come after the error, so reading the tickets before it would store them wrong.
  */
 async function scanContainer(file: SourceFile): Promise<Container> {
+  let root: JsonType | null = null;
   const types = new Map<string, JsonType>();
   const values = new Map<string, unknown>();
   const lookup: Lookup = { users: new Map(), comments: new Map() };
@@ -222,7 +223,8 @@ async function scanContainer(file: SourceFile): Promise<Container> {
   };
   try {
     for await (const ev of scanJson(file.chunks(), select)) {
-      if (ev.type === 'member' && USED_KEYS.has(ev.key)) {
+      if (ev.type === 'root') root = ev.jsonType;
+      else if (ev.type === 'member' && USED_KEYS.has(ev.key)) {
         if (types.has(ev.key)) throw duplicateKey(ev.key);
         types.set(ev.key, ev.jsonType);
       } else if (ev.type === 'value' && ev.key !== null) values.set(ev.key, ev.value);
@@ -237,6 +239,8 @@ async function scanContainer(file: SourceFile): Promise<Container> {
     const note = ticketsBefore ? '; the tickets before it were not read either, as side-loaded users and comments (which decide who wrote each comment) may come after it' : '';
     throw new FileRejected(`${rejected.message}${note}`, rejected.excerpt);
   }
+  if (root === null) throw new FileRejected(REASONS.empty);
+  if (root === 'array') return { single: false, lookup: EMPTY_LOOKUP };
   if (types.has('ticket') && !types.has('tickets')) return { single: true, ticket: values.get('ticket') };
   // The container as the whole-document reader validated it; arrays were read element by element.
   const container = ZendeskExport.safeParse({
@@ -279,7 +283,9 @@ async function* readZendesk(ctx: ReaderContext): AsyncGenerator<ReaderEvent> {
     return;
   }
   let lookup = EMPTY_LOOKUP;
-  if (firstChar(ctx.file.head) === '{') {
+  // A bare array has no side-loads: one pass. Anything else (an object, or a head that does not
+  // tell) gets the first pass, which also says what the document is.
+  if (firstChar(ctx.file.head) !== '[') {
     const container = await scanContainer(ctx.file);
     if (container.single) {
       yield readTicket(container.ticket, 'record 1', EMPTY_LOOKUP, ctx);
