@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { SHARED_DATASETS } from '../run-sections.js';
@@ -155,7 +155,9 @@ async function zendeskJsonSection(dir: string): Promise<string[]> {
   const tickets = await writeZendeskJson(json, mb * 2 ** 20);
   const writeSeconds = (performance.now() - started) / 1000;
   const config = writeConfig(dir, 'zendesk', dir, `  - name: zendesk\n    kind: ticket\n    format: zendesk-json\n    paths: zendesk-export.json\n`);
+  const loadBefore = loadavg()[0]!;
   const r = runChild(config);
+  const loadAfter = loadavg()[0]!;
   const size = statSync(json).size;
   rmSync(json);
   const verdict = r.peakRssMb <= 350 ? 'within' : 'OVER';
@@ -169,7 +171,7 @@ async function zendeskJsonSection(dir: string): Promise<string[]> {
     '|---|---:|---:|---:|---:|---:|---:|---:|',
     row(`generated Zendesk JSON (${tickets.toLocaleString('en')} tickets)`, r, size),
     '',
-    `Target peak RSS <= 350 MB: ${verdict} (${Math.round(r.peakRssMb)} MB for ${(size / 2 ** 20).toFixed(0)} MB of JSON). Before streaming, the whole-document reader needed 678 MB for a 210 MB file and refused files over ~512 MB.`,
+    `Target peak RSS <= 350 MB: ${verdict} (${Math.round(r.peakRssMb)} MB for ${(size / 2 ** 20).toFixed(0)} MB of JSON). Before streaming, the whole-document reader needed 678 MB for a 210 MB file and refused files over ~512 MB. Load average ${loadBefore.toFixed(2)} before the ingest, ${loadAfter.toFixed(2)} after (2 cores, shared with other jobs: records/s drop when it is above 2).`,
     ...big,
   ];
 }
