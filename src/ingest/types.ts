@@ -100,9 +100,15 @@ export interface SourceFile {
   encoding: string;
   /** The first decoded characters (up to 64 KiB), BOM removed: for sniffing formats and headers. */
   head: string;
-  /** The decoded text as a stream of chunks, BOM removed. Use this for line/CSV formats. */
+  /**
+   * The decoded text as a stream of chunks, BOM removed. Use this for line, CSV and JSON formats
+   * (JSON documents: src/ingest/json/), so memory stays flat up to `ingest.maxFileBytes`.
+   */
   chunks(): AsyncIterable<string>;
-  /** The whole decoded text, BOM removed. For JSON documents; the engine enforces a size limit. */
+  /**
+   * The whole decoded text, BOM removed, for formats that need it whole (transcripts). V8 cannot
+   * hold a string over ~512 MB, so never use it for exports that can grow that large.
+   */
   readAll(): Promise<string>;
   /** After reading: invalid byte sequences the decoder replaced with U+FFFD. */
   invalidSequences?(): number;

@@ -4,9 +4,13 @@
  *
  * Answers are identified by their field `ref` (stable, set by the form author) or `id`; a mapping
  * may use either. Hidden fields (plan, region, ... passed in the form URL) are attributes.
+ *
+ * The file is streamed, never read whole: one pass checks the mapping (it ends as soon as every
+ * mapped name has been seen), a second reads the items one at a time.
  */
 import { z } from 'zod';
 import { abbreviateHeader } from '../csv.js';
+import { keptNote, listElements, type ListElement, type ListReasons } from '../json/document.js';
 import { FileRejected, recordWarnings, type AttributeValue, type FormatModule, type RawPart, type ReaderContext, type ReaderEvent } from '../types.js';
 import { dayOrderOf, parseSurveyDate } from './dates.js';
 import { parseScore } from './scores.js';
@@ -48,37 +52,19 @@ const Item = z
   });
 type Item = z.infer<typeof Item>;
 
-const Root = z.union([z.object({ items: z.array(z.unknown()) }).loose(), z.array(z.unknown())]);
-
 /** Item keys a mapping may name besides field refs/ids and hidden fields. */
 const ITEM_KEYS = ['response_id', 'token', 'landed_at', 'submitted_at'] as const;
 
-/** Turns V8's "at position N" into "line L, column C" so people can find the spot in an editor. */
-export function jsonErrorPosition(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  const pos = m ? Number(m[1]) : /end of JSON/i.test(message) ? text.length : -1;
-  if (pos < 0) return '';
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  return ` (line ${line}, column ${column})`;
-}
+const REASONS: ListReasons = {
+  empty: 'empty file: expected a Typeform responses JSON document',
+  shape: 'not a Typeform responses export: expected an object with an "items" array (or an array of items)',
+  invalid: (p) =>
+    new FileRejected(`invalid JSON: ${p.detail}${p.record ? ` in record ${p.record}` : ''} (line ${p.line}, column ${p.column})${keptNote(p.recordsBefore)}`, p.excerpt),
+};
 
-async function loadItems(ctx: ReaderContext): Promise<unknown[]> {
-  const text = await ctx.file.readAll();
-  if (text.trim() === '') throw new FileRejected('empty file: expected a Typeform responses JSON document');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    throw new FileRejected(`invalid JSON: ${msg}${jsonErrorPosition(text, msg)}`, text.slice(0, 200));
-  }
-  const root = Root.safeParse(data);
-  if (!root.success) {
-    throw new FileRejected('not a Typeform responses export: expected an object with an "items" array (or an array of items)');
-  }
-  return Array.isArray(root.data) ? root.data : root.data.items;
+/** The items, streamed from the file one at a time (never read whole). */
+function items(ctx: ReaderContext): AsyncGenerator<ListElement> {
+  return listElements(ctx.file, 'items', REASONS);
 }
 
 function answerValue(a: Answer): AttributeValue {
@@ -100,20 +86,21 @@ function lookup(item: Item, name: string): AttributeValue | undefined {
   return a ? answerValue(a) : undefined;
 }
 
-function knownNames(items: Item[]): Set<string> {
-  const names = new Set<string>(ITEM_KEYS);
-  for (const it of items) {
-    for (const k of Object.keys(it.hidden ?? {})) names.add(k);
-    for (const a of it.answers ?? []) {
-      names.add(a.field.id);
-      if (a.field.ref) names.add(a.field.ref);
-    }
+function addNames(names: Set<string>, it: Item): void {
+  for (const k of Object.keys(it.hidden ?? {})) names.add(k);
+  for (const a of it.answers ?? []) {
+    names.add(a.field.id);
+    if (a.field.ref) names.add(a.field.ref);
   }
-  return names;
 }
 
-/** Every field the mapping names must occur in at least one item, else the file is rejected. */
-function checkMapping(ctx: ReaderContext, items: Item[]): void {
+/**
+ * Every field the mapping names must occur in at least one valid item, else the file is rejected.
+ * A first pass over the items, which stops as soon as every name has been seen (at once when the
+ * mapping names none); only when a name is missing does it read to the end, to list what the
+ * items have.
+ */
+async function checkMapping(ctx: ReaderContext): Promise<void> {
   const m = ctx.source.mapping;
   const wanted: [string, string | undefined][] = [
     ['id', m.id],
@@ -124,13 +111,20 @@ function checkMapping(ctx: ReaderContext, items: Item[]): void {
     ...(m.text ?? []).map((t): [string, string] => ['text', t]),
     ...Object.entries(m.attributes).map(([k, v]): [string, string] => [`attributes.${k}`, v]),
   ];
-  const known = knownNames(items);
-  const missing = wanted.filter(([, v]) => v !== undefined && !known.has(v)).map(([k, v]) => `"${v}" (mapping.${k})`);
-  if (missing.length > 0) {
-    throw new FileRejected(
-      `missing required field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the Typeform items have: ${abbreviateHeader([...known], 12)}`,
-    );
+  const known = new Set<string>(ITEM_KEYS);
+  const missing = () => wanted.filter(([, v]) => v !== undefined && !known.has(v)).map(([k, v]) => `"${v}" (mapping.${k})`);
+  if (missing().length === 0) return;
+  // Nothing is handed on in this pass: an error in it must not say records were read.
+  for await (const el of listElements(ctx.file, 'items', { ...REASONS, invalid: (p) => REASONS.invalid({ ...p, recordsBefore: 0 }) })) {
+    const parsed = Item.safeParse(el.value);
+    if (!parsed.success) continue;
+    addNames(known, parsed.data);
+    if (missing().length === 0) return;
   }
+  const absent = missing();
+  throw new FileRejected(
+    `missing required field${absent.length > 1 ? 's' : ''} ${absent.join(', ')}; the Typeform items have: ${abbreviateHeader([...known], 12)}`,
+  );
 }
 
 function textParts(item: Item, ctx: ReaderContext): RawPart[] {
@@ -217,13 +211,8 @@ function itemEvent(raw: unknown, n: number, ctx: ReaderContext): ReaderEvent {
 }
 
 async function* readTypeform(ctx: ReaderContext): AsyncGenerator<ReaderEvent> {
-  const rawItems = await loadItems(ctx);
-  const valid = rawItems.flatMap((r) => {
-    const p = Item.safeParse(r);
-    return p.success ? [p.data] : [];
-  });
-  checkMapping(ctx, valid);
-  for (let i = 0; i < rawItems.length; i++) yield itemEvent(rawItems[i], i + 1, ctx);
+  await checkMapping(ctx);
+  for await (const el of items(ctx)) yield itemEvent(el.value, el.index + 1, ctx);
 }
 
 export const typeformJson: FormatModule = {

@@ -1,8 +1,9 @@
 /**
- * Helpers shared by the ticket readers: channel names, dates, JSON documents and lines, zod issue
- * messages, and the field-length limit.
+ * Helpers shared by the ticket readers: channel names, dates, JSON document wording and JSON lines,
+ * zod issue messages, and the field-length limit.
  */
 import type { z } from 'zod';
+import { keptNote, type ListReasons } from '../json/document.js';
 import { FileRejected, type AttributeValue, type QuarantineEvent, type RawRecord, type SourceFile } from '../types.js';
 
 /**
@@ -111,34 +112,20 @@ export function excerptOf(raw: unknown): string {
   }
 }
 
-/** 1-based line and column of a character offset. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 /**
- * Parses a whole-file JSON document. Invalid JSON rejects the file with the line and column of
- * the error, so the person can open the file at that spot.
+ * How the ticket readers word the problems of a whole JSON document (streamed by
+ * ../json/document.ts): invalid JSON names the line and column, as an editor counts them.
  */
-export function parseJsonDocument(text: string, what: string): unknown {
-  if (text.trim() === '') throw new FileRejected(`empty file: expected a ${what} JSON document`);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(message);
-    if (!pos) throw new FileRejected(`invalid JSON in ${what} file: ${message}`);
-    const offset = Number(pos[1]);
-    const { line, column } = lineColumn(text, offset);
-    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '');
-    throw new FileRejected(`invalid JSON in ${what} file at line ${line}, column ${column}: ${reason}`, text.slice(Math.max(0, offset - 60), offset + 60));
-  }
+export function documentReasons(what: string, shape: string): ListReasons {
+  return {
+    empty: `empty file: expected a ${what} JSON document`,
+    shape,
+    invalid: (p) =>
+      new FileRejected(
+        `invalid JSON in ${what} file at line ${p.line}, column ${p.column}${p.record ? `, in record ${p.record}` : ''}: ${p.detail}${keptNote(p.recordsBefore)}`,
+        p.excerpt,
+      ),
+  };
 }
 
 export interface JsonLine {

@@ -8,8 +8,9 @@
  * requester) and not private. Private entries are internal notes, stored but not analysed.
  */
 import { z } from 'zod';
-import { FileRejected, type FormatModule, type RawPart, type RawRecord, type ReaderContext, type ReaderEvent, type Role } from '../types.js';
-import { firstChar, hasText, invalidRecord, isoDate, normaliseChannel, parseJsonDocument, primitiveAttributes, tooLong } from './common.js';
+import type { FormatModule, RawPart, RawRecord, ReaderContext, ReaderEvent, Role } from '../types.js';
+import { listElements } from '../json/document.js';
+import { documentReasons, firstChar, hasText, invalidRecord, isoDate, normaliseChannel, primitiveAttributes, tooLong } from './common.js';
 
 const Id = z.union([z.number().int(), z.string().min(1)]);
 
@@ -142,16 +143,11 @@ function readTicket(raw: unknown, locator: string, ctx: ReaderContext): ReaderEv
   return tooLong(record, ctx.limits.maxFieldChars) ?? { type: 'record', record };
 }
 
-function ticketsOf(doc: unknown): unknown[] {
-  if (Array.isArray(doc)) return doc;
-  const list = (doc as { tickets?: unknown } | null)?.tickets;
-  if (Array.isArray(list)) return list;
-  throw new FileRejected('not a Freshdesk export: expected an array of tickets or { "tickets": [...] }');
-}
+const REASONS = documentReasons('Freshdesk', 'not a Freshdesk export: expected an array of tickets or { "tickets": [...] }');
 
+/** Streamed from the file one ticket at a time (never read whole). */
 async function* readFreshdesk(ctx: ReaderContext): AsyncGenerator<ReaderEvent> {
-  const tickets = ticketsOf(parseJsonDocument(await ctx.file.readAll(), 'Freshdesk'));
-  for (let i = 0; i < tickets.length; i++) yield readTicket(tickets[i], `record ${i + 1}`, ctx);
+  for await (const el of listElements(ctx.file, 'tickets', REASONS)) yield readTicket(el.value, `record ${el.index + 1}`, ctx);
 }
 
 export const freshdeskJson: FormatModule = {

@@ -8,8 +8,9 @@
  * Notes (part_type "note") are internal and never analysed.
  */
 import { z } from 'zod';
-import { FileRejected, type FormatModule, type RawPart, type RawRecord, type ReaderContext, type ReaderEvent, type Role } from '../types.js';
-import { firstChar, hasText, invalidRecord, isoDate, normaliseChannel, parseJsonDocument, primitiveAttributes, tooLong } from './common.js';
+import type { FormatModule, RawPart, RawRecord, ReaderContext, ReaderEvent, Role } from '../types.js';
+import { listElements } from '../json/document.js';
+import { documentReasons, firstChar, hasText, invalidRecord, isoDate, normaliseChannel, primitiveAttributes, tooLong } from './common.js';
 
 const Id = z.union([z.number().int(), z.string().min(1)]);
 const Time = z.union([z.number(), z.string()]).nullish();
@@ -135,16 +136,11 @@ function readConversation(raw: unknown, locator: string, ctx: ReaderContext): Re
   return tooLong(record, ctx.limits.maxFieldChars) ?? { type: 'record', record };
 }
 
-function conversationsOf(doc: unknown): unknown[] {
-  if (Array.isArray(doc)) return doc;
-  const list = (doc as { conversations?: unknown } | null)?.conversations;
-  if (Array.isArray(list)) return list;
-  throw new FileRejected('not an Intercom export: expected { "conversations": [...] } or an array of conversations');
-}
+const REASONS = documentReasons('Intercom', 'not an Intercom export: expected { "conversations": [...] } or an array of conversations');
 
+/** Streamed from the file one conversation at a time (never read whole). */
 async function* readIntercom(ctx: ReaderContext): AsyncGenerator<ReaderEvent> {
-  const conversations = conversationsOf(parseJsonDocument(await ctx.file.readAll(), 'Intercom'));
-  for (let i = 0; i < conversations.length; i++) yield readConversation(conversations[i], `record ${i + 1}`, ctx);
+  for await (const el of listElements(ctx.file, 'conversations', REASONS)) yield readConversation(el.value, `record ${el.index + 1}`, ctx);
 }
 
 export const intercomJson: FormatModule = {

@@ -6,10 +6,16 @@
  * Who is the customer: the requester, and any user the side-loaded `users` list marks as
  * `end-user`. Everyone else is an agent; trigger/automation comments are `system`. Private
  * comments (internal notes) are stored but never analysed.
+ *
+ * The file is streamed, never read whole (see readZendesk): side-loads live in memory (as they
+ * must, to be looked up), tickets one at a time.
  */
 import { z } from 'zod';
-import { FileRejected, type FormatModule, type RawPart, type RawRecord, type RawScore, type ReaderContext, type ReaderEvent, type Role } from '../types.js';
+import { FileRejected, type FormatModule, type RawPart, type RawRecord, type RawScore, type ReaderContext, type ReaderEvent, type Role, type SourceFile } from '../types.js';
+import { duplicateKey, invalidJson, listElements } from '../json/document.js';
+import { JsonSyntaxError, scanJson, type JsonType, type Mode } from '../json/scanner.js';
 import {
+  documentReasons,
   fileLines,
   firstChar,
   hasText,
@@ -17,7 +23,6 @@ import {
   invalidRecord,
   isoDate,
   normaliseChannel,
-  parseJsonDocument,
   parseJsonLine,
   primitiveAttributes,
   tooLong,
@@ -188,30 +193,87 @@ function mergeComments(raw: unknown, lookup: Lookup): unknown {
   return { ...obj, comments: side };
 }
 
-function buildLookup(doc: z.infer<typeof ZendeskExport>): Lookup {
-  const users = new Map<string, ZendeskUser>();
-  for (const u of doc.users ?? []) {
-    const parsed = ZendeskUser.safeParse(u);
-    if (parsed.success) users.set(String(parsed.data.id), parsed.data);
-  }
-  const comments = new Map<string, unknown[]>();
-  if (Array.isArray(doc.comments)) {
-    // Side-loaded as one list: each comment names its ticket.
-    for (const c of doc.comments) {
-      const ticketId = (c as { ticket_id?: unknown } | null)?.ticket_id;
-      if (ticketId == null) continue;
-      const list = comments.get(String(ticketId)) ?? [];
-      list.push(c);
-      comments.set(String(ticketId), list);
-    }
-  } else if (doc.comments) {
-    for (const [ticketId, list] of Object.entries(doc.comments)) comments.set(ticketId, list);
-  }
-  return { users, comments };
-}
-
 const EMPTY_LOOKUP: Lookup = { users: new Map(), comments: new Map() };
 
+const NOT_ZENDESK = 'not a Zendesk export: expected { "tickets": [...] }, an array of tickets, or one ticket per line (JSON lines)';
+const REASONS = documentReasons('Zendesk', NOT_ZENDESK);
+
+/** The top-level keys this reader uses; any other member is checked for syntax and ignored. */
+const USED_KEYS = new Set(['tickets', 'ticket', 'users', 'comments']);
+
+/** What the first pass over a `{ ... }` document found. */
+type Container = { single: true; ticket: unknown } | { single: false; lookup: Lookup };
+
+/**
+ * First pass over a document that may be an object: the side-loaded `users` and `comments` (which may come
+ * after the tickets, as the Zendesk API writes them), the single-ticket shape, and the container
+ * checks. Tickets are only scanned here (not parsed); `users` and list-shaped `comments` are read
+ * element by element into the lookup, keyed `comments` whole. Invalid JSON anywhere rejects the
+ * file before any ticket is read: a ticket's roles and attributes depend on side-loads that may
+ * come after the error, so reading the tickets before it would store them wrong.
+ */
+async function scanContainer(file: SourceFile): Promise<Container> {
+  let root: JsonType | null = null;
+  const types = new Map<string, JsonType>();
+  const values = new Map<string, unknown>();
+  const lookup: Lookup = { users: new Map(), comments: new Map() };
+  const select = (key: string | null, type: JsonType): Mode => {
+    if (key === 'users' || key === 'comments') return type === 'array' ? 'elements' : 'value';
+    return key === 'ticket' ? 'value' : 'skip';
+  };
+  try {
+    for await (const ev of scanJson(file.chunks(), select)) {
+      if (ev.type === 'root') root = ev.jsonType;
+      else if (ev.type === 'member' && USED_KEYS.has(ev.key)) {
+        if (types.has(ev.key)) throw duplicateKey(ev.key);
+        types.set(ev.key, ev.jsonType);
+      } else if (ev.type === 'value' && ev.key !== null) values.set(ev.key, ev.value);
+      else if (ev.type === 'element' && ev.key === 'users') addUser(lookup, ev.value);
+      else if (ev.type === 'element' && ev.key === 'comments') addComment(lookup, ev.value);
+    }
+  } catch (err) {
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    const rejected = REASONS.invalid(invalidJson(err, 'tickets', 0));
+    // Say so when good tickets came before the error, as the other JSON readers keep theirs.
+    const ticketsBefore = err.element?.key === 'tickets' ? err.element.index > 0 : types.get('tickets') === 'array';
+    const note = ticketsBefore ? '; the tickets before it were not read either, as side-loaded users and comments (which decide who wrote each comment) may come after it' : '';
+    throw new FileRejected(`${rejected.message}${note}`, rejected.excerpt);
+  }
+  if (root === null) throw new FileRejected(REASONS.empty);
+  if (root === 'array') return { single: false, lookup: EMPTY_LOOKUP };
+  if (types.has('ticket') && !types.has('tickets')) return { single: true, ticket: values.get('ticket') };
+  // The container as the whole-document reader validated it; arrays were read element by element.
+  const container = ZendeskExport.safeParse({
+    tickets: types.get('tickets') === 'array' ? [] : null,
+    users: types.get('users') === 'array' ? [] : values.get('users'),
+    comments: types.get('comments') === 'array' ? [] : values.get('comments'),
+  });
+  if (!container.success) throw new FileRejected(NOT_ZENDESK);
+  const keyed = container.data.comments;
+  if (keyed && !Array.isArray(keyed)) for (const [ticketId, list] of Object.entries(keyed)) lookup.comments.set(ticketId, list);
+  return { single: false, lookup };
+}
+
+/** Users that fail validation are left out of the lookup, as before (their comments count as agents'). */
+function addUser(lookup: Lookup, raw: unknown): void {
+  const parsed = ZendeskUser.safeParse(raw);
+  if (parsed.success) lookup.users.set(String(parsed.data.id), parsed.data);
+}
+
+/** Side-loaded as one list: each comment names its ticket. */
+function addComment(lookup: Lookup, c: unknown): void {
+  const ticketId = (c as { ticket_id?: unknown } | null)?.ticket_id;
+  if (ticketId == null) return;
+  const list = lookup.comments.get(String(ticketId)) ?? [];
+  list.push(c);
+  lookup.comments.set(String(ticketId), list);
+}
+
+/**
+ * JSON lines: line by line. A bare array: one pass, a ticket at a time. An object: a first pass
+ * for side-loads and the container (scanContainer), then a second pass reading the tickets one at
+ * a time; the file is never read whole.
+ */
 async function* readZendesk(ctx: ReaderContext): AsyncGenerator<ReaderEvent> {
   if (headIsJsonLines(ctx.file.head)) {
     for await (const line of fileLines(ctx.file)) {
@@ -220,21 +282,18 @@ async function* readZendesk(ctx: ReaderContext): AsyncGenerator<ReaderEvent> {
     }
     return;
   }
-  const doc = parseJsonDocument(await ctx.file.readAll(), 'Zendesk');
-  const { tickets, lookup } = containerOf(doc);
-  for (let i = 0; i < tickets.length; i++) yield readTicket(tickets[i], `record ${i + 1}`, lookup, ctx);
-}
-
-function containerOf(doc: unknown): { tickets: unknown[]; lookup: Lookup } {
-  if (Array.isArray(doc)) return { tickets: doc, lookup: EMPTY_LOOKUP };
-  if (typeof doc === 'object' && doc !== null && 'ticket' in doc && !('tickets' in doc)) {
-    return { tickets: [(doc as { ticket: unknown }).ticket], lookup: EMPTY_LOOKUP };
+  let lookup = EMPTY_LOOKUP;
+  // A bare array has no side-loads: one pass. Anything else (an object, or a head that does not
+  // tell) gets the first pass, which also says what the document is.
+  if (firstChar(ctx.file.head) !== '[') {
+    const container = await scanContainer(ctx.file);
+    if (container.single) {
+      yield readTicket(container.ticket, 'record 1', EMPTY_LOOKUP, ctx);
+      return;
+    }
+    lookup = container.lookup;
   }
-  const parsed = ZendeskExport.safeParse(doc);
-  if (!parsed.success) {
-    throw new FileRejected('not a Zendesk export: expected { "tickets": [...] }, an array of tickets, or one ticket per line (JSON lines)');
-  }
-  return { tickets: parsed.data.tickets, lookup: buildLookup(parsed.data) };
+  for await (const el of listElements(ctx.file, 'tickets', REASONS)) yield readTicket(el.value, `record ${el.index + 1}`, lookup, ctx);
 }
 
 export const zendeskJson: FormatModule = {
