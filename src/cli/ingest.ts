@@ -50,20 +50,25 @@ function fileLine(f: FileReport): string {
 }
 
 export function formatIngestReport(report: IngestReport): string {
+  // Filter and thread columns only when a source uses them.
+  const extra = report.totals.filtered + report.totals.threaded > 0;
   const bySource = new Map<string, FileReport[]>();
   for (const f of report.files) bySource.set(f.source, [...(bySource.get(f.source) ?? []), f]);
   const rows = [...bySource.entries()].map(([source, files]) => {
     const sum = (k: keyof FileReport) => files.reduce((n, f) => n + (f[k] as number), 0);
-    return [source, files.length, sum('read'), sum('new'), sum('updated'), sum('unchanged'), sum('duplicate'), sum('quarantined')];
+    const row: Array<string | number> = [source, files.length, sum('read'), sum('new'), sum('updated'), sum('unchanged'), sum('duplicate'), sum('quarantined')];
+    return extra ? [...row, sum('filtered'), sum('threaded')] : row;
   });
   const t = report.totals;
-  rows.push(['TOTAL', report.files.length, t.read, t.new, t.updated, t.unchanged, t.duplicate, t.quarantined]);
-  const reconciled = t.read === t.new + t.updated + t.unchanged + t.duplicate + t.quarantined;
+  const total: Array<string | number> = ['TOTAL', report.files.length, t.read, t.new, t.updated, t.unchanged, t.duplicate, t.quarantined];
+  rows.push(extra ? [...total, t.filtered, t.threaded] : total);
+  const reconciled = t.read === t.new + t.updated + t.unchanged + t.duplicate + t.quarantined + t.filtered + t.threaded;
+  const more = extra ? ` + ${t.filtered} filtered + ${t.threaded} thread turns` : '';
   const lines = [
     `Ingest run ${report.runId}`,
-    formatTable(['source', 'files', 'read', 'new', 'updated', 'unchanged', 'duplicate', 'quarantined'], rows),
+    formatTable(['source', 'files', 'read', 'new', 'updated', 'unchanged', 'duplicate', 'quarantined', ...(extra ? ['filtered', 'thread turns'] : [])], rows),
     reconciled
-      ? `Counts reconcile: read ${t.read} = ${t.new} new + ${t.updated} updated + ${t.unchanged} unchanged + ${t.duplicate} duplicate + ${t.quarantined} quarantined.`
+      ? `Counts reconcile: read ${t.read} = ${t.new} new + ${t.updated} updated + ${t.unchanged} unchanged + ${t.duplicate} duplicate + ${t.quarantined} quarantined${more}.`
       : `WARNING: counts do not reconcile (read ${t.read}); please report this.`,
   ];
   const skipped = report.files.filter((f) => f.skippedFile).length;

@@ -74,9 +74,50 @@ export const FieldMapping = z
       .describe('how the date field writes dates; decides day-first or month-first for numeric dates'),
     channel: fieldName.optional(),
     attributes: z.record(z.string(), fieldName).default({}).describe('attribute name -> field name'),
+    role: z
+      .object({
+        field: fieldName,
+        customer: z.array(z.string()).default(['customer', 'user', 'end-user', 'end_user', 'requester', 'contact', 'inbound', 'true']),
+        agent: z.array(z.string()).default(['agent', 'admin', 'staff', 'support', 'operator', 'outbound', 'false']),
+        bot: z.array(z.string()).default(['bot', 'system', 'automation', 'auto']),
+      })
+      .strict()
+      .optional()
+      .describe('tickets-csv/jsonl: which values of a field mean customer, agent or bot; only customer turns are analysed'),
+    thread: z
+      .object({
+        field: fieldName.optional().describe('a conversation id: rows with the same value are one document'),
+        replyTo: fieldName.optional().describe('the id of the message this row answers (needs mapping.id): a reply joins its parent\'s thread'),
+      })
+      .strict()
+      .refine((t) => (t.field ? 1 : 0) + (t.replyTo ? 1 : 0) === 1, 'set exactly one of field or replyTo')
+      .optional()
+      .describe('tickets-csv/jsonl: group messages into one document per conversation, turns in file order'),
   })
   .strict();
 export type FieldMapping = z.infer<typeof FieldMapping>;
+
+/** tickets-csv/jsonl: only rows whose field equals one of the values, or matches the pattern, are read as records. */
+export const RowFilter = z
+  .object({
+    field: fieldName,
+    equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    in: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).optional(),
+    matches: z
+      .string()
+      .refine((p) => {
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'a valid regular expression')
+      .optional(),
+  })
+  .strict()
+  .refine((f) => [f.equals, f.in, f.matches].filter((x) => x !== undefined).length === 1, 'set exactly one of equals, in or matches');
+export type RowFilter = z.infer<typeof RowFilter>;
 
 export const InterviewSettings = z
   .object({
@@ -106,6 +147,7 @@ export const SourceConfig = z
     encoding: Encoding.default('auto'),
     delimiter: z.string().min(1).max(1).optional().describe('CSV delimiter; sniffed when absent'),
     mapping: FieldMapping.prefault({}),
+    filter: RowFilter.optional().describe('tickets-csv/jsonl: read only the rows that match (the others are counted as filtered)'),
     interview: InterviewSettings.optional(),
     /** Metadata rules for journey tagging: a fixed stage/touchpoint for this source (e.g. onboarding survey). */
     stage: z.string().optional().describe('journey stage that this source is about (a metadata rule)'),

@@ -227,6 +227,10 @@ async function readRecords(
         continue;
       }
       counts.read += 1;
+      if (event.type === 'skip') {
+        counts[event.why] += 1;
+        continue;
+      }
       if (event.type === 'record') for (const w of event.record.warnings ?? []) warn(warnings, w.kind, event.record.locator, w.message);
       if (event.type === 'quarantine') {
         counts.quarantined += 1;

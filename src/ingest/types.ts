@@ -74,7 +74,7 @@ export interface QuarantineEvent {
 }
 
 /** What a warning is about; counted per file and kind in the ingest summary and `voc status`. */
-export type WarningKind = 'unparsed-date' | 'invalid-score' | 'duplicate-column' | 'invalid-utf8' | 'empty-id';
+export type WarningKind = 'unparsed-date' | 'invalid-score' | 'duplicate-column' | 'invalid-utf8' | 'empty-id' | 'unknown-role';
 
 export interface RecordWarning {
   kind: WarningKind;
@@ -87,7 +87,17 @@ export interface WarningEvent extends RecordWarning {
   locator: string;
 }
 
-export type ReaderEvent = RecordEvent | QuarantineEvent | WarningEvent;
+/**
+ * A row that is read but is not a record of its own: left out by the source's filter, or stored as
+ * a later turn of a thread document. Counted, so that read rows reconcile against the file.
+ */
+export interface SkipEvent {
+  type: 'skip';
+  why: 'filtered' | 'threaded';
+  locator: string;
+}
+
+export type ReaderEvent = RecordEvent | QuarantineEvent | WarningEvent | SkipEvent;
 
 /** A decoded export file, as the engine hands it to a reader. */
 export interface SourceFile {

@@ -80,11 +80,15 @@ export interface SourceCounts {
   unchanged: number;
   duplicate: number;
   quarantined: number;
+  /** Rows the source's `filter` left out. */
+  filtered: number;
+  /** Rows stored as later turns of a thread document (mapping.thread). */
+  threaded: number;
   skippedFile: number;
 }
 
 export function emptyCounts(): SourceCounts {
-  return { read: 0, new: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0, skippedFile: 0 };
+  return { read: 0, new: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0, filtered: 0, threaded: 0, skippedFile: 0 };
 }
 
 /** 'conflict': this run already stored a record with the same identity and different content. */
@@ -140,11 +144,11 @@ export class IngestStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.upsertCountsStmt = db.prepare(
-      `INSERT INTO source_counts (run_id, source_id, read, new, updated, unchanged, duplicate, quarantined, skipped_file)
-       VALUES (@runId, @sourceId, @read, @new, @updated, @unchanged, @duplicate, @quarantined, @skippedFile)
+      `INSERT INTO source_counts (run_id, source_id, read, new, updated, unchanged, duplicate, quarantined, filtered, threaded, skipped_file)
+       VALUES (@runId, @sourceId, @read, @new, @updated, @unchanged, @duplicate, @quarantined, @filtered, @threaded, @skippedFile)
        ON CONFLICT (run_id, source_id) DO UPDATE SET read = excluded.read, new = excluded.new, updated = excluded.updated,
          unchanged = excluded.unchanged, duplicate = excluded.duplicate, quarantined = excluded.quarantined,
-         skipped_file = excluded.skipped_file`,
+         filtered = excluded.filtered, threaded = excluded.threaded, skipped_file = excluded.skipped_file`,
     );
   }
 

@@ -10,10 +10,11 @@
 import { z } from 'zod';
 import type { FieldMapping, ScoreScale } from '../../config/pipeline.js';
 import { abbreviateHeader, missingColumns, readCsvRecords, rowToObject } from '../csv.js';
-import { FileRejected, type AttributeValue, type FormatModule, type QuarantineEvent, type RawPart, type RawRecord, type ReaderContext, type ReaderEvent } from '../types.js';
+import { FileRejected, type AttributeValue, type FormatModule, type QuarantineEvent, type RawPart, type RawRecord, type ReaderContext, type ReaderEvent, type Role } from '../types.js';
 import { looksLikeHtml } from '../../text/normalize.js';
 import { SCALE_RANGES } from '../surveys/scores.js';
 import { dedupe, duplicateColumnWarnings } from '../surveys/tabular.js';
+import { roleOf, rowPasses, ThreadGrouper } from './conversations.js';
 import { fileLines, hasText, headIsJsonLines, invalidRecord, isoDate, normaliseChannel, parseJsonLine, tooLong } from './common.js';
 
 /** Text columns tried, in order, when the mapping names none. */
@@ -74,12 +75,39 @@ function metaFrom(row: Record<string, unknown>, mapped: ReadonlySet<string>): Re
 }
 
 function mappedFields(mapping: FieldMapping, textFields: readonly string[]): Set<string> {
-  const names = [mapping.id, mapping.date, mapping.title, mapping.channel, mapping.score?.field, ...textFields, ...Object.values(mapping.attributes)];
+  const names = [
+    mapping.id,
+    mapping.date,
+    mapping.title,
+    mapping.channel,
+    mapping.score?.field,
+    mapping.role?.field,
+    mapping.thread?.field,
+    mapping.thread?.replyTo,
+    ...textFields,
+    ...Object.values(mapping.attributes),
+  ];
   return new Set(names.filter((n): n is string => typeof n === 'string'));
 }
 
+/**
+ * One row through the source's filter, role and thread settings: events to yield now (a skip, a
+ * record, a quarantine, a warning); with mapping.thread, records wait in `threads` for the end.
+ */
+function* rowEvents(row: Record<string, unknown>, plan: Plan, locator: string, ctx: ReaderContext, threads: ThreadGrouper | null): Generator<ReaderEvent> {
+  if (!rowPasses(ctx.source.filter, row)) {
+    yield { type: 'skip', why: 'filtered', locator };
+    return;
+  }
+  const { role, unknown } = roleOf(plan.mapping, row);
+  if (unknown) yield { type: 'warning', kind: 'unknown-role', locator, message: unknown };
+  const ev = mapRow(row, plan, locator, ctx, role);
+  if (threads && ev.type === 'record') threads.add(ev.record, row);
+  else yield ev;
+}
+
 /** Maps one row (flat CSV object, or the values picked from a JSON object) onto a record. */
-function mapRow(row: Record<string, unknown>, plan: Plan, locator: string, ctx: ReaderContext): ReaderEvent {
+function mapRow(row: Record<string, unknown>, plan: Plan, locator: string, ctx: ReaderContext, role: Role = 'customer'): ReaderEvent {
   const { mapping } = plan;
   const textFields = plan.textFields ?? DEFAULT_TEXT_FIELDS.filter((f) => hasText(row[f] as string | undefined)).slice(0, 1);
   if (textFields.length === 0) {
@@ -93,7 +121,7 @@ function mapRow(row: Record<string, unknown>, plan: Plan, locator: string, ctx: 
   for (const f of textFields) {
     const text = v[f];
     if (typeof text !== 'string' || !hasText(text)) continue;
-    parts.push({ field: f, text, html: looksLikeHtml(text), email: channel === 'email', speaker: 'customer', role: 'customer', analyse: true });
+    parts.push({ field: f, text, html: looksLikeHtml(text), email: channel === 'email', speaker: role === 'system' ? 'bot' : role, role, analyse: role === 'customer' });
   }
   if (parts.length === 0) return { type: 'quarantine', locator, reason: `no text: ${textFields.join(', ')} ${textFields.length > 1 ? 'are' : 'is'} empty` };
   const record = toRecord(v, row, plan, textFields, { locator, channel, parts });
@@ -170,6 +198,7 @@ async function* readTicketsCsv(ctx: ReaderContext): AsyncGenerator<ReaderEvent> 
   let header: string[] | null = null;
   let plan: Plan | null = null;
   const options = ctx.source.delimiter ? { delimiter: ctx.source.delimiter } : {};
+  const threads = ctx.source.mapping.thread ? new ThreadGrouper(ctx.source.mapping.thread) : null;
   for await (const ev of readCsvRecords(ctx.file, options)) {
     if (ev.type === 'quarantine') {
       yield ev;
@@ -184,9 +213,10 @@ async function* readTicketsCsv(ctx: ReaderContext): AsyncGenerator<ReaderEvent> 
     }
     const row = rowToObject(header, ev);
     if (isQuarantine(row)) yield row;
-    else if (plan) yield mapRow(row, plan, `line ${ev.line}`, ctx);
+    else if (plan) yield* rowEvents(row, plan, `line ${ev.line}`, ctx, threads);
   }
   if (!header) throw new FileRejected('empty file: no header row');
+  if (threads) yield* threads.flush();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,6 +243,7 @@ function flatRow(obj: Record<string, unknown>, plan: Plan): Record<string, unkno
 
 async function* readTicketsJsonl(ctx: ReaderContext): AsyncGenerator<ReaderEvent> {
   const plan: Plan = { mapping: ctx.source.mapping, textFields: ctx.source.mapping.text ?? null };
+  const threads = ctx.source.mapping.thread ? new ThreadGrouper(ctx.source.mapping.thread) : null;
   let seen = false;
   for await (const line of fileLines(ctx.file)) {
     seen = true;
@@ -226,9 +257,10 @@ async function* readTicketsJsonl(ctx: ReaderContext): AsyncGenerator<ReaderEvent
       yield { type: 'quarantine', locator: `line ${line.line}`, reason: 'expected a JSON object on this line', excerpt: line.text.slice(0, 200) };
       continue;
     }
-    yield mapRow(flatRow(obj as Record<string, unknown>, plan), plan, `line ${line.line}`, ctx);
+    yield* rowEvents(flatRow(obj as Record<string, unknown>, plan), plan, `line ${line.line}`, ctx, threads);
   }
   if (!seen) throw new FileRejected('empty file: no JSON lines');
+  if (threads) yield* threads.flush();
 }
 
 const TICKET_HEADER = /\b(ticket|subject|channel|message|conversation|dm|tweet|handle|priority|agent)\b/i;

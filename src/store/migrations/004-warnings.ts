@@ -13,4 +13,8 @@ CREATE TABLE ingest_warnings (
   example       TEXT NOT NULL,
   PRIMARY KEY (run_id, source_id, kind)
 );
+-- Rows a source's filter left out, and rows that joined a thread document as its later turns:
+-- read = new + updated + unchanged + duplicate + quarantined + filtered + threaded.
+ALTER TABLE source_counts ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE source_counts ADD COLUMN threaded INTEGER NOT NULL DEFAULT 0;
 `;
