@@ -74,10 +74,13 @@ describe('voc aggregate / heatmap / themes / quotes / export / report', () => {
     expect(quotes).toMatch(/survey-a · id R1 · line 2 · doc \d+ · chars 0-40/);
 
     const out = join(t.dir, 'out', 'long.csv');
-    expect(await voc('export', 'heatmap', '--db', db, '--long', '--out', out)).toMatch(/wrote .*long\.csv \(\d+ rows/);
+    // Outputs are confined to the working directory and the root unless allowed explicitly.
+    await expect(voc('export', 'heatmap', '--db', db, '--long', '--out', out)).rejects.toThrow(/--out ".*long\.csv" is outside the working directory .*--allow-outside/);
+    expect(existsSync(out)).toBe(false);
+    expect(await voc('export', 'heatmap', '--db', db, '--long', '--out', out, '--allow-outside')).toMatch(/wrote .*long\.csv \(\d+ rows/);
     expect(readFileSync(out, 'utf8').split('\n')[0]).toBe('matrix,row_dim,row_key,row_label,col_dim,col_key,col_label,metric,value');
     const html = join(t.dir, 'out', 'report.html');
-    expect(await voc('report', '--db', db, '--out', html, '--title', 'Test')).toMatch(/wrote .*report\.html/);
+    expect(await voc('report', '--db', db, '--out', html, '--title', 'Test', '--allow-outside')).toMatch(/wrote .*report\.html/);
     expect(existsSync(html)).toBe(true);
   });
 
@@ -88,7 +91,7 @@ describe('voc aggregate / heatmap / themes / quotes / export / report', () => {
     await expect(voc('heatmap', '--db', t.path, '--since', 'last week')).rejects.toThrow(/--since: a date/);
     await expect(voc('heatmap', '--db', t.path, '--where', 'plan')).rejects.toThrow(/field=value/);
     await expect(voc('heatmap', '--db', join(t.dir, 'nope.sqlite'))).rejects.toThrow(/No database at/);
-    await expect(voc('report', '--db', t.path, '--out', join(t.dir, 'r.html'))).rejects.toThrow(/No aggregate in this database yet/);
+    await expect(voc('report', '--db', t.path, '--out', join(t.dir, 'r.html'), '--allow-outside')).rejects.toThrow(/No aggregate in this database yet/);
     // `themes suggest` gets its own --config although `themes` has one too.
     await expect(voc('themes', 'suggest', '--config', join(t.dir, 'missing.yaml'))).rejects.toThrow(/Cannot read pipeline config/);
   });

@@ -103,7 +103,7 @@ describe('exports', () => {
     const out = mkdtempSync(join(tmpdir(), 'voc-exp-'));
     try {
       const config = PipelineConfig.parse({
-        name: 'Kestrel', outputDir: out, sources: [{ name: 's', kind: 'survey', paths: 'a.csv' }],
+        name: 'Kestrel', root: out, outputDir: out, sources: [{ name: 's', kind: 'survey', paths: 'a.csv' }],
         exports: [
           { type: 'heatmap', rows: 'stage', cols: 'theme', metric: 'pain', out: 'pain.csv' },
           { type: 'heatmap', long: true, out: 'pain-long.csv' },
@@ -121,6 +121,9 @@ describe('exports', () => {
       expect(readFileSync(join(out, 'pain.csv'), 'utf8').split('\n')[0]).toBe('stage,label,billing,double-charge,delivery');
       expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
       expect(() => runExports(t!.db, { ...config, exports: [{ type: 'heatmap', metric: 'joy', out: 'x.csv' }] })).toThrow(/exports: section/);
+      // outputDir and export paths stay under the working directory or root unless allowed.
+      expect(() => runExports(t!.db, { ...config, outputDir: join(out, '../..') })).toThrow(/is outside the working directory .* and the pipeline root/);
+      expect(() => runExports(t!.db, { ...config, exports: [{ type: 'heatmap', out: '../escape.csv' }] })).toThrow(/export "\.\.\/escape\.csv" .* is outside/);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

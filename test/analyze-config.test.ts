@@ -59,8 +59,9 @@ describe('codeframes', () => {
     expect(msg).toContain('"delivery" is used twice');
   });
 
-  it('rejects ids that are not kebab-case and unknown keys', () => {
-    expect(error(ok.replace('id: late-delivery', 'id: Late_Delivery'))).toMatch(/themes\.0\.children\.0\.id: found "Late_Delivery"; expected a kebab-case id/);
+  it('accepts the researcher\'s own codes as ids, rejects ids with outer spaces and unknown keys', () => {
+    expect(parseCodeframe(ok.replace('id: late-delivery', 'id: Late_Delivery'), 'codeframe test.yaml').themes.map((t) => t.id)).toContain('Late_Delivery');
+    expect(error(ok.replace('id: late-delivery', 'id: "Late delivery "'))).toMatch(/themes\.0\.children\.0\.id: found "Late delivery "; expected an id: no leading or trailing spaces/);
     expect(error(ok.replace('label: Delivery', 'label: Delivery\n    colour: red'))).toContain('unknown key(s) "colour"');
   });
 

@@ -183,6 +183,29 @@ describe('voc analyze / voc themes suggest (CLI)', () => {
 });
 
 describe('trained theme head', () => {
+  it('works on the researcher\'s own codes with no codeframe file (any code names)', async () => {
+    const codes: Record<string, string[]> = {
+      card_arrival: ['my card has not arrived yet', 'still waiting for the new card in the post', 'when will my card be delivered', 'the card never came'],
+      'Billing/Fees': ['why was I charged a fee', 'there is an extra charge on my bill', 'the monthly fee went up', 'I was billed twice'],
+      'Q3.app': ['the app keeps crashing', 'the app will not open on my phone', 'login in the app fails', 'the app is slow'],
+    };
+    const encoder = await createEncoder({ backend: 'use' });
+    const headPath = join(ws.dir, 'own-codes.head.json');
+    try {
+      const texts = Object.values(codes).flat();
+      const labels = Object.entries(codes).flatMap(([code, xs]) => xs.map(() => code));
+      saveHead(await trainHead(texts, labels, { encoder }), headPath);
+    } finally {
+      await encoder.dispose();
+    }
+    const input = ws.write('own.csv', 'id,text\n1,My new card still has not arrived\n2,The app crashed again when I opened it\n');
+    const output = join(ws.dir, 'own.jsonl');
+    await classifyFile({ input, textColumn: 'text', idColumn: 'id', themeHead: headPath, output, format: 'auto', batchSize: 8 });
+    const lines = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { themes: Array<{ id: string }> });
+    expect(lines[0]!.themes[0]!.id).toBe('card_arrival');
+    expect(lines[1]!.themes[0]!.id).toBe('Q3.app');
+  }, 120_000);
+
   it('decides themes when configured (signal head) and re-analyses under a new key', async () => {
     const cf = loadCodeframe('builtin:voc-default.yaml').themes.filter((t) => t.isLeaf && t.examples.length);
     const encoder = await createEncoder({ backend: 'use' });

@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnalysisConfig } from '../config/analysis.js';
-import { loadCodeframe, type LoadedCodeframe } from '../config/codeframe.js';
+import { codeframeFromLabels, loadCodeframe, type LoadedCodeframe } from '../config/codeframe.js';
+
+const DEFAULT_THEMES_CODEFRAME = 'builtin:voc-default.yaml';
 import { cachedEncoder } from '../models/cache.js';
 import { createEncoder, type Encoder } from '../models/encoder.js';
 import { loadHead, type Head } from '../models/head.js';
@@ -71,6 +73,14 @@ export async function loadAnalyzerParts(acfg: AnalysisConfig, db: Db | null): Pr
     const cached = db ? cachedEncoder(db, base) : null;
     const encoder: Encoder = cached ?? base;
     const heads = loadHeads(acfg, base);
+    // A themes head trained on the researcher's own codes, with the default codeframe configured:
+    // the head's codes are the codeframe (no hand-written file needed).
+    if (heads.themes && acfg.codeframes.themes === DEFAULT_THEMES_CODEFRAME) {
+      const known = new Set(codeframes.themes.themes.map((t) => t.id));
+      if (heads.themes.labels.some((l) => !known.has(l))) {
+        codeframes.themes = codeframeFromLabels(heads.themes.labels, 'themes', acfg.heads.themes ?? 'themes');
+      }
+    }
     // Loaded on demand: commands that never analyse (ingest, status) do not load the sentiment model.
     const { createSentimentModel } = await import('../models/sentiment.js');
     const sentiment = await createSentimentModel({ encoder, head: heads.sentiment });

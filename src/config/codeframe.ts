@@ -3,7 +3,8 @@
  * analysis stage classifies into (`pipelines/codeframes/*.yaml`).
  *
  * Ids are the contract with every later stage (they are stored in segment_themes and shown in
- * reports), so they must be stable kebab-case and unique across the whole file.
+ * reports), so they must be stable and unique across the whole file. Kebab-case is the house
+ * style; any code a researcher already uses ("card_arrival", "Q3.2", "Billing/Fees") works too.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -19,7 +20,8 @@ export type CodeframeKind = z.infer<typeof CodeframeKind>;
 
 const themeId = z
   .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case id (lower-case letters, digits and single dashes)');
+  .max(100)
+  .regex(/^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u, 'an id: no leading or trailing spaces, no control characters (kebab-case is the house style)');
 
 const phrase = z.string().trim().min(1);
 
@@ -153,6 +155,22 @@ export function parseCodeframe(text: string, what: string): LoadedCodeframe {
     path: what,
     hash: createHash('sha256').update(text).digest('hex').slice(0, 16),
   };
+}
+
+/**
+ * A codeframe made from a trained head's own labels, for `voc train themes` on codes that no
+ * codeframe file lists: each code is its own theme, labelled by its name.
+ */
+export function codeframeFromLabels(labels: readonly string[], kind: CodeframeKind, name: string): LoadedCodeframe {
+  const human = (l: string) => l.replace(/[_-]+/g, ' ').trim() || l;
+  const codeframe = Codeframe.parse({
+    id: 'from-head',
+    version: '1',
+    kind,
+    description: `The codes of the head ${name}`,
+    themes: labels.map((id) => ({ id, label: human(id), description: human(id) })),
+  });
+  return { codeframe, themes: flattenCodeframe(codeframe), path: `head ${name}`, hash: createHash('sha256').update(JSON.stringify(labels)).digest('hex').slice(0, 16) };
 }
 
 export function loadCodeframe(path: string, expectedKind?: CodeframeKind): LoadedCodeframe {
