@@ -80,7 +80,9 @@ function smDefaults(layout: TableLayout, _samples: Record<string, string>[], exp
 
 const dialect: SurveyDialect = {
   label: 'SurveyMonkey export',
-  headerRowCount: () => 2,
+  // The second header row (Response / Open-Ended Response / option labels) has no respondent id;
+  // an export with one header row starts its data right away, and its first row is data.
+  headerRowCount: (first) => (first.length > 1 && /^\s*\d+\s*$/.test(first[1]![0] ?? '') ? 1 : Math.min(2, first.length)),
   buildLayout,
   defaults: smDefaults,
 };
