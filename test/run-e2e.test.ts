@@ -4,7 +4,7 @@
  * keeps a second run out; failures exit non-zero with one clear line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeWorkspace, runVoc, type Workspace } from './helpers/workspace.js';
@@ -92,6 +92,21 @@ describe('voc run', () => {
     expect(r.stdout).toMatch(/3 file\(s\) skipped/);
     expect(r.stdout).toMatch(/Analysis: 0 segments/);
     expect(r.stdout).toMatch(/No new or changed data/);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('writes again an export that is missing or half-written (a kill during the exports), with no new data', () => {
+    const csvPath = join(ws.dir, 'out', 'stage-theme.csv');
+    const good = readFileSync(csvPath, 'utf8');
+    rmSync(join(ws.dir, 'out', 'report.html'));
+    writeFileSync(csvPath, good.slice(0, 20)); // half-written, and older than the aggregate
+    utimesSync(csvPath, new Date(2000, 0, 1), new Date(2000, 0, 1));
+    const before = snapshot();
+    const r = runVoc(['run', '--config', ws.configPath], ws.dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/No new or changed data; 2 export\(s\) missing or older than the latest aggregate are written again/);
+    expect(readFileSync(csvPath, 'utf8')).toBe(good);
+    expect(existsSync(join(ws.dir, 'out', 'report.html'))).toBe(true);
     expect(snapshot()).toEqual(before);
   });
 

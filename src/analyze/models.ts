@@ -40,7 +40,9 @@ const JOURNEY_CODEFRAME = { stage: 'stages', touchpoint: 'touchpoints' } as cons
  * only while the matching codeframe is the built-in one (a custom codeframe has other ids).
  */
 export function headFile(acfg: AnalysisConfig, name: 'themes' | 'stage' | 'touchpoint' | 'sentiment'): string | null {
-  const path = acfg.heads[name];
+  // The cross-industry codeframe comes with a head trained on the labelled corpus.
+  const paired = name === 'themes' && acfg.codeframes.themes === 'builtin:cross-industry.yaml' ? 'builtin:themes-cross-industry.json' : undefined;
+  const path = acfg.heads[name] ?? paired;
   if (!path || path === 'none') return null;
   if (!path.startsWith('builtin:')) return path;
   if (name === 'stage' || name === 'touchpoint') {
