@@ -93,7 +93,7 @@ async function trainOn(all: CorpusItem[], field: Field, encoder: Encoder, vector
 
 async function main(): Promise<void> {
   const datasets = resolve(arg('--datasets', '../shared/datasets'));
-  const fields = arg('--fields', 'stage,touchpoint').split(',') as Field[];
+  const fields = arg('--fields', 'stage,touchpoint').split(',').filter((f): f is Field => f === 'stage' || f === 'touchpoint');
   const evalOnly = process.argv.includes('--eval-only');
   const corpus = loadJourneyCorpus(datasets);
   if (!corpus) {
