@@ -280,6 +280,15 @@ describe('classify', () => {
     expect((lines[2]!.emotions as Array<{ id: string }>).map((e) => e.id)).toContain('gratitude');
   });
 
+  it('with the cross-industry codeframe, uses its shipped themes head', async () => {
+    const input = ws.write('ci.csv', 'id,text\n1,They lost my suitcase and nobody at the desk could tell me where it was\n');
+    const cfgPath = ws.write('ci.yaml', `name: ci\nsources: [{ name: s, kind: survey, paths: x.csv }]\nanalysis: { codeframes: { themes: "builtin:cross-industry.yaml" } }\n`);
+    const output = join(ws.dir, 'ci.jsonl');
+    await classifyFile({ input, textColumn: 'text', idColumn: 'id', config: cfgPath, output, format: 'auto', batchSize: 8 });
+    const line = JSON.parse(readFileSync(output, 'utf8').trim()) as { themes: Array<{ id: string }> };
+    expect(line.themes.map((t) => t.id)).toContain('baggage');
+  }, 120_000);
+
   it('reads JSONL and numbers rows when there is no id column', async () => {
     const input = ws.write('in.jsonl', '{"text":"I was charged twice"}\n\n{"text":"The app keeps crashing"}\n');
     const output = join(ws.dir, 'out2.jsonl');
