@@ -136,7 +136,9 @@ const isStop = (t: string) => STOPWORDS.has(t) || FILLER.has(t);
 
 /** Unigrams and bigrams of non-stopword tokens (a bigram never spans a stopword). */
 export function terms(text: string): string[] {
-  const toks = tokenize(withoutFormulas(text)).filter((t) => t.length > 1 && !/^\d+$/.test(t));
+  // Links and @handles (tweets, chats) name accounts, not topics.
+  const plain = text.replace(/https?:\/\/\S+/g, ' ').replace(/(^|\s)@\w+/g, ' ');
+  const toks = tokenize(withoutFormulas(plain)).filter((t) => t.length > 1 && !/^\d+$/.test(t));
   const out: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;

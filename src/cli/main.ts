@@ -21,6 +21,7 @@ import { registerQuotes } from './quotes.js';
 import { registerExport } from './export.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
+import { registerCodeframe } from './codeframe.js';
 
 export function buildProgram(): Command {
   const program = new Command('voc')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .addHelpCommand(true)
     .exitOverride();
   registerRun(program);
+  registerCodeframe(program);
   registerIngest(program);
   registerAnalyze(program);
   registerAggregate(program);
