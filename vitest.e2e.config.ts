@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+/** `npm run test:e2e`: the slow end-to-end trials in test/e2e/ (CI runs them after `npm test`). */
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.test.ts'],
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
+    pool: 'forks',
+    env: { DOTENV_CONFIG_QUIET: 'true' },
+  },
+});
