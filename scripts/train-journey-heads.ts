@@ -91,15 +91,18 @@ async function trainOn(all: CorpusItem[], field: Field, encoder: Encoder, vector
   );
 }
 
-async function main(): Promise<void> {
-  const datasets = resolve(arg('--datasets', '../shared/datasets'));
-  const fields = arg('--fields', 'stage,touchpoint').split(',').filter((f): f is Field => f === 'stage' || f === 'touchpoint');
-  const evalOnly = process.argv.includes('--eval-only');
+export interface JourneyReportOptions {
+  datasets: string;
+  fields: Field[];
+  evalOnly: boolean;
+  themes: boolean;
+}
+
+/** The leave-one-source-out report (markdown lines); trains and writes the heads unless evalOnly. */
+export async function journeyReport(opts: JourneyReportOptions): Promise<string[]> {
+  const { datasets, fields, evalOnly } = opts;
   const corpus = loadJourneyCorpus(datasets);
-  if (!corpus) {
-    console.error(`skipped: ${datasets} is absent (the corpus texts are read from there)`);
-    return;
-  }
+  if (!corpus) return [`Skipped: ${datasets} is absent (the corpus texts are read from there).`];
   if (corpus.missing.length) console.error(`sources not found: ${corpus.missing.join(', ')}`);
   if (corpus.mismatched) console.error(`${corpus.mismatched} items whose text no longer matches its hash were left out`);
   const items = corpus.items;
@@ -189,12 +192,24 @@ async function main(): Promise<void> {
         console.error(`wrote models/heads/${field}-general.json`);
       }
     }
-    if (process.argv.includes('--themes')) lines.push(...(await themesSection(items, sources, encoder, vectors, evalOnly)));
-    if (!process.argv.includes('--no-doc')) writeFileSync('docs/eval-journey.md', `${lines.join('\n')}\n`);
-    console.error('wrote docs/eval-journey.md');
+    if (opts.themes) lines.push(...(await themesSection(items, sources, encoder, vectors, evalOnly)));
+    return lines;
   } finally {
     await base.dispose();
     db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const lines = await journeyReport({
+    datasets: resolve(arg('--datasets', '../shared/datasets')),
+    fields: arg('--fields', 'stage,touchpoint').split(',').filter((f): f is Field => f === 'stage' || f === 'touchpoint'),
+    evalOnly: process.argv.includes('--eval-only'),
+    themes: process.argv.includes('--themes'),
+  });
+  if (!process.argv.includes('--no-doc')) {
+    writeFileSync('docs/eval-journey.md', `${lines.join('\n')}\n`);
+    console.error('wrote docs/eval-journey.md');
   }
 }
 
