@@ -35,6 +35,11 @@ function arg(name: string, dflt: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
 }
 
+/** Each corpus source with its licence and row count, for the model card. */
+export function trainingData(items: CorpusItem[]): Array<{ name: string; rows: number; licence: string }> {
+  return CORPUS_SOURCES.map((s) => ({ name: `${s.name}: ${s.domain} (../shared/datasets/${s.file})`, rows: items.filter((i) => i.source === s.name).length, licence: s.licence })).filter((d) => d.rows > 0);
+}
+
 /** What the head sees: the sentence. */
 export function headText(it: CorpusItem): string {
   return it.text;
@@ -87,7 +92,7 @@ async function trainOn(all: CorpusItem[], field: Field, encoder: Encoder, vector
   return trainHead(
     texts,
     items.map((i) => i[field]),
-    { ...HEAD_OPTIONS, encoder, vectors: texts.map((t) => vectors.get(t)!), seed, card: { name: `${field}-general` } },
+    { ...HEAD_OPTIONS, encoder, vectors: texts.map((t) => vectors.get(t)!), seed, card: { name: `${field}-general`, trainingData: trainingData(items) } },
   );
 }
 
@@ -252,7 +257,7 @@ async function themesSection(items: CorpusItem[], sources: string[], encoder: En
     return preds.map((p) => (p.labels ?? []).slice(0, 3));
   };
   const train = (xs: CorpusItem[]) =>
-    trainHead(xs.map(headText), xs.map((i) => i.themes), { ...HEAD_OPTIONS, encoder, multiLabel: true, vectors: xs.map((i) => vectors.get(headText(i))!), seed: 7, card: { name: 'themes-cross-industry' } });
+    trainHead(xs.map(headText), xs.map((i) => i.themes), { ...HEAD_OPTIONS, encoder, multiLabel: true, vectors: xs.map((i) => vectors.get(headText(i))!), seed: 7, card: { name: 'themes-cross-industry', trainingData: trainingData(xs) } });
   const rows: string[] = [];
   const allGold: string[][] = [];
   const allPred: string[][] = [];
