@@ -26,16 +26,7 @@ beforeAll(() => {
   const lines = ['id,date,comment'];
   for (let i = 0; i < ROWS; i++) lines.push(`r${i},2026-01-01,"Order ${i} arrived late and the box was damaged; support never replied to my emails about it."`);
   ws.write('in/big.csv', `${lines.join('\n')}\n`);
-  ws.writeConfig(`name: storage
-database: ${ws.dbPath}
-root: ${ws.dir}
-sources:
-  - name: big
-    kind: survey
-    format: generic-csv
-    paths: in/big.csv
-    mapping: { id: id, text: [comment], date: date }
-`);
+  ws.writeConfig(readConfig());
   config = parseYamlWith(readConfig(), PipelineConfig, 'test config');
 });
 

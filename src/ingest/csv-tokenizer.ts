@@ -257,32 +257,15 @@ export class CsvTokenizer {
               this.field += '"';
               this.state = State.Quoted;
               i++;
-            } else if (c === this.delim) {
-              this.pushField();
-              i++;
-            } else if (c === SPACE || c === TAB) {
-              this.state = State.AfterQuote;
-              i++;
-            } else {
-              const err = this.afterQuoteError(buf, i);
-              const replay = this.replayAfterFirstLine(buf, rawStart, i);
-              out.push(err);
-              if (replay === null) {
-                this.state = State.SkipLine;
-              } else {
-                buf = replay + buf.slice(i);
-                n = buf.length;
-                this.restartAfter(err);
-                i = 0;
-                rawStart = 0;
-              }
+              break;
             }
-            break;
+          // falls through: the quote before c closed the field
           case State.AfterQuote:
             if (c === this.delim) {
               this.pushField();
               i++;
             } else if (c === SPACE || c === TAB) {
+              this.state = State.AfterQuote;
               i++;
             } else {
               const err = this.afterQuoteError(buf, i);
