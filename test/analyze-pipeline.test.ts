@@ -297,6 +297,8 @@ describe('classify', () => {
     expect(lines.map((l) => l.id)).toEqual([1, 2]);
     expect(lines[0]!.themes[0]!.id).toBe('unexpected-charges');
     await expect(classifyFile({ input, textColumn: 'body', output, format: 'auto', batchSize: 64 })).rejects.toThrow(/no column "body"/);
+    // The columns are checked before any model loads: a head that does not exist is never reached.
+    await expect(classifyFile({ input, textColumn: 'body', themeHead: join(ws.dir, 'missing-head.json'), output, format: 'auto', batchSize: 64 })).rejects.toThrow(/no column "body"/);
     const broken = ws.write('broken.csv', 'id,text\n1,"unclosed\n2,ok\n');
     await expect(classifyFile({ input: broken, textColumn: 'text', output, format: 'auto', batchSize: 64 })).rejects.toThrow(
       /broken\.csv: cannot read as CSV: Quote Not Closed/,

@@ -98,6 +98,11 @@ export async function classifyFile(opts: ClassifyOptions): Promise<number> {
   const acfg = parseAnalysisConfig(base);
   if (opts.codeframe) acfg.codeframes.themes = opts.codeframe;
   if (opts.themeHead) acfg.heads.themes = opts.themeHead;
+  // A wrong column name fails now, not after the models have loaded.
+  for await (const row of openInput(opts.input, opts.format)) {
+    checkColumns(row, opts);
+    break;
+  }
   const parts = await loadAnalyzerParts(acfg, null);
   const out = createWriteStream(opts.output, 'utf8');
   let rows = 0;
@@ -133,7 +138,7 @@ export async function classifyFile(opts: ClassifyOptions): Promise<number> {
 
 function checkColumns(row: InputRow, opts: ClassifyOptions): void {
   for (const col of [opts.textColumn, opts.idColumn]) {
-    if (col !== undefined && !(col in row)) {
+    if (col !== undefined && !Object.hasOwn(row, col)) {
       throw new UserError(`${opts.input}: no column "${col}" (found: ${Object.keys(row).slice(0, 20).join(', ')})`);
     }
   }

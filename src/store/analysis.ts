@@ -190,12 +190,13 @@ export interface UnassignedSegment {
 }
 
 /** Analysed (current key) segments without any theme, oldest first, capped. */
+/** Newest first: past `limit`, discovery looks at the latest data, not the oldest. */
 export function unassignedSegments(db: Db, key: string, limit: number): UnassignedSegment[] {
   return db
     .prepare(
       `SELECT s.id, s.text, s.text_hash FROM segment_analysis a JOIN segments s ON s.id = a.segment_id
        WHERE a.analysis_key = ? AND NOT EXISTS (SELECT 1 FROM segment_themes t WHERE t.segment_id = a.segment_id)
-       ORDER BY s.id LIMIT ?`,
+       ORDER BY s.id DESC LIMIT ?`,
     )
     .all(key, limit) as UnassignedSegment[];
 }
