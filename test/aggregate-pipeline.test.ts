@@ -99,6 +99,16 @@ describe('aggregatePipeline', () => {
     expect(quotes.find((q) => q.kind === 'typical')!.sentiment_score).toBe(-0.5);
   });
 
+  it('keeps the newest aggregate.keepRuns aggregates and prunes older ones with their cells and quotes', () => {
+    t = smallDb();
+    const ids = [1, 2, 3, 4].map((d) => aggregatePipeline(t!.db, config({ keepRuns: 2 }), addRun(t!.db), new Date(`2026-11-0${d}T00:00:00Z`)).aggregateId);
+    const kept = (t.db.prepare('SELECT id FROM aggregate_runs ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+    expect(kept).toEqual(ids.slice(2));
+    const orphans = t.db.prepare('SELECT COUNT(*) AS n FROM cells WHERE aggregate_id NOT IN (SELECT id FROM aggregate_runs)').get() as { n: number };
+    expect(orphans.n).toBe(0);
+    expect((t.db.prepare('SELECT COUNT(DISTINCT aggregate_id) AS n FROM cell_quotes').get() as { n: number }).n).toBe(2);
+  });
+
   it('is deterministic: aggregating twice gives identical cells and quotes', () => {
     t = smallDb();
     const a = aggregatePipeline(t.db, config(), addRun(t.db), new Date('2026-11-02T00:00:00Z'));

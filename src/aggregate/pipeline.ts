@@ -123,6 +123,7 @@ export function aggregatePipeline(
     },
     cells,
     quotes,
+    params.keepRuns,
   );
   return { ...summarise(aggregateId, runId, scope.overall, results, cells, quotes.length), analysisKeys: keys };
 }

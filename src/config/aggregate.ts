@@ -73,6 +73,7 @@ export const AggregateConfig = z
       .array(z.string())
       .default([])
       .describe('journey stages in display order; unlisted stages follow the built-in journey order'),
+    keepRuns: z.number().int().min(1).max(1000).default(3).describe('aggregates kept in the database; older ones are pruned with their cells and quotes'),
     report: z
       .union([z.literal(false), z.string().min(1)])
       .default('report.html')

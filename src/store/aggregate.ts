@@ -215,8 +215,12 @@ export interface AggregateRunRecord {
   overall: unknown;
 }
 
-/** Writes one aggregate (run row, cells, quotes) in a single transaction; returns its id. */
-export function insertAggregate(db: Db, run: AggregateRunRecord, cells: CellRecord[], quotes: QuoteRecord[]): number {
+/**
+ * Writes one aggregate (run row, cells, quotes) in a single transaction and prunes all but the
+ * newest `keep` aggregates with theirs (cells and quotes cascade); returns its id.
+ */
+export function insertAggregate(db: Db, run: AggregateRunRecord, cells: CellRecord[], quotes: QuoteRecord[], keep = 3): number {
+  const prune = db.prepare(`DELETE FROM aggregate_runs WHERE id NOT IN (SELECT id FROM aggregate_runs ORDER BY id DESC LIMIT ?)`);
   const insRun = db.prepare(
     `INSERT INTO aggregate_runs (run_id, created_at, analysis_key, config_hash, params_json, segment_count,
        document_count, latest_month, overall_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -259,6 +263,7 @@ export function insertAggregate(db: Db, run: AggregateRunRecord, cells: CellReco
         q.text, q.sentimentScore,
       );
     }
+    prune.run(Math.max(1, keep));
     return id;
   })();
 }
