@@ -99,6 +99,18 @@ describe('aggregatePipeline', () => {
     expect(quotes.find((q) => q.kind === 'typical')!.sentiment_score).toBe(-0.5);
   });
 
+  it('shows unassigned stages as their own row, counted, and never ranks them as a pain point', () => {
+    t = smallDb();
+    for (let i = 0; i < 4; i++) {
+      t.addDoc({ score: 0, segments: [{ text: 'Terrible, just terrible.', sentiment: 'negative', score: -0.9, stage: null, touchpoint: null, themes: ['billing'] }] });
+    }
+    const s = aggregatePipeline(t.db, config(), addRun(t.db));
+    const rows = cells(t.db, s.aggregateId, 'stage_theme').filter((c) => c.row_key === 'unassigned');
+    expect(rows.map((c) => [c.col_key, c.mentions])).toEqual([['billing', 4]]);
+    expect(s.topPain.some((p) => p.stage === 'unassigned')).toBe(false);
+    expect(cells(t.db, s.aggregateId, 'stage_touchpoint').some((c) => c.row_key === 'unassigned' && c.col_key === 'unassigned')).toBe(true);
+  });
+
   it('keeps the newest aggregate.keepRuns aggregates and prunes older ones with their cells and quotes', () => {
     t = smallDb();
     const ids = [1, 2, 3, 4].map((d) => aggregatePipeline(t!.db, config({ keepRuns: 2 }), addRun(t!.db), new Date(`2026-11-0${d}T00:00:00Z`)).aggregateId);

@@ -136,7 +136,8 @@ function summarise(
   cells: CellRecord[],
   quoteCount: number,
 ): Omit<AggregateSummary, 'analysisKeys'> {
-  const stageTheme = cells.filter((c) => c.matrix === 'stage_theme' && c.colKey !== 'unassigned');
+  // Unassigned is a count to show, not a pain point to rank.
+  const stageTheme = cells.filter((c) => c.matrix === 'stage_theme' && c.colKey !== 'unassigned' && c.rowKey !== 'unassigned');
   const topPain = [...stageTheme]
     .sort((a, b) => b.painIndex - a.painIndex || (a.rowKey + a.colKey < b.rowKey + b.colKey ? -1 : 1))
     .slice(0, 5)

@@ -254,7 +254,7 @@ function topPainPoints(matrices: ReportMatrix[], index: ThemeIndex, month: strin
   if (!m) return [];
   const parents = new Set([...index.parentOf.values()].filter((p): p is string => p !== null));
   return m.cells
-    .filter((c) => c.r !== UNASSIGNED && !parents.has(c.r) && c.negative > 0)
+    .filter((c) => c.r !== UNASSIGNED && c.c !== UNASSIGNED && !parents.has(c.r) && c.negative > 0)
     .sort(byPain)
     .slice(0, n)
     .map((c) => highlight(m, c, index, month));

@@ -88,8 +88,10 @@ function toFact(raw: unknown): SegmentFact {
     sentiment: r.sentiment,
     sentimentScore: r.sentiment_score,
     pNegative: r.p_negative,
-    stage: r.stage,
-    touchpoint: r.touchpoint,
+    // A segment the analysis left unassigned (below the abstention threshold, or 'none') is its
+    // own row or column, never spread across stages.
+    stage: r.stage === 'unknown' ? 'unassigned' : r.stage,
+    touchpoint: r.touchpoint === 'unknown' ? 'unassigned' : r.touchpoint,
     analysisKey: r.analysis_key,
     themes: ThemesJson.parse(JSON.parse(r.themes_json)).map((t) => ({ themeId: t.theme_id, score: t.score })),
   };
