@@ -202,6 +202,18 @@ describe('CsvTokenizer', () => {
     expect(events.filter((e) => e.type === 'error').map((e) => e.line)).toEqual([2]);
   });
 
+  it('in a CRLF file, a wrong-count record whose only breaks are bare LFs in quotes is given up whole, and line numbers stay right', () => {
+    const text = 'id,text\r\n1,"a\nb",extra\r\n2,ok\r\n';
+    for (const size of [1, 3, 100]) {
+      const events = tokenize(text, size);
+      expect(rowsOf(events)).toEqual([
+        [1, ['id', 'text']],
+        [4, ['2', 'ok']],
+      ]);
+      expect(events.filter((e) => e.type === 'error').map((e) => e.line)).toEqual([2]);
+    }
+  });
+
   it('an open quote running past maxRecordChars is given up on its first line', () => {
     const t = new CsvTokenizer({ delimiter: ',', maxRecordChars: 50 });
     const events = [...t.feed('a,b\n1,"' + 'x'.repeat(30) + '\n' + 'y'.repeat(30) + '\n2,ok\n'), ...t.end()];

@@ -97,7 +97,7 @@ export class CsvTokenizer {
     const out: TokenEvent[] = [];
     if (this.terminator === undefined) {
       this.pending += chunk;
-      const t = detectTerminator(this.pending, false, this.delim);
+      const t = detectTerminator(this.pending, false);
       if (t === undefined && this.pending.length <= this.maxRecordChars) return out;
       this.terminator = t ?? 'lf';
       chunk = this.pending;
@@ -111,7 +111,7 @@ export class CsvTokenizer {
   end(): TokenEvent[] {
     const out: TokenEvent[] = [];
     if (this.terminator === undefined) {
-      this.terminator = detectTerminator(this.pending, true, this.delim) ?? 'lf';
+      this.terminator = detectTerminator(this.pending, true) ?? 'lf';
       this.run(this.pending, out, false);
       this.pending = '';
     }
@@ -177,15 +177,17 @@ export class CsvTokenizer {
           const err = this.endRecord(out);
           if (err) {
             // A swallowed record: read again from the line after its first line. The break at i
-            // stays in the buffer so that the last replayed line ends as it did.
-            const replay = this.replayAfterFirstLine(buf, rawStart, i) ?? '';
-            out.push(err);
-            buf = replay + buf.slice(i);
-            n = buf.length;
-            this.restartAfter(err);
-            i = 0;
-            rawStart = 0;
-            continue;
+            // stays in the buffer so that the last replayed line ends as it did. A record with
+            // no line end inside (a CRLF file's bare LF in quotes) is given up whole.
+            const replay = this.giveUp(err, out, buf, rawStart, i);
+            if (replay !== null) {
+              buf = replay + buf.slice(i);
+              n = buf.length;
+              i = 0;
+              rawStart = 0;
+              continue;
+            }
+            this.resetRecord();
           }
           i++;
           rawStart = i;
@@ -238,14 +240,12 @@ export class CsvTokenizer {
             }
             if (this.rawChars + (i - rawStart) > this.maxRecordChars) {
               const err = this.errorHere('unclosed-quote', `a quoted field opened on line ${this.recordLine} runs on for more than ${this.maxRecordChars} characters`);
-              const replay = this.replayAfterFirstLine(buf, rawStart, i);
-              out.push(err);
+              const replay = this.giveUp(err, out, buf, rawStart, i);
               if (replay === null) {
                 this.state = State.SkipLine;
               } else {
                 buf = replay + buf.slice(i);
                 n = buf.length;
-                this.restartAfter(err);
                 i = 0;
                 rawStart = 0;
               }
@@ -268,15 +268,12 @@ export class CsvTokenizer {
               this.state = State.AfterQuote;
               i++;
             } else {
-              const err = this.afterQuoteError(buf, i);
-              const replay = this.replayAfterFirstLine(buf, rawStart, i);
-              out.push(err);
+              const replay = this.giveUp(this.afterQuoteError(buf, i), out, buf, rawStart, i);
               if (replay === null) {
                 this.state = State.SkipLine;
               } else {
                 buf = replay + buf.slice(i);
                 n = buf.length;
-                this.restartAfter(err);
                 i = 0;
                 rawStart = 0;
               }
@@ -295,37 +292,24 @@ export class CsvTokenizer {
         }
         return;
       }
-      // End of input.
-      if (this.state === State.Quoted) {
-        const err = this.errorHere('unclosed-quote', `a quoted field opened on line ${this.recordLine} is never closed`);
-        const replay = this.replayAfterFirstLine(buf, rawStart, n);
-        out.push(err);
-        this.restartAfter(err);
-        if (replay) {
-          buf = replay;
-          i = 0;
-          rawStart = 0;
-          continue;
-        }
-        return;
-      }
+      // End of input: an open quote, or a swallowed last record, is given up and the rest read again.
       if (this.state === State.SkipLine) {
         this.resetRecord();
         return;
       }
-      const err = this.endRecord(out);
-      if (err) {
-        const replay = this.replayAfterFirstLine(buf, rawStart, n);
-        out.push(err);
-        this.restartAfter(err);
-        if (replay) {
-          buf = replay;
-          i = 0;
-          rawStart = 0;
-          continue;
-        }
+      const err =
+        this.state === State.Quoted
+          ? this.errorHere('unclosed-quote', `a quoted field opened on line ${this.recordLine} is never closed`)
+          : this.endRecord(out);
+      if (!err) return;
+      const replay = this.giveUp(err, out, buf, rawStart, n);
+      if (!replay) {
+        this.resetRecord();
+        return;
       }
-      return;
+      buf = replay;
+      i = 0;
+      rawStart = 0;
     }
   }
 
@@ -415,14 +399,23 @@ export class CsvTokenizer {
       }
       k++;
     }
-    this.resumeLine = this.line;
     return null;
   }
 
-  private restartAfter(_err: TokenError): void {
-    this.line = this.resumeLine;
-    this.lastWasCR = false;
-    this.resetRecord();
+  /**
+   * Reports `err` and returns the current record's text after its first line end, to be read
+   * again from the line after it (state reset for that), or null when the record has not left
+   * its first line (the caller skips or drops it).
+   */
+  private giveUp(err: TokenError, out: TokenEvent[], buf: string, rawStart: number, i: number): string | null {
+    out.push(err);
+    const replay = this.replayAfterFirstLine(buf, rawStart, i);
+    if (replay !== null) {
+      this.line = this.resumeLine;
+      this.lastWasCR = false;
+      this.resetRecord();
+    }
+    return replay;
   }
 }
 
@@ -430,7 +423,7 @@ export class CsvTokenizer {
  * The record end of a file from its first line break outside quotes, or undefined when the text
  * seen so far has none (or ends in a CR whose next character is not known yet).
  */
-function detectTerminator(text: string, atEnd: boolean, _delim: number): 'lf' | 'crlf' | 'cr' | undefined {
+function detectTerminator(text: string, atEnd: boolean): 'lf' | 'crlf' | 'cr' | undefined {
   let inQuotes = false;
   for (let k = 0; k < text.length; k++) {
     const c = text.charCodeAt(k);
