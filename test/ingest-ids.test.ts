@@ -32,7 +32,7 @@ sources:
     const report = await ingestPipeline(db, config, startRun(db, { command: 'ingest', toolVersion: 't' }), {});
     const q = db.prepare('SELECT locator, reason FROM quarantine').all() as Array<{ locator: string; reason: string }>;
     const docs = db.prepare('SELECT external_id, text FROM documents ORDER BY id').all() as Array<{ external_id: string; text: string }>;
-    return { totals: report.totals, q, docs };
+    return { totals: report.totals, warnings: report.files[0]?.warnings ?? {}, q, docs };
   } finally {
     db.close();
   }
@@ -66,9 +66,11 @@ describe('external ids', () => {
     expect(r.docs.map((d) => d.external_id)).toEqual(['r1', '1']);
   });
 
-  it('ingest.duplicateIds: last-wins keeps the later record', async () => {
+  it('ingest.duplicateIds: last-wins keeps the later record, with a warning naming the first', async () => {
     const r = await ingest('b.sqlite', 'ingest: { duplicateIds: last-wins }');
     expect(r.totals).toMatchObject({ read: 5, new: 2, duplicate: 1, updated: 2, quarantined: 0 });
+    expect(r.warnings['id-conflict']).toMatchObject({ count: 2, locator: 'line 2' });
+    expect(r.warnings['id-conflict']!.message).toMatch(/the same id "r1" as in\/t\.jsonl line 1 with different content; this later record replaced it/);
     expect(r.docs.find((d) => d.external_id === 'r1')!.text).toMatch(/billing/);
   });
 });

@@ -9,7 +9,7 @@
 import { basename, resolve } from 'node:path';
 import type { PipelineConfig, SourceConfig } from '../config/pipeline.js';
 import type { Db } from '../store/db.js';
-import { IngestStore, emptyCounts, type SourceCounts } from '../store/ingest.js';
+import { IngestStore, emptyCounts, type SourceCounts, type WarningCount } from '../store/ingest.js';
 import { createLanguageDetector, type LanguageDetector } from '../text/language.js';
 import { createRedactor } from '../text/redact.js';
 import { storageErrorCode } from '../store/errors.js';
@@ -33,7 +33,7 @@ export interface FileReport extends SourceCounts {
   /** Why the whole file was quarantined or skipped, when it was. */
   note?: string;
   /** Values read but not understood, by kind, with the first place seen. */
-  warnings?: Record<string, { count: number; locator: string; message: string }>;
+  warnings?: Record<string, WarningCount>;
 }
 
 export interface IngestReport {
@@ -218,7 +218,7 @@ async function readRecords(
   };
   const ctx = { source, file, rootDir: shared.rootDir, limits: { maxFieldChars: config.ingest.maxFieldChars } };
   // Nested in the batch transaction, this is a savepoint: a failing record rolls back alone.
-  const storeOne = db.transaction((record: RawRecord) => storeRecord(shared, source, record, sourceId, settings, file.relPath));
+  const storeOne = db.transaction((record: RawRecord) => storeRecord(shared, source, record, sourceId, settings, file.relPath, warnings));
   // Whatever happens (a rejected file, a kill signal's exception), records already read are committed.
   try {
     for await (const event of module.read(ctx)) {
@@ -276,7 +276,7 @@ async function readRecords(
   }
 }
 
-type Warnings = Map<string, { count: number; locator: string; message: string }>;
+type Warnings = Map<string, WarningCount>;
 
 function warn(warnings: Warnings, kind: string, locator: string, message: string, n = 1): void {
   const w = warnings.get(kind);
@@ -311,7 +311,15 @@ export function normaliseExternalId(id: string | null): string | null {
   return n === '' ? null : n;
 }
 
-function storeRecord(shared: Shared, source: SourceConfig, raw: RawRecord, sourceId: number, settings: string, path: string): 'new' | 'updated' | 'unchanged' | 'duplicate' | 'quarantined' {
+function storeRecord(
+  shared: Shared,
+  source: SourceConfig,
+  raw: RawRecord,
+  sourceId: number,
+  settings: string,
+  path: string,
+  warnings: Warnings,
+): 'new' | 'updated' | 'unchanged' | 'duplicate' | 'quarantined' {
   // Id normalised, then id, title, attributes, meta and speakers redacted: identity, content hash
   // and row see only these.
   const { record, redactions: fieldRedactions } = redactRecordFields({ ...raw, externalId: normaliseExternalId(raw.externalId) }, shared.redact);
@@ -343,13 +351,18 @@ function storeRecord(shared: Shared, source: SourceConfig, raw: RawRecord, sourc
     };
     return { doc, segments: prepared.segments };
   });
-  if (outcome !== 'conflict') return outcome;
-  const first = shared.store.storedAt(identity);
+  if (outcome !== 'conflict' && outcome !== 'replaced') return outcome;
+  const first = shared.store.lastConflict;
+  const where = first ? `${first.path} ${first.locator}` : 'an earlier record';
+  if (outcome === 'replaced') {
+    warn(warnings, 'id-conflict', record.locator, `the same id "${record.externalId}" as ${where} with different content; this later record replaced it (ingest.duplicateIds: last-wins)`);
+    return 'updated';
+  }
   storeQuarantine(shared, source, path, null, {
     type: 'quarantine',
     locator: record.locator,
     reason:
-      `conflicting duplicate of ${first ? `${first.path} ${first.locator}` : 'an earlier record'}: the same id "${record.externalId}" with different content in one run; ` +
+      `conflicting duplicate of ${where}: the same id "${record.externalId}" with different content in one run; ` +
       'the first one was kept (set ingest.duplicateIds: last-wins to keep the later one)',
   });
   return 'quarantined';

@@ -74,7 +74,7 @@ export interface QuarantineEvent {
 }
 
 /** What a warning is about; counted per file and kind in the ingest summary and `voc status`. */
-export type WarningKind = 'unparsed-date' | 'invalid-score' | 'duplicate-column' | 'invalid-utf8' | 'empty-id' | 'unknown-role';
+export type WarningKind = 'unparsed-date' | 'invalid-score' | 'duplicate-column' | 'invalid-utf8' | 'empty-id' | 'unknown-role' | 'id-conflict';
 
 export interface RecordWarning {
   kind: WarningKind;

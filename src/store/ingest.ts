@@ -87,12 +87,22 @@ export interface SourceCounts {
   skippedFile: number;
 }
 
+/** One kind of ingest warning in one file: how many, where first, and that first message. */
+export interface WarningCount {
+  count: number;
+  locator: string;
+  message: string;
+}
+
 export function emptyCounts(): SourceCounts {
   return { read: 0, new: 0, updated: 0, unchanged: 0, duplicate: 0, quarantined: 0, filtered: 0, threaded: 0, skippedFile: 0 };
 }
 
-/** 'conflict': this run already stored a record with the same identity and different content. */
-export type UpsertOutcome = 'new' | 'updated' | 'unchanged' | 'duplicate' | 'conflict';
+/**
+ * 'conflict': this run already stored a record with the same identity and different content;
+ * 'replaced': the same, with lastWins, so the later record replaced it.
+ */
+export type UpsertOutcome = 'new' | 'updated' | 'unchanged' | 'duplicate' | 'conflict' | 'replaced';
 
 /** Prepared statements for one ingest: create once, use for every record. */
 export class IngestStore {
@@ -119,7 +129,9 @@ export class IngestStore {
       `UPDATE sources SET kind = ?, format = ?, encoding = ?, imported_at = ?, run_id = ?, settings_hash = ?, status = 'partial' WHERE id = ?`,
     );
     this.completeSourceStmt = db.prepare(`UPDATE sources SET status = ?, records = ? WHERE id = ?`);
-    this.findDocStmt = db.prepare(`SELECT id, content_hash, last_run_id FROM documents WHERE identity = ?`);
+    this.findDocStmt = db.prepare(
+      `SELECT d.id, d.content_hash, d.last_run_id, d.locator, s.path FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.identity = ?`,
+    );
     this.insertDocStmt = db.prepare(
       `INSERT INTO documents (identity, kind, source_name, external_id, source_id, locator, created_at, score, score_scale,
          channel, title, attributes, meta, text, lang, content_hash, first_run_id, last_run_id, needs_analysis)
@@ -191,34 +203,30 @@ export class IngestStore {
     /** Text preparation is the costly part: it only runs for a new or changed record. */
     build: () => { doc: DocumentInput; segments: readonly SegmentInput[] },
   ): UpsertOutcome {
-    const found = this.findDocStmt.get(key.identity) as { id: number; content_hash: string; last_run_id: number } | undefined;
+    const found = this.findDocStmt.get(key.identity) as { id: number; content_hash: string; last_run_id: number; locator: string; path: string | null } | undefined;
     if (!found) {
       const { doc, segments } = build();
       const id = Number(this.insertDocStmt.run(doc).lastInsertRowid);
       this.insertSegments(id, segments);
       return 'new';
     }
-    if (found.last_run_id === key.runId) {
-      if (found.content_hash === key.contentHash) return 'duplicate';
-      if (!key.lastWins) return 'conflict';
-    } else if (found.content_hash === key.contentHash) {
+    const sameRun = found.last_run_id === key.runId;
+    if (found.content_hash === key.contentHash) {
+      if (sameRun) return 'duplicate';
       this.touchDocStmt.run(key.runId, found.id);
       return 'unchanged';
     }
+    if (sameRun) this.lastConflict = { path: found.path ?? '?', locator: found.locator };
+    if (sameRun && !key.lastWins) return 'conflict';
     const { doc, segments } = build();
     this.updateDocStmt.run({ ...doc, id: found.id });
     this.deleteSegmentsStmt.run(found.id);
     this.insertSegments(found.id, segments);
-    return 'updated';
+    return sameRun ? 'replaced' : 'updated';
   }
 
-  /** Where the record with this identity was read (for a conflicting duplicate's message). */
-  storedAt(identity: string): { path: string; locator: string } | null {
-    const row = this.db
-      .prepare(`SELECT s.path AS path, d.locator AS locator FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.identity = ?`)
-      .get(identity) as { path: string; locator: string } | undefined;
-    return row ?? null;
-  }
+  /** Where the record that the last 'conflict' or 'replaced' outcome met was read. */
+  lastConflict: { path: string; locator: string } | null = null;
 
   private insertSegments(documentId: number, segments: readonly SegmentInput[]): void {
     for (const s of segments) {
@@ -244,7 +252,7 @@ export class IngestStore {
     this.insertQuarantineStmt.run(q.runId, q.sourceName, q.path, q.sha256, q.locator, q.field, q.reason, q.excerpt, now());
   }
 
-  saveWarnings(runId: number, sourceId: number, warnings: ReadonlyMap<string, { count: number; locator: string; message: string }>): void {
+  saveWarnings(runId: number, sourceId: number, warnings: ReadonlyMap<string, WarningCount>): void {
     const stmt = this.db.prepare(
       `INSERT INTO ingest_warnings (run_id, source_id, kind, count, first_locator, example) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, source_id, kind) DO UPDATE SET count = excluded.count`,
