@@ -45,6 +45,13 @@ describe('conversations in generic ticket exports', () => {
     const r = await ingest('f', ws.dir, `  - { name: s, kind: ticket, format: tickets-csv, paths: in/t.csv, filter: { field: who, equals: customer }, mapping: { id: id, text: body } }\n`);
     expect(r.report.totals).toMatchObject({ read: 5, new: 3, filtered: 2 });
     expect(r.docs.map((d) => d.external_id)).toEqual(['m1', 'm3', 'm4']);
+    const inList = await ingest('fi', ws.dir, `  - { name: s, kind: ticket, format: tickets-csv, paths: in/t.csv, filter: { field: who, in: [agent, robot] }, mapping: { id: id, text: body } }\n`);
+    expect(inList.docs.map((d) => d.external_id)).toEqual(['m2', 'm5']);
+    const pattern = await ingest('fm', ws.dir, `  - { name: s, kind: ticket, format: tickets-csv, paths: in/t.csv, filter: { field: body, matches: "(?i)^the|never" }, mapping: { id: id, text: body } }\n`).catch((e: Error) => e);
+    expect(String(pattern)).toMatch(/matches: .*a valid regular expression/);
+    const re = await ingest('fr', ws.dir, `  - { name: s, kind: ticket, format: tickets-csv, paths: in/t.csv, filter: { field: body, matches: "never|crash" }, mapping: { id: id, text: body } }\n`);
+    expect(re.report.totals).toMatchObject({ read: 5, new: 2, filtered: 3 });
+    expect(re.docs.map((d) => d.external_id)).toEqual(['m1', 'm3']);
   });
 
   it('threads by conversation id, turns in time order, only customer turns analysed; an unknown role is a warning', async () => {

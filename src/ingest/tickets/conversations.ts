@@ -14,13 +14,18 @@
 import type { FieldMapping, RowFilter } from '../../config/pipeline.js';
 import type { RawRecord, ReaderEvent, Role } from '../types.js';
 
+/** Compiled once per pattern, not per row. */
+const patterns = new Map<string, RegExp>();
+
 export function rowPasses(filter: RowFilter | undefined, row: Record<string, unknown>): boolean {
   if (!filter) return true;
   const v = row[filter.field];
   const text = v === null || v === undefined ? '' : String(v);
   if (filter.equals !== undefined) return text === String(filter.equals);
   if (filter.in) return filter.in.some((x) => String(x) === text);
-  return new RegExp(filter.matches!).test(text);
+  let re = patterns.get(filter.matches!);
+  if (!re) patterns.set(filter.matches!, (re = new RegExp(filter.matches!)));
+  return re.test(text);
 }
 
 /** The role of a row's author, and a warning message when its value is in no list. */
