@@ -80,6 +80,7 @@ describe('analysis config', () => {
     expect(cfg.themes.threshold).toBe(0.5);
     // How feedback arrived is not its touchpoint unless the user maps it (DEFAULT_CHANNEL_TOUCHPOINTS is opt-in).
     expect(cfg.journey.channelTouchpoints).toEqual({});
+    expect(parseAnalysisConfig({ journey: { channelTouchpoints: 'default' } }).journey.channelTouchpoints.phone).toBe('phone');
     expect(cfg.heads.stage).toBe('builtin:stage-general.json');
     expect(cfg.journey.themeStagePriors.cancellation).toBe('retention');
     expect(cfg.discovery.seed).toBe(42);

@@ -121,7 +121,8 @@ function metadataVotes(votes: Votes, inp: JourneyInputs): void {
   const attr = doc.attributes[target] ?? (target === 'stage' ? doc.attributes['journey_stage'] : undefined);
   if (typeof attr === 'string' && validIds.has(attr.toLowerCase())) add(votes, attr.toLowerCase(), 'metadata', w.metadata);
   if (target === 'touchpoint' && doc.channel) {
-    const tp = journey.channelTouchpoints[doc.channel.toLowerCase()];
+    const ch = doc.channel.toLowerCase();
+    const tp = Object.hasOwn(journey.channelTouchpoints, ch) ? journey.channelTouchpoints[ch] : undefined;
     if (tp) add(votes, tp, 'metadata', w.metadata);
   }
   for (const rule of inp.rules) {
@@ -141,7 +142,7 @@ function modelVotes(votes: Votes, inp: JourneyInputs): void {
   }
   if (inp.target !== 'stage' || inp.calibrated) return;
   for (const t of inp.themes) {
-    const stage = inp.journey.themeStagePriors[t.id];
+    const stage = Object.hasOwn(inp.journey.themeStagePriors, t.id) ? inp.journey.themeStagePriors[t.id] : undefined;
     if (stage) add(votes, stage, 'theme-prior', w.themePrior * t.score);
   }
 }

@@ -164,9 +164,13 @@ export const JourneySettings = z
     /**
      * How feedback arrived is not where the experience happened (a web-form complaint about a late
      * parcel is about delivery): no channel decides a touchpoint unless mapped here, e.g.
-     * `{ phone: phone }` for a phone-support survey. DEFAULT_CHANNEL_TOUCHPOINTS is a ready map.
+     * `{ phone: phone }` for a phone-support survey; `default` takes DEFAULT_CHANNEL_TOUCHPOINTS
+     * (phone, email, chat, web, app and their aliases).
      */
-    channelTouchpoints: z.record(z.string(), z.string()).default({}),
+    channelTouchpoints: z
+      .union([z.literal('default'), z.record(z.string(), z.string())])
+      .default({})
+      .transform((v) => (v === 'default' ? { ...DEFAULT_CHANNEL_TOUCHPOINTS } : v)),
     themeStagePriors: z.record(z.string(), z.string()).default(DEFAULT_THEME_STAGE_PRIORS),
   })
   .strict();
