@@ -80,7 +80,8 @@ export async function withPipelineRun<T>(
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    lock.release();
+    // Close before releasing: the next run must not open the database while this one still has it.
     db?.close();
+    lock.release();
   }
 }

@@ -17,6 +17,7 @@ const SQLITE_HINTS: Array<[RegExp, string]> = [
   [/^SQLITE_NOTADB/, 'this file is not a SQLite database; point --db or "database" at a voc database or a new file name'],
   [/^SQLITE_CORRUPT/, 'the database file is damaged; restore it from a backup or start a new one'],
   [/^SQLITE_PERM|^SQLITE_AUTH/, 'permission denied; check the file and folder permissions'],
+  [/^SQLITE_BUSY|^SQLITE_LOCKED/, 'another process is using the database (a query or a run without the lock); try again when it is done'],
 ];
 
 const FS_HINTS: Record<string, string> = {
@@ -46,5 +47,9 @@ export function storageError(err: unknown, what: string): UserError | null {
   if (!code) return null;
   const hint = SQLITE_HINTS.find(([re]) => re.test(code))?.[1] ?? FS_HINTS[code]!;
   const detail = (err as Error).message.split('\n')[0];
-  return new UserError(`cannot write ${what} (${code}: ${detail}): ${hint}. Nothing was marked done that was not stored; the next run picks up from here.`, STORAGE_EXIT_CODE);
+  const busy = /^SQLITE_(BUSY|LOCKED)/.test(code);
+  return new UserError(
+    `cannot write ${what} (${code}: ${detail}): ${hint}. Nothing was marked done that was not stored; the next run picks up from here.`,
+    busy ? 4 : STORAGE_EXIT_CODE,
+  );
 }
