@@ -58,10 +58,13 @@ export function migrate(db: Db): void {
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     const migration = MIGRATIONS[v]!;
+    // IMMEDIATE takes the write lock before the version is read again: a second process that opened
+    // the database at the same moment waits, then finds the migration done and skips it.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) !== v) return;
       db.exec(migration.sql);
       db.pragma(`user_version = ${v + 1}`);
-    })();
+    }).immediate();
   }
 }
 

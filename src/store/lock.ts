@@ -2,7 +2,7 @@
  * A lock file beside the database so two runs on one database do not collide (cron firing while a
  * manual run is going). The lock holds the owner's pid; a lock whose process is gone is taken over.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { UserError } from '../util/errors.js';
 
 function processAlive(pid: number): boolean {
@@ -23,9 +23,20 @@ export function acquireLock(dbPath: string, what: string): Lock {
   const path = `${dbPath}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, what, since: new Date().toISOString() }));
-      closeSync(fd);
+      // The lock appears whole or not at all: written to a private file, then hard-linked into place
+      // (link fails if the lock exists). With open('wx') then write, a second process could read the
+      // lock empty in between, take it for a dead one's and delete it.
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ pid: process.pid, what, since: new Date().toISOString() }));
+      try {
+        linkSync(tmp, path);
+      } finally {
+        try {
+          unlinkSync(tmp);
+        } catch {
+          // nothing left to tidy
+        }
+      }
       let released = false;
       const release = () => {
         if (released) return;
