@@ -10,7 +10,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
-import type { Encoder, EncoderSpec } from './encoder.js';
+import type { Encoder, EncoderSpec } from './encoder-spec.js';
 
 type TransformersSpec = Extract<EncoderSpec, { backend: 'transformers' }>;
 
