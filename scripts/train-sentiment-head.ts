@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse';
 import { openDatabase } from '../src/store/db.js';
 import { loadJourneyCorpus } from './corpus/load.js';
-import { cachedEncoder } from '../src/models/cache.js';
+import { cachedEncoder } from '../src/store/embeddings.js';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { saveHead, trainHead } from '../src/models/head.js';
 import { mulberry32, shuffled } from '../src/models/linear.js';

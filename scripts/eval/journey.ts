@@ -25,7 +25,7 @@ import { loadAnalyzerParts } from '../../src/analyze/models.js';
 import { parseAnalysisConfig } from '../../src/config/analysis.js';
 import { openDatabase } from '../../src/store/db.js';
 import { loadCodeframe } from '../../src/config/codeframe.js';
-import { cachedEncoder } from '../../src/models/cache.js';
+import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder } from '../../src/models/encoder.js';
 import { trainHead } from '../../src/models/head.js';
 import { labelTextsFor } from '../../src/models/label-texts.js';

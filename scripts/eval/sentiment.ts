@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cachedEncoder } from '../../src/models/cache.js';
+import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder, type Encoder } from '../../src/models/encoder.js';
 import { loadHead } from '../../src/models/head.js';
 import { readLabelled } from '../../src/models/labelled.js';
