@@ -12,7 +12,7 @@
  * - suggestion_key: a hash of the member segments' text hashes, so the same cluster keeps its id.
  */
 import { createHash } from 'node:crypto';
-import { STOPWORDS, tokenize, withoutFormulas } from './lexical.js';
+import { stopwords, tokenize, withoutFormulas } from './lexical.js';
 import { dot, meanVector } from './vectors.js';
 import type { SuggestionInput } from '../store/analysis.js';
 import { mulberry32 } from '../util/random.js';
@@ -132,7 +132,7 @@ function chooseK(vectors: Float32Array[], s: DiscoverySettings): { k: number; as
 
 /** Filler that natural's list lacks but that says nothing about a topic in feedback. */
 const FILLER = new Set(['not', 'no', 'just', 'really', 'get', 'got', 'would', 'could', 'also', 'even', 'still', 'much', 'will', 'can', 'don', 've', 'll', 're', 'im', 'ive', 'dont', 'u', 'pls', 'please', 'thing', 'things']);
-const isStop = (t: string) => STOPWORDS.has(t) || FILLER.has(t);
+const isStop = (t: string) => stopwords().has(t) || FILLER.has(t);
 
 /** Unigrams and bigrams of non-stopword tokens (a bigram never spans a stopword). */
 export function terms(text: string): string[] {
