@@ -13,7 +13,6 @@
  */
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
-import type { RedactionConfig } from '../config/pipeline.js';
 import { UserError } from '../util/errors.js';
 
 export type RedactResult = { text: string; counts: Record<string, number> };
@@ -400,7 +399,19 @@ function phonePass(): Pass {
 
 // ---------------------------------------------------------------- custom rules
 
-type CustomRule = RedactionConfig['custom'][number];
+/** A researcher's own pattern, replaced by [NAME]. */
+interface CustomRule {
+  name: string;
+  pattern: string;
+  flags: string;
+}
+
+/** What a redactor is made from: a validated `redaction:` block (config/pipeline.ts RedactionConfig) is one. */
+export interface RedactorOptions {
+  enabled: boolean;
+  types: readonly string[];
+  custom: readonly CustomRule[];
+}
 
 function customPass(rule: CustomRule): Pass {
   let re: RegExp;
@@ -441,7 +452,7 @@ const BUILT_IN_ORDER = ['url', 'email', 'iban', 'card', 'ip', 'phone'] as const;
  * invalid custom pattern throws a `UserError` naming the rule. Counts are keyed by type
  * (`email`, `phone`, ...) and by custom rule name; only non-zero counts are present.
  */
-export function createRedactor(cfg: RedactionConfig): RedactFn {
+export function createRedactor(cfg: RedactorOptions): RedactFn {
   if (!cfg.enabled) return (text) => ({ text, counts: {} });
   const enabled = new Set<string>(cfg.types);
   const passes: Pass[] = [
