@@ -30,7 +30,7 @@ import { loadJourneyCorpus } from './corpus/load.js';
 import { cachedEncoder } from '../src/store/embeddings.js';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { saveHead, trainHead } from '../src/models/head.js';
-import { mulberry32, shuffled } from '../src/models/linear.js';
+import { mulberry32, shuffled } from '../src/util/random.js';
 import { classificationReport } from '../src/models/metrics.js';
 import { cleanForSentiment, complaintFeatures, lexiconFeatures, loadFastText, resolveFasttextDir } from '../src/models/signals.js';
 import { resultFrom, stackFeatureNames, stackFeatures, trainStack, type SentimentStack } from '../src/models/sentiment.js';

@@ -29,7 +29,7 @@ import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder } from '../../src/models/encoder.js';
 import { trainHead } from '../../src/models/head.js';
 import { labelTextsFor } from '../../src/models/label-texts.js';
-import { mulberry32, shuffled } from '../../src/models/linear.js';
+import { mulberry32, shuffled } from '../../src/util/random.js';
 import { SHARED_DATASETS } from '../run-sections.js';
 
 const Row = z.object({ SURVEY_SUB_TYPE: z.string(), text: z.string() });

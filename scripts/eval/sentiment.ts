@@ -14,7 +14,7 @@ import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder, type Encoder } from '../../src/models/encoder.js';
 import { loadHead } from '../../src/models/head.js';
 import { readLabelled } from '../../src/models/labelled.js';
-import { mulberry32, shuffled } from '../../src/models/linear.js';
+import { mulberry32, shuffled } from '../../src/util/random.js';
 import { classificationReport, rocAuc, type ClassificationReport } from '../../src/models/metrics.js';
 import { createSentimentModel, defaultSentimentHeadPath, type SentimentModel } from '../../src/models/sentiment.js';
 import { trainSentimentHead } from '../../src/models/sentiment-train.js';

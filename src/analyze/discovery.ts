@@ -39,7 +39,6 @@ export interface DiscoveredCluster extends SuggestionInput {
 }
 
 /** Seeded PRNG: clustering must be deterministic. */
-export const seededRandom = mulberry32;
 
 function kmeansPlusPlus(vectors: Float32Array[], k: number, rand: () => number): Float32Array[] {
   const centroids = [vectors[Math.floor(rand() * vectors.length)]!];
@@ -64,7 +63,7 @@ function kmeansPlusPlus(vectors: Float32Array[], k: number, rand: () => number):
 
 /** Spherical k-means: assign by highest cosine, recompute normalised means, until stable. */
 export function kmeans(vectors: Float32Array[], k: number, seed: number, maxIter = 50): number[] {
-  let centroids = kmeansPlusPlus(vectors, k, seededRandom(seed));
+  let centroids = kmeansPlusPlus(vectors, k, mulberry32(seed));
   let assign = new Array<number>(vectors.length).fill(-1);
   for (let iter = 0; iter < maxIter; iter++) {
     const next = vectors.map((v) => {

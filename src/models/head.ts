@@ -15,10 +15,9 @@ import type { Encoder } from './encoder-spec.js';
 import { readHeadFile, writeHeadFile } from './head/file.js';
 import { Head } from './head/inference.js';
 
-export { HEAD_FORMAT, headFileSchema, type HeadFile, type ModelCard } from './head/file.js';
-export { Head, type Prediction } from './head/inference.js';
+export { Head } from './head/inference.js';
 export { trainHead, type TrainHeadOptions } from './head/train.js';
-export { ece, fitPlatt, fitTemperature } from './head/calibrate.js';
+export { fitTemperature } from './head/calibrate.js';
 
 export function saveHead(head: Head, path: string): void {
   writeHeadFile(head.file, path);

@@ -119,7 +119,7 @@ export function fitTemperature(logits: Float64Array[], y: number[]): number {
 }
 
 /** Expected calibration error over 10 confidence bins. */
-export function ece(probs: Float64Array[], y: number[]): number {
+function ece(probs: Float64Array[], y: number[]): number {
   const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, correct: 0 }));
   probs.forEach((p, i) => {
     let best = 0;
@@ -160,7 +160,7 @@ function calibrateMultiLabel(logits: Float64Array[], gold: string[][], labels: s
 }
 
 /** Platt scaling with Platt's target smoothing, fitted by Newton's method. */
-export function fitPlatt(z: number[], t: number[]): [number, number] {
+function fitPlatt(z: number[], t: number[]): [number, number] {
   const nPos = t.reduce((a, b) => a + b, 0);
   const nNeg = t.length - nPos;
   if (nPos === 0 || nNeg === 0) return [1, 0];

@@ -4,7 +4,8 @@
  * calibration. Label texts (codeframe names and descriptions) are extra training examples.
  */
 import type { Encoder } from '../encoder-spec.js';
-import { fit, mulberry32, shuffled } from '../linear.js';
+import { fit } from '../linear.js';
+import { mulberry32, shuffled } from '../../util/random.js';
 import { TfidfVectorizer, fitTfidf, type TfidfSpec } from '../tfidf.js';
 import { UserError } from '../../util/errors.js';
 import { calibrate } from './calibrate.js';
