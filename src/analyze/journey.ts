@@ -35,6 +35,7 @@ export interface JourneyLabel {
 /** The label a head may give for "no stage / touchpoint can be told" (see the journey codebook). */
 export const NONE_LABEL = 'none';
 
+/** Defined in context.ts; re-exported for the modules that import them from here (analyze/pipeline.ts). */
 export type { DocContext, SegmentContext } from './context.js';
 
 type Journey = AnalysisConfig['journey'];
