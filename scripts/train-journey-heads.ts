@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cachedEncoder } from '../src/models/cache.js';
+import { cachedEncoder } from '../src/store/embeddings.js';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { saveHead, trainHead, type Head, type TrainHeadOptions } from '../src/models/head.js';
 import { classificationReport } from '../src/models/metrics.js';

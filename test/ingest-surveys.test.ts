@@ -12,7 +12,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { SourceConfig } from '../src/config/pipeline.js';
 import { surveyFormats } from '../src/ingest/surveys/index.js';
-import { parseSurveyDate } from '../src/ingest/surveys/dates.js';
+import { parseDate as parseSurveyDate } from '../src/ingest/dates.js';
 import { parseScore } from '../src/ingest/surveys/scores.js';
 import { looksFreeText } from '../src/ingest/surveys/generic-csv.js';
 import { FileRejected, type FormatModule, type QuarantineEvent, type RawRecord, type ReaderEvent, type SourceFile } from '../src/ingest/types.js';

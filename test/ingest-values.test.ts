@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { dayOrderOf, parseSurveyDate } from '../src/ingest/surveys/dates.js';
+import { dayOrderOf, parseDate as parseSurveyDate } from '../src/ingest/dates.js';
 import { parseScore } from '../src/ingest/surveys/scores.js';
 
 describe('dates', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../src/store/db.js';
 import { countEmbeddings } from '../src/store/embeddings.js';
-import { cachedEncoder } from '../src/models/cache.js';
+import { cachedEncoder } from '../src/store/embeddings.js';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { SentencePieceTokenizer, type Vocabulary } from '../src/models/sentencepiece.js';
 

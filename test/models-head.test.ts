@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { fitTemperature, loadHead, saveHead, trainHead } from '../src/models/head.js';
-import { mulberry32 } from '../src/models/linear.js';
+import { mulberry32 } from '../src/util/random.js';
 import { readLabelled, readTextSample } from '../src/models/labelled.js';
 import { classificationReport, rocAuc } from '../src/models/metrics.js';
 import { fitTfidf, terms, TfidfVectorizer, wordTokens } from '../src/models/tfidf.js';

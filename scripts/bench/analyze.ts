@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Analyzer, type AnalyzeItem } from '../../src/analyze/analyzer.js';
-import { seededRandom } from '../../src/analyze/discovery.js';
+import { mulberry32 } from '../../src/util/random.js';
 import { loadAnalyzerParts } from '../../src/analyze/models.js';
 import { parseAnalysisConfig } from '../../src/config/analysis.js';
 import { openDatabase } from '../../src/store/db.js';
@@ -35,7 +35,7 @@ function sentence(rand: () => number, i: number): string {
 }
 
 function texts(n: number, sentencesEach: number, seed: number): string[] {
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   return Array.from({ length: n }, (_, i) =>
     Array.from({ length: sentencesEach }, (_, j) => `${sentence(rand, i * 100 + j)}.`).join(' '),
   );

@@ -7,9 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cachedEncoder } from '../../src/models/cache.js';
+import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder } from '../../src/models/encoder.js';
-import { mulberry32 } from '../../src/models/linear.js';
+import { mulberry32 } from '../../src/util/random.js';
 import { openDatabase } from '../../src/store/db.js';
 import { machineLine } from '../run-sections.js';
 

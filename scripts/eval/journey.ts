@@ -25,11 +25,11 @@ import { loadAnalyzerParts } from '../../src/analyze/models.js';
 import { parseAnalysisConfig } from '../../src/config/analysis.js';
 import { openDatabase } from '../../src/store/db.js';
 import { loadCodeframe } from '../../src/config/codeframe.js';
-import { cachedEncoder } from '../../src/models/cache.js';
+import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder } from '../../src/models/encoder.js';
 import { trainHead } from '../../src/models/head.js';
 import { labelTextsFor } from '../../src/models/label-texts.js';
-import { mulberry32, shuffled } from '../../src/models/linear.js';
+import { mulberry32, shuffled } from '../../src/util/random.js';
 import { SHARED_DATASETS } from '../run-sections.js';
 
 const Row = z.object({ SURVEY_SUB_TYPE: z.string(), text: z.string() });

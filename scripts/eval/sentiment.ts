@@ -10,11 +10,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cachedEncoder } from '../../src/models/cache.js';
+import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder, type Encoder } from '../../src/models/encoder.js';
 import { loadHead } from '../../src/models/head.js';
 import { readLabelled } from '../../src/models/labelled.js';
-import { mulberry32, shuffled } from '../../src/models/linear.js';
+import { mulberry32, shuffled } from '../../src/util/random.js';
 import { classificationReport, rocAuc, type ClassificationReport } from '../../src/models/metrics.js';
 import { createSentimentModel, defaultSentimentHeadPath, type SentimentModel } from '../../src/models/sentiment.js';
 import { trainSentimentHead } from '../../src/models/sentiment-train.js';

@@ -16,7 +16,7 @@ import { loadCodeframe } from '../../src/config/codeframe.js';
 import { assignZeroShot } from '../../src/analyze/themes.js';
 import { stems } from '../../src/analyze/lexical.js';
 import { ZeroShotClassifier } from '../../src/analyze/zeroshot.js';
-import { cachedEncoder } from '../../src/models/cache.js';
+import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder } from '../../src/models/encoder.js';
 import { openDatabase } from '../../src/store/db.js';
 import { SHARED_DATASETS } from '../run-sections.js';

@@ -7,12 +7,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cachedEncoder } from '../../src/models/cache.js';
+import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder } from '../../src/models/encoder.js';
 import { trainHead } from '../../src/models/head.js';
 import { readLabelled } from '../../src/models/labelled.js';
 import { labelTextsFor } from '../../src/models/label-texts.js';
-import { mulberry32, shuffled } from '../../src/models/linear.js';
+import { mulberry32, shuffled } from '../../src/util/random.js';
 import { classificationReport } from '../../src/models/metrics.js';
 import { openDatabase } from '../../src/store/db.js';
 import { SHARED_DATASETS, machineLine } from '../run-sections.js';

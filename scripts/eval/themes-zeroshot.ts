@@ -12,7 +12,7 @@ import { loadCodeframe, type FlatTheme } from '../../src/config/codeframe.js';
 import { assignZeroShot } from '../../src/analyze/themes.js';
 import { stems } from '../../src/analyze/lexical.js';
 import { ZeroShotClassifier } from '../../src/analyze/zeroshot.js';
-import { cachedEncoder } from '../../src/models/cache.js';
+import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder, type Encoder } from '../../src/models/encoder.js';
 import { openDatabase } from '../../src/store/db.js';
 import { SHARED_DATASETS } from '../run-sections.js';

@@ -12,7 +12,7 @@
  * - suggestion_key: a hash of the member segments' text hashes, so the same cluster keeps its id.
  */
 import { createHash } from 'node:crypto';
-import { STOPWORDS, tokenize, withoutFormulas } from './lexical.js';
+import { stopwords, tokenize, withoutFormulas } from './lexical.js';
 import { dot, meanVector } from './vectors.js';
 import type { SuggestionInput } from '../store/analysis.js';
 import { mulberry32 } from '../util/random.js';
@@ -39,7 +39,6 @@ export interface DiscoveredCluster extends SuggestionInput {
 }
 
 /** Seeded PRNG: clustering must be deterministic. */
-export const seededRandom = mulberry32;
 
 function kmeansPlusPlus(vectors: Float32Array[], k: number, rand: () => number): Float32Array[] {
   const centroids = [vectors[Math.floor(rand() * vectors.length)]!];
@@ -64,7 +63,7 @@ function kmeansPlusPlus(vectors: Float32Array[], k: number, rand: () => number):
 
 /** Spherical k-means: assign by highest cosine, recompute normalised means, until stable. */
 export function kmeans(vectors: Float32Array[], k: number, seed: number, maxIter = 50): number[] {
-  let centroids = kmeansPlusPlus(vectors, k, seededRandom(seed));
+  let centroids = kmeansPlusPlus(vectors, k, mulberry32(seed));
   let assign = new Array<number>(vectors.length).fill(-1);
   for (let iter = 0; iter < maxIter; iter++) {
     const next = vectors.map((v) => {
@@ -132,7 +131,7 @@ function chooseK(vectors: Float32Array[], s: DiscoverySettings): { k: number; as
 
 /** Filler that natural's list lacks but that says nothing about a topic in feedback. */
 const FILLER = new Set(['not', 'no', 'just', 'really', 'get', 'got', 'would', 'could', 'also', 'even', 'still', 'much', 'will', 'can', 'don', 've', 'll', 're', 'im', 'ive', 'dont', 'u', 'pls', 'please', 'thing', 'things']);
-const isStop = (t: string) => STOPWORDS.has(t) || FILLER.has(t);
+const isStop = (t: string) => stopwords().has(t) || FILLER.has(t);
 
 /** Unigrams and bigrams of non-stopword tokens (a bigram never spans a stopword). */
 export function terms(text: string): string[] {

@@ -14,7 +14,8 @@
  * A segment whose confidence is below `minConfidence` inherits its document's dominant stage
  * (length-weighted over the document's confident segments), signal 'document'.
  */
-import type { AnalysisConfig, Rule, RuleCondition } from '../config/analysis.js';
+import type { AnalysisConfig, Rule } from '../config/analysis.js';
+import { ruleMatches, type DocContext, type SegmentContext } from './context.js';
 import type { ThemeHit } from './themes.js';
 import { round4 } from './vectors.js';
 import type { ClassScore } from './zeroshot.js';
@@ -34,21 +35,8 @@ export interface JourneyLabel {
 /** The label a head may give for "no stage / touchpoint can be told" (see the journey codebook). */
 export const NONE_LABEL = 'none';
 
-/** What a segment knows about its document (the metadata rules test these). */
-export interface DocContext {
-  key: string;
-  kind: 'survey' | 'interview' | 'ticket';
-  sourceName: string;
-  channel: string | null;
-  attributes: Record<string, unknown>;
-  sourceStage?: string | undefined;
-  sourceTouchpoint?: string | undefined;
-}
-
-export interface SegmentContext {
-  text: string;
-  field: string | null;
-}
+/** Defined in context.ts; re-exported for the modules that import them from here (analyze/pipeline.ts). */
+export type { DocContext, SegmentContext } from './context.js';
 
 type Journey = AnalysisConfig['journey'];
 type Votes = Map<string, Map<Component, number>>;
@@ -58,41 +46,6 @@ function add(votes: Votes, id: string, component: Component, amount: number): vo
   const byComp = votes.get(id) ?? new Map<Component, number>();
   byComp.set(component, (byComp.get(component) ?? 0) + amount);
   votes.set(id, byComp);
-}
-
-const lower = (v: unknown) => String(v).toLowerCase();
-const oneOf = (want: string | string[] | undefined, got: string | null): boolean =>
-  want === undefined || (got !== null && (Array.isArray(want) ? want : [want]).some((w) => lower(w) === lower(got)));
-
-function attributeMatches(want: NonNullable<RuleCondition['attribute']>, attrs: Record<string, unknown>): boolean {
-  return Object.entries(want).every(([name, value]) => {
-    const got = attrs[name];
-    if (got === undefined || got === null) return false;
-    const values = Array.isArray(value) ? value : [value];
-    return values.some((v) => lower(v) === lower(got));
-  });
-}
-
-/** Compiled regexes are cached: rules are tested on every segment. */
-const regexCache = new Map<string, RegExp>();
-function textRegex(pattern: string): RegExp {
-  let re = regexCache.get(pattern);
-  if (!re) {
-    re = new RegExp(pattern, 'i');
-    regexCache.set(pattern, re);
-  }
-  return re;
-}
-
-export function ruleMatches(when: RuleCondition, doc: DocContext, seg: SegmentContext): boolean {
-  return (
-    oneOf(when.source, doc.sourceName) &&
-    (when.kind === undefined || when.kind === doc.kind) &&
-    oneOf(when.channel, doc.channel) &&
-    (when.attribute === undefined || attributeMatches(when.attribute, doc.attributes)) &&
-    oneOf(when.field, seg.field) &&
-    (when.text === undefined || textRegex(when.text).test(seg.text))
-  );
 }
 
 export interface JourneyInputs {

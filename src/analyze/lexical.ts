@@ -3,25 +3,18 @@
  * Embeddings find meaning; these exact matches add precision for the words customers actually use
  * ("promo code", "charged twice") and make a keyword in the codeframe a dependable lever.
  */
-import { createRequire } from 'node:module';
-import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
-import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
+import { englishStopwords, porterStem, wordTokenize } from '../text/natural.js';
 
-const require = createRequire(import.meta.url);
-/** natural's English stopword list (the submodule ships no type declarations). */
-export const STOPWORDS: ReadonlySet<string> = new Set(
-  (require('natural/lib/natural/util/stopwords.js') as { words: string[] }).words,
-);
-
-const tokenizer = new WordTokenizer();
+/** natural's English stopword list. */
+export const stopwords = englishStopwords;
 
 /** Lower-cased word tokens; apostrophes split ("don't" -> don, t) the same way for text and phrases. */
 export function tokenize(text: string): string[] {
-  return tokenizer.tokenize(text.toLowerCase()) ?? [];
+  return wordTokenize(text.toLowerCase());
 }
 
 export function stem(token: string): string {
-  return PorterStemmer.stem(token);
+  return porterStem(token);
 }
 
 export function stems(text: string): string[] {

@@ -9,7 +9,7 @@ import type { AnalysisConfig } from '../config/analysis.js';
 import { codeframeFromLabels, loadCodeframe, type LoadedCodeframe } from '../config/codeframe.js';
 
 const DEFAULT_THEMES_CODEFRAME = 'builtin:voc-default.yaml';
-import { cachedEncoder } from '../models/cache.js';
+import { cachedEncoder } from '../store/embeddings.js';
 import { createEncoder, type Encoder } from '../models/encoder.js';
 import { loadHead, type Head } from '../models/head.js';
 import type { Db } from '../store/db.js';

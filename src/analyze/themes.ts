@@ -3,7 +3,7 @@
  * "Unassigned" is an empty list: nothing cleared the threshold.
  */
 import type { AnalysisConfig, Rule, ZeroShotSettings } from '../config/analysis.js';
-import { ruleMatches, type DocContext, type SegmentContext } from './journey.js';
+import { ruleMatches, type DocContext, type SegmentContext } from './context.js';
 import type { ClassScore } from './zeroshot.js';
 import { round4, sigmoid } from './vectors.js';
 

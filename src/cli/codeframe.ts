@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { draftCodeframe } from '../analyze/draft.js';
 import { parseAnalysisConfig } from '../config/analysis.js';
 import { loadPipelineConfig } from '../config/load.js';
-import { cachedEncoder } from '../models/cache.js';
+import { cachedEncoder } from '../store/embeddings.js';
 import { createEncoder } from '../models/encoder.js';
 import { writeFileAtomic } from '../report/files.js';
 import { openDatabase } from '../store/db.js';

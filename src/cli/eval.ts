@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { openDatabase } from '../store/db.js';
-import { cachedEncoder } from '../models/cache.js';
+import { cachedEncoder } from '../store/embeddings.js';
 import { createEncoder, parseEncoderFlag, type Encoder } from '../models/encoder.js';
 import { loadHead } from '../models/head.js';
 import { readLabelled } from '../models/labelled.js';

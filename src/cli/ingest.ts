@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ingestPipeline, type FileReport, type IngestReport } from '../ingest/engine.js';
-import { UserError } from '../util/errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { formatTable, parseOptions } from './common.js';
 import { withPipelineRun } from './pipeline-run.js';
 
@@ -95,6 +95,6 @@ export function strictCheck(strict: boolean, report: Pick<IngestReport, 'files' 
   if (!strict) return;
   const warnings = warningCount(report);
   if (report.totals.quarantined > 0 || warnings > 0) {
-    throw new UserError(`--strict: ${report.totals.quarantined} row(s) or file(s) quarantined and ${warnings} warning(s) (see \`voc status --quarantine\`)`, 3);
+    throw new UserError(`--strict: ${report.totals.quarantined} row(s) or file(s) quarantined and ${warnings} warning(s) (see \`voc status --quarantine\`)`, ExitCode.Strict);
   }
 }

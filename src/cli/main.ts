@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { storageError } from '../store/errors.js';
-import { UserError } from '../util/errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { registerIngest } from './ingest.js';
 import { registerStatus } from './status.js';
@@ -90,8 +90,8 @@ function reportError(err: unknown): number {
   }
   if (err instanceof ZodError) {
     process.stderr.write(`voc: invalid options:\n${err.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`).join('\n')}\n`);
-    return 2;
+    return ExitCode.Invalid;
   }
   process.stderr.write(`voc: internal error (please report): ${(err as Error)?.stack ?? String(err)}\n`);
-  return 1;
+  return ExitCode.Internal;
 }

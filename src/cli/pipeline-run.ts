@@ -12,6 +12,7 @@ import { openDatabase, type Db } from '../store/db.js';
 import { finishRun, markStaleRunsInterrupted, startRun } from '../store/runs.js';
 import { acquireLock } from '../store/lock.js';
 import { TOOL_VERSION } from '../util/version.js';
+import { ExitCode } from '../util/errors.js';
 
 export interface RunContext {
   db: Db;
@@ -54,7 +55,7 @@ export async function withPipelineRun<T>(
     }
     lock.release();
     process.stderr.write(`voc: stopped by ${signal}; run ${runId ?? '-'} marked interrupted. Run again to continue.\n`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    process.exit(signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

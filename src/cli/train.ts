@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { openDatabase } from '../store/db.js';
 import { sampleSegmentTexts } from '../store/analysis.js';
-import { cachedEncoder } from '../models/cache.js';
+import { cachedEncoder } from '../store/embeddings.js';
 import { createEncoder, parseEncoderFlag } from '../models/encoder.js';
 import { saveHead, trainHead, type Head } from '../models/head.js';
 import { readLabelled, readTextSample } from '../models/labelled.js';

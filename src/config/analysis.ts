@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { formatZodIssues } from './load.js';
 import { UserError } from '../util/errors.js';
-import { encoderSpecSchema, type EncoderSpec } from '../models/encoder.js';
+import { encoderSpecSchema, type EncoderSpec } from '../models/encoder-spec.js';
 
 /** The sentence encoder: the models engineer's spec schema, so config and encoder never drift. */
 export const EncoderConfig = encoderSpecSchema;

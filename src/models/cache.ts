@@ -1,11 +1,17 @@
 /**
- * An encoder wrapper that remembers vectors in the `embeddings` table, keyed by
+ * An encoder wrapper that remembers vectors in a passed-in vector store, keyed by
  * (encoder id, sha256 of the exact text): re-runs and unchanged texts cost a lookup, not inference.
+ * The store's `embeddings` table is one such store (store/embeddings.ts `cachedEncoder(db, encoder)`);
+ * models/ itself knows no database.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../store/db.js';
-import { getEmbeddings, putEmbeddings } from '../store/embeddings.js';
-import type { Encoder } from './encoder.js';
+import type { Encoder } from './encoder-spec.js';
+
+/** Where cached vectors live: looked up by text hash, written after the misses are embedded. */
+export interface VectorStore {
+  get(encoderId: string, hashes: readonly string[]): Map<string, Float32Array>;
+  put(encoderId: string, entries: ReadonlyArray<readonly [string, Float32Array]>): void;
+}
 
 export type CachedEncoder = Encoder & { stats(): { hits: number; misses: number } };
 
@@ -14,7 +20,7 @@ export function textHash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-export function cachedEncoder(db: Db, encoder: Encoder): CachedEncoder {
+export function cachingEncoder(store: VectorStore, encoder: Encoder): CachedEncoder {
   let hits = 0;
   let misses = 0;
   return {
@@ -22,7 +28,7 @@ export function cachedEncoder(db: Db, encoder: Encoder): CachedEncoder {
     dim: encoder.dim,
     async embed(texts: string[]): Promise<Float32Array[]> {
       const hashes = texts.map(textHash);
-      const known = getEmbeddings(db, encoder.id, [...new Set(hashes)]);
+      const known = store.get(encoder.id, [...new Set(hashes)]);
       // Embed each missing text once, even if it repeats within the call.
       const missing = new Map<string, string>();
       hashes.forEach((h, i) => {
@@ -34,7 +40,7 @@ export function cachedEncoder(db: Db, encoder: Encoder): CachedEncoder {
       if (missing.size > 0) {
         const fresh = await encoder.embed([...missing.values()]);
         const entries = [...missing.keys()].map((h, i) => [h, fresh[i]!] as const);
-        putEmbeddings(db, encoder.id, entries);
+        store.put(encoder.id, entries);
         for (const [h, v] of entries) known.set(h, v);
       }
       return hashes.map((h) => known.get(h)!);

@@ -4,7 +4,14 @@
  * name itself) are the cheapest extra evidence there is. On BANKING77 with 8 examples per intent,
  * the intent names alone add about 2 accuracy points (docs/eval.md).
  */
-import type { LoadedCodeframe } from '../config/codeframe.js';
+
+/** What a codeframe theme says about a label (a LoadedCodeframe from config/ fits: models/ does not import config/). */
+export interface LabelDescription {
+  id: string;
+  label: string;
+  description: string;
+  examples: readonly string[];
+}
 
 export interface LabelTexts {
   texts: Record<string, string[]>;
@@ -28,8 +35,8 @@ export function labelAsText(label: string): string | null {
  * label text ignoring case), else the label name as a phrase. Labels that are codes ("3", "A1")
  * get nothing.
  */
-export function labelTextsFor(labels: readonly string[], codeframe: LoadedCodeframe | null): LabelTexts {
-  const byKey = new Map<string, LoadedCodeframe['themes'][number]>();
+export function labelTextsFor(labels: readonly string[], codeframe: { themes: readonly LabelDescription[] } | null): LabelTexts {
+  const byKey = new Map<string, LabelDescription>();
   for (const t of codeframe?.themes ?? []) {
     byKey.set(t.id.toLowerCase(), t);
     byKey.set(t.label.toLowerCase(), t);

@@ -11,7 +11,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { initWasmBackend } from './use-runtime.js';
-import { mulberry32 } from '../util/random.js';
+import { mulberry32, shuffled } from '../util/random.js';
 
 export interface Example {
   /** Dense features (e.g. a sentence embedding); same length for every example. */
@@ -51,19 +51,6 @@ export interface TrainOptions {
 /** Targets: class index per example (softmax) or a 0/1 matrix [n][classes] flattened (sigmoid). */
 export type Targets = Int32Array | Uint8Array;
 
-export { mulberry32 };
-
-export function shuffled(n: number, rand: () => number): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = order[i]!;
-    order[i] = order[j]!;
-    order[j] = t;
-  }
-  return order;
-}
-
 /** Raw scores (logits) of one example into `out`. */
 export function scores(model: LinearModel, x: Example, out: Float64Array): void {
   const { classes, denseDim, sparseDim, weights, bias } = model;
@@ -95,17 +82,7 @@ export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
-export function trainLinear(xs: readonly Example[], y: Targets, options: TrainOptions): Promise<LinearModel> {
-  const n = xs.length;
-  if (n === 0) throw new Error('no training examples');
-  const classes = options.classes;
-  const denseDim = xs[0]!.dense.length;
-  let sparseDim = 0;
-  for (const x of xs) for (let q = 0; q < x.idx.length; q++) sparseDim = Math.max(sparseDim, x.idx[q]! + 1);
-  return fit(xs, y, { ...options, classes }, denseDim, sparseDim);
-}
-
-/** Like trainLinear, but with the sparse block size given (vocabulary size, not max index seen). */
+/** Trains a linear model; the block sizes are given (the sparse one is the vocabulary size, not the max index seen). */
 export async function fit(xs: readonly Example[], y: Targets, options: TrainOptions, denseDim: number, sparseDim: number): Promise<LinearModel> {
   await initWasmBackend();
   const { link, classes: K } = options;

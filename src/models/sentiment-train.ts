@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { UserError } from '../util/errors.js';
 import type { Encoder } from './encoder.js';
 import { Head, loadHead, trainHead, type TrainHeadOptions } from './head.js';
-import { mulberry32, shuffled } from './linear.js';
+import { mulberry32, shuffled } from '../util/random.js';
 import { classificationReport } from './metrics.js';
 import { cleanForSentiment, loadFastText, resolveFasttextDir } from './signals.js';
 import {

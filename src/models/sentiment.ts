@@ -68,6 +68,14 @@ export const sentimentStackSchema = z.object({
 });
 export type SentimentStack = z.infer<typeof sentimentStackSchema>;
 
+/**
+ * A sentiment head file is a generic head file (voc-head/1) with one field of its own, `stack`
+ * (written by sentiment-train.ts), which the generic format keeps as it is and this schema checks.
+ */
+export function sentimentStackOf(head: Head): SentimentStack | null {
+  return head.file.stack ? sentimentStackSchema.parse(head.file.stack) : null;
+}
+
 /** The shipped general sentiment model, next to the package. */
 export function defaultSentimentHeadPath(): string {
   return fileURLToPath(new URL('../../models/heads/sentiment-general.json', import.meta.url));
@@ -88,7 +96,7 @@ export async function createSentimentModel(options: CreateSentimentOptions): Pro
   if (head.multiLabel || SENTIMENT_LABELS.some((l) => !head.labels.includes(l))) {
     throw new UserError(`Sentiment head "${head.card.name}" must be single-label with labels negative, neutral, positive (it has: ${head.labels.join(', ')}).`);
   }
-  const stack = head.file.stack ? sentimentStackSchema.parse(head.file.stack) : null;
+  const stack = sentimentStackOf(head);
   const ftDir = resolveFasttextDir(options.fasttextDir);
   const wantsFt = stack?.withFasttext !== undefined;
   const fasttext = ftDir && wantsFt ? await loadFastText(ftDir) : null;

@@ -4,8 +4,7 @@
  * strong baseline for short feedback, complementary to sentence embeddings (it sees exact product
  * words and negations; character n-grams also see misspellings, elongations and word parts).
  */
-
-import { createRequire } from 'node:module';
+import { porterStem } from '../text/natural.js';
 
 export interface TfidfSpec {
   vocabulary: string[];
@@ -16,14 +15,12 @@ export interface TfidfSpec {
   chars?: [number, number];
 }
 
-// Only the stemmer submodule: the `natural` index loads dotenv and much more.
-const porter = createRequire(import.meta.url)('natural/lib/natural/stemmers/porter_stemmer.js') as { stem(word: string): string };
 const stemCache = new Map<string, string>();
 
 function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = porter.stem(word);
+    s = porterStem(word);
     if (stemCache.size < 200_000) stemCache.set(word, s);
   }
   return s;

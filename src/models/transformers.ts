@@ -10,7 +10,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
-import type { Encoder, EncoderSpec } from './encoder.js';
+import type { Encoder, EncoderSpec } from './encoder-spec.js';
 
 type TransformersSpec = Extract<EncoderSpec, { backend: 'transformers' }>;
 
@@ -33,8 +33,23 @@ function locate(spec: TransformersSpec): Located {
   return { model: spec.model, localPath: resolve(process.env.VOC_MODELS_DIR ?? 'models/transformers') };
 }
 
+/**
+ * transformers.js is an optional dependency (with onnxruntime-node it is most of an install):
+ * loaded only for `--encoder transformers:...`, and a clear message when it was left out.
+ */
+async function loadTransformers(): Promise<typeof import('@huggingface/transformers')> {
+  try {
+    return await import('@huggingface/transformers');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('@huggingface/transformers')) {
+      throw new UserError('The transformers encoder needs the optional package @huggingface/transformers: run `npm install @huggingface/transformers` (or `npm ci` without --omit=optional), or use --encoder use.');
+    }
+    throw err;
+  }
+}
+
 export async function createTransformersEncoder(spec: TransformersSpec): Promise<Encoder> {
-  const { pipeline, env } = await import('@huggingface/transformers');
+  const { pipeline, env } = await loadTransformers();
   const { model, localPath } = locate(spec);
   env.localModelPath = localPath.endsWith('/') ? localPath : `${localPath}/`;
   env.allowLocalModels = true;

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
-import type { Encoder } from './encoder.js';
+import type { Encoder } from './encoder-spec.js';
 import { SentencePieceTokenizer } from './sentencepiece.js';
 import { USE_DIM, UseRuntime, useModelDir, usePackageVersion } from './use-runtime.js';
 import type { WorkerReply, WorkerRequest } from './use-worker.js';

@@ -2,6 +2,8 @@
  * The embedding cache table (migration 002): one L2-normalised Float32 vector per
  * (encoder id, sha256 of the text).
  */
+import type { Encoder } from '../models/encoder-spec.js';
+import { cachingEncoder, type CachedEncoder, type VectorStore } from '../models/cache.js';
 import type { Db } from './db.js';
 
 /** SQLite limits bound parameters; look hashes up in chunks well below it. */
@@ -27,6 +29,19 @@ export function putEmbeddings(db: Db, modelId: string, entries: ReadonlyArray<re
       insert.run(modelId, hash, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
     }
   })();
+}
+
+/** The embeddings table as the encoder cache's vector store. */
+export function embeddingStore(db: Db): VectorStore {
+  return {
+    get: (encoderId, hashes) => getEmbeddings(db, encoderId, hashes),
+    put: (encoderId, entries) => putEmbeddings(db, encoderId, entries),
+  };
+}
+
+/** `encoder` with its vectors remembered in this database's embeddings table. */
+export function cachedEncoder(db: Db, encoder: Encoder): CachedEncoder {
+  return cachingEncoder(embeddingStore(db), encoder);
 }
 
 export function countEmbeddings(db: Db, modelId?: string): number {

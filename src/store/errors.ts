@@ -5,9 +5,7 @@
  * make sure nothing was claimed that was not stored: the failing batch rolls back, the file being
  * read is not marked done, and the next run reads it again.
  */
-import { UserError } from '../util/errors.js';
-
-export const STORAGE_EXIT_CODE = 5;
+import { ExitCode, UserError } from '../util/errors.js';
 
 const SQLITE_HINTS: Array<[RegExp, string]> = [
   [/^SQLITE_FULL/, 'the disk (or the database size limit) is full; free space and run again'],
@@ -50,6 +48,6 @@ export function storageError(err: unknown, what: string): UserError | null {
   const busy = /^SQLITE_(BUSY|LOCKED)/.test(code);
   return new UserError(
     `cannot write ${what} (${code}: ${detail}): ${hint}. Nothing was marked done that was not stored; the next run picks up from here.`,
-    busy ? 4 : STORAGE_EXIT_CODE,
+    busy ? ExitCode.Locked : ExitCode.Storage,
   );
 }

@@ -3,7 +3,7 @@
  * manual run is going). The lock holds the owner's pid; a lock whose process is gone is taken over.
  */
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { UserError } from '../util/errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 
 function processAlive(pid: number): boolean {
   try {
@@ -38,9 +38,12 @@ export function acquireLock(dbPath: string, what: string): Lock {
         }
       }
       let released = false;
+      // The 'exit' listener is a safety net for a process that ends without releasing; a release
+      // removes it, so a long-lived process that takes and releases many locks does not pile them up.
       const release = () => {
         if (released) return;
         released = true;
+        process.removeListener('exit', release);
         try {
           unlinkSync(path);
         } catch {
@@ -56,7 +59,7 @@ export function acquireLock(dbPath: string, what: string): Lock {
         throw new UserError(
           `Another voc process (pid ${holder.pid}, ${holder.what}, since ${holder.since}) is working on this database. ` +
             `Wait for it to finish, or delete ${path} if you are sure it is gone.`,
-          4,
+          ExitCode.Locked,
         );
       }
       // Stale lock from a killed process: take it over.
@@ -67,7 +70,7 @@ export function acquireLock(dbPath: string, what: string): Lock {
       }
     }
   }
-  throw new UserError(`Could not take the lock ${path}; try again.`, 4);
+  throw new UserError(`Could not take the lock ${path}; try again.`, ExitCode.Locked);
 }
 
 function readHolder(path: string): { pid: number; what: string; since: string } | null {

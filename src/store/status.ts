@@ -1,5 +1,5 @@
 /** Read-only queries behind `voc status`. */
-import type { Db } from './db.js';
+import { schemaVersion, type Db } from './db.js';
 import type { RunRow } from './runs.js';
 
 export interface StatusSummary {
@@ -61,8 +61,7 @@ export function statusSummary(db: Db, runLimit: number): StatusSummary {
         .all(lastIngest.id) as StatusSummary['lastRunWarnings'])
     : [];
   const quarantineTotal = (db.prepare(`SELECT COUNT(*) AS n FROM quarantine`).get() as { n: number }).n;
-  const schemaVersion = db.pragma('user_version', { simple: true }) as number;
-  return { schemaVersion, runs, documents, sources, lastRunCounts, quarantineTotal, lastRunWarnings };
+  return { schemaVersion: schemaVersion(db), runs, documents, sources, lastRunCounts, quarantineTotal, lastRunWarnings };
 }
 
 /** Quarantined rows, newest first, a page at a time (`limit` null: all of them). */

@@ -13,8 +13,9 @@
  */
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
-import type { RedactionConfig } from '../config/pipeline.js';
 import { UserError } from '../util/errors.js';
+import { hasDigit, type Hit, type Pass } from './redact-pass.js';
+import { phonePass } from './redact-phone.js';
 
 export type RedactResult = { text: string; counts: Record<string, number> };
 
@@ -30,22 +31,6 @@ export interface RedactOptions {
 }
 export type RedactFn = (text: string, options?: RedactOptions) => RedactResult;
 
-/**
- * Replaces one match found at `index` in `text`; returns the placeholder (or the match itself when
- * it must stay, see `insidePlaceholder`). Counts it.
- */
-type Hit = (match: string, index: number, text: string) => string;
-
-/** One redaction pass: returns the new text; `hit` makes each placeholder and counts it under `key`. */
-interface Pass {
-  key: string;
-  /** The placeholder name: `[EMAIL]`, `[PHONE]`, or the custom rule's name. */
-  label: string;
-  /** Cheap pre-test: skip the pass when the text cannot contain a match. */
-  maybe: (text: string) => boolean;
-  run: (text: string, hit: Hit) => string;
-}
-
 /** Hex digits of the sha256 in a stable placeholder: 64 bits, collision-free for any real volume. */
 export const STABLE_HASH_HEX = 16;
 
@@ -60,9 +45,7 @@ function insidePlaceholder(text: string, index: number): boolean {
   return text[index - 1] !== undefined && PLACEHOLDER_OPEN.test(text.slice(Math.max(0, index - 80), index));
 }
 
-const HAS_DIGIT = /\d/;
 const always = (): boolean => true;
-const hasDigit = (t: string): boolean => HAS_DIGIT.test(t);
 
 /**
  * Like `String.replace` with a global regex, but `accept` says how much of the candidate is PII
@@ -299,108 +282,21 @@ function ipPass(): Pass {
   };
 }
 
-// ---------------------------------------------------------------- phone numbers
-
-/**
- * A phone candidate: optional "+" or "(", then digits with single spaces, dots, dashes or
- * parentheses between them, ending in a digit. It may not start inside a word, after "#", a
- * currency sign, a dash, a dot or a slash (order numbers, prices, ranges, decimals, paths).
- * A slash is only taken right after a trunk-0 area code (German `030/1234567`), so dates and
- * fractions (`01/12/2023`, `24/7`) do not join a candidate.
- */
-const PHONE_CANDIDATE =
-  /(?<![\p{L}\p{N}_#$€£¥+\-\u2010-\u2013./@])(?:\+|\()?\d(?:[ .\-\u2010-\u2013()]{0,2}\d|(?<=(?<![\d/])0\d{1,4})\/ ?\d){5,20}(?![\p{L}\p{N}_\-\u2010-\u2013/@]|[.,:]\d)/gu;
-/** Hyphens and en dashes (word processors turn 555-123 into 555–123) count as "-". */
-const DASHES = /[\u2010-\u2013]/g;
-const DATE_PATTERNS = [
-  /^\d{4}[-. ]\d{1,2}[-. ]\d{1,2}$/, // 2026-05-03
-  /^\d{1,2}[-. ]\d{1,2}[-. ]\d{2,4}$/, // 03.05.2026, 5-3-26
-];
-const YEARS_ONLY = /^(?:(?:19|20)\d\d[ -]?)+$/; // "2024 2025 2026", "1999-2005"
-const THOUSANDS = /^\d{1,3}(?:[.,]\d{3})+$/; // 1.234.567
-const THOUSANDS_SPACED = /^[1-9]\d{0,2}(?: \d{3})+$/; // 2 500 000 (but 612 345 678 is a Spanish mobile)
-const ZIP_PLUS_4 = /^\d{5}-\d{4}$/; // 90210-1234
-const ROUND_RANGE = /^(\d{2,3}0)-(\d{2,3}0)$/; // 1200-1500 (calories), 800-1000
-
-/** Words naming an identifier: a number right after them is that identifier, not a phone. */
-const ID_WORDS =
-  'order|invoice|ref|reference|ticket|case|tracking|parcel|booking|confirmation|account|id|sku|customer|client|member|membership|loyalty|po|policy|contract|serial|batch|lot|voucher|coupon|promo|claim|return|rma|transaction|receipt|shipment|consignment|waybill|reservation|subscription';
-/** ... also "order is 2023-000123"; "account is" is left out ("the number on my account is …"). */
-const STRONG_ID_WORDS = 'order|invoice|ticket|case|booking|reference|ref|tracking|confirmation|po|batch|lot';
-const ID_NUMBER_WORD = String.raw`(?:no\.?|nr\.?|number|num|id|code)`;
-const ID_BEFORE = new RegExp(
-  String.raw`(?:\b(?:${ID_WORDS})\s*${ID_NUMBER_WORD}?\s*[:#=]?|\b(?:${ID_WORDS})\s*${ID_NUMBER_WORD}\s+(?:is|was)|\b(?:${STRONG_ID_WORDS})\s+(?:is|was)|#)\s*$`,
-  'i',
-);
-/** A phone word before a number that could be something else (ZIP+4, a range) makes it a phone. */
-const PHONE_WORD_BEFORE = /\b(?:phone|tel|telephone|telefon|mobile|cell|call|ring|text|sms|whatsapp|fax)\b/i;
-const CURRENCY_BEFORE = /[$€£¥]\s?$/;
-const CURRENCY_AFTER = /^\s?(?:[$€£¥%]|(?:eur|euros?|usd|gbp|dollars?|pounds?|kr|chf)\b)/i;
-
-/** Phone rules on the candidate itself: see docs/text-preparation.md. */
-function phoneShapeValid(m: string): boolean {
-  const digits = m.replace(/\D/g, '');
-  const international = m.startsWith('+') || /^\(?00/.test(m);
-  const nationalMax = /^\(?0/.test(m) ? 12 : 11;
-  if (digits.length < 7 || digits.length > (international ? 15 : nationalMax)) return false;
-  const separated = /[ .\-()/]/.test(m);
-  // A bare run of 7-9 digits is more often an order or customer number than a phone.
-  if (!separated && !international && digits.length < 10) return false;
-  // A bare 10-digit run starting with 1 is a Unix timestamp (2001-2033); no national number looks so.
-  if (!separated && !international && digits.length === 10 && digits.startsWith('1')) return false;
-  if (DATE_PATTERNS.some((re) => re.test(m)) || YEARS_ONLY.test(m) || THOUSANDS.test(m)) return false;
-  if (THOUSANDS_SPACED.test(m) && digits.length <= 8) return false;
-  // Dots only: phones like 555.123.4567 have 3+ groups of 2+ digits; "3.14159265" is a decimal,
-  // "119.0.6045.159" a version.
-  if (m.includes('.') && /^[\d.]+$/.test(m)) {
-    const groups = m.split('.');
-    if (groups.length < 3 || groups.some((g) => g.length < 2)) return false;
-  }
-  return true;
-}
-
-/** Shapes that are a phone only when a phone word comes before them. */
-function phoneNeedsContext(m: string): boolean {
-  if (ZIP_PLUS_4.test(m)) return true;
-  const range = ROUND_RANGE.exec(m);
-  return range !== null && Number(range[1]) < Number(range[2]);
-}
-
-/** Drops an unbalanced leading "(" and a trailing lone digit ("555-123-4567 2 times"). */
-function trimPhone(m: string): { lead: string; core: string; tail: string } {
-  let lead = '';
-  let core = m;
-  if (core.startsWith('(') && !core.includes(')')) {
-    lead = '(';
-    core = core.slice(1);
-  }
-  const lone = / \d$/.exec(core);
-  const tail = lone ? lone[0] : '';
-  if (lone) core = core.slice(0, -tail.length);
-  return { lead, core, tail };
-}
-
-function phonePass(): Pass {
-  return {
-    key: 'phone',
-    label: 'PHONE',
-    maybe: hasDigit,
-    run: (text, hit) =>
-      text.replace(PHONE_CANDIDATE, (m, offset: number) => {
-        const { lead, core, tail } = trimPhone(m);
-        if (!phoneShapeValid(core.replace(DASHES, '-'))) return m;
-        const before = text.slice(Math.max(0, offset - 40), offset);
-        const after = text.slice(offset + m.length, offset + m.length + 10);
-        if (ID_BEFORE.test(before) || CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(after)) return m;
-        if (phoneNeedsContext(core.replace(DASHES, '-')) && !PHONE_WORD_BEFORE.test(before)) return m;
-        return `${lead}${hit(core, offset + lead.length, text)}${tail}`;
-      }),
-  };
-}
-
 // ---------------------------------------------------------------- custom rules
 
-type CustomRule = RedactionConfig['custom'][number];
+/** A researcher's own pattern, replaced by [NAME]. */
+interface CustomRule {
+  name: string;
+  pattern: string;
+  flags: string;
+}
+
+/** What a redactor is made from: a validated `redaction:` block (config/pipeline.ts RedactionConfig) is one. */
+export interface RedactorOptions {
+  enabled: boolean;
+  types: readonly string[];
+  custom: readonly CustomRule[];
+}
 
 function customPass(rule: CustomRule): Pass {
   let re: RegExp;
@@ -441,7 +337,7 @@ const BUILT_IN_ORDER = ['url', 'email', 'iban', 'card', 'ip', 'phone'] as const;
  * invalid custom pattern throws a `UserError` naming the rule. Counts are keyed by type
  * (`email`, `phone`, ...) and by custom rule name; only non-zero counts are present.
  */
-export function createRedactor(cfg: RedactionConfig): RedactFn {
+export function createRedactor(cfg: RedactorOptions): RedactFn {
   if (!cfg.enabled) return (text) => ({ text, counts: {} });
   const enabled = new Set<string>(cfg.types);
   const passes: Pass[] = [

@@ -15,6 +15,18 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** A seeded permutation of 0..n-1 (Fisher-Yates). */
+export function shuffled(n: number, rand: () => number): Int32Array {
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return order;
+}
+
 /**
  * A seeded uniform sample of at most `size` items from a stream of unknown length (reservoir
  * sampling, algorithm R): memory stays at `size` items however long the stream is.

@@ -8,7 +8,7 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { mulberry32 } from '../../src/models/linear.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 export const TOKENIZER_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'models', 'tokenizers', 'all-MiniLM-L6-v2');
 export const HIDDEN = 16;

@@ -5,7 +5,7 @@
  * header names and the first 200 rows (see `looksFreeText`), so a quick first ingest works
  * without a mapping and a careful one can pin everything down.
  */
-import { parseSurveyDate } from './dates.js';
+import { parseDate } from '../dates.js';
 import { plainLayout, readSurveyCsv, type Defaults, type SurveyDialect, type TableLayout } from './tabular.js';
 import type { FormatModule } from '../types.js';
 
@@ -31,7 +31,7 @@ export function looksFreeText(name: string, values: string[]): boolean {
   const named = TEXT_NAME.test(name);
   if (filled.length === 0) return named;
   if (share(filled, (v) => /^[+-]?\d+([.,]\d+)?$/.test(v)) > 0.5) return false;
-  if (share(filled, (v) => parseSurveyDate(v) !== null) > 0.5) return false;
+  if (share(filled, (v) => parseDate(v) !== null) > 0.5) return false;
   const avgLen = filled.reduce((n, v) => n + v.length, 0) / filled.length;
   const avgWords = filled.reduce((n, v) => n + v.split(/\s+/).length, 0) / filled.length;
   const distinct = new Set(filled.map((v) => v.toLowerCase())).size / filled.length;
@@ -50,7 +50,7 @@ function genericDefaults(layout: TableLayout, samples: Record<string, string>[],
   ]);
   const values = (c: string): string[] => samples.map((r) => r[c] ?? '');
   const id = explicit.id ?? layout.columns.find((c) => ID_NAME.test(c.trim()));
-  const date = layout.columns.find((c) => DATE_NAME.test(c) && share(values(c).filter(Boolean), (v) => parseSurveyDate(v) !== null) > 0.5);
+  const date = layout.columns.find((c) => DATE_NAME.test(c) && share(values(c).filter(Boolean), (v) => parseDate(v) !== null) > 0.5);
   const nps = layout.columns.find((c) => NPS_NAME.test(c) && !used.has(c));
   if (id) used.add(id);
   if (date) used.add(date);

@@ -13,9 +13,6 @@ import type { FormatModule } from '../types.js';
 const SINGLE_ANSWER = /^(response|open-ended response)$/i;
 const OPEN_ENDED = /^open-ended response$|please specify/i;
 
-/** Columns that hold personal data: never copied into attributes unless a mapping names them. */
-export const SURVEYMONKEY_PII = ['IP Address', 'Email Address', 'First Name', 'Last Name'];
-
 interface Column {
   question: string;
   sub: string;

@@ -17,7 +17,7 @@ import {
   type ReaderContext,
   type ReaderEvent,
 } from '../types.js';
-import { dayOrderOf, parseSurveyDate } from './dates.js';
+import { dayOrderOf, parseDate } from '../dates.js';
 import { parseScore } from './scores.js';
 
 /** Column names built from the header row(s), and what else the header tells about them. */
@@ -236,7 +236,7 @@ function pickDate(row: Record<string, string>, mapping: ResolvedMapping, layout:
   for (const c of mapping.dates) {
     const raw = (row[c] ?? '').trim();
     if (!raw) continue;
-    const iso = parseSurveyDate(raw, layout.timeZones[c], dayOrderOf(dateFormat));
+    const iso = parseDate(raw, layout.timeZones[c], dayOrderOf(dateFormat));
     if (iso) return iso;
     warnings.push(`date "${raw}" in ${c} is not a date format this reader knows`);
     return null;

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { abbreviateHeader } from '../csv.js';
 import { keptNote, listElements, type ListElement, type ListReasons } from '../json/document.js';
 import { FileRejected, recordWarnings, type AttributeValue, type FormatModule, type RawPart, type ReaderContext, type ReaderEvent } from '../types.js';
-import { dayOrderOf, parseSurveyDate } from './dates.js';
+import { dayOrderOf, parseDate } from '../dates.js';
 import { parseScore } from './scores.js';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -160,7 +160,7 @@ function dateOf(item: Item, ctx: ReaderContext, warnings: string[]): string | nu
   for (const name of names) {
     const raw = lookup(item, name);
     if (raw === null || raw === undefined || raw === '') continue;
-    const iso = parseSurveyDate(String(raw), undefined, dayOrderOf(ctx.source.mapping.dateFormat));
+    const iso = parseDate(String(raw), undefined, dayOrderOf(ctx.source.mapping.dateFormat));
     if (!iso) warnings.push(`date "${String(raw)}" in ${name} is not a date format this reader knows`);
     return iso;
   }

@@ -16,7 +16,7 @@
  * timestamp is malformed ("12:75") is quarantined ("line N") with its text.
  */
 import type { FormatModule, ReaderContext } from '../types.js';
-import { findDate } from './dates.js';
+import { findDate } from '../dates.js';
 import { headerEvent, transcriptReader, type ParseEvent } from './record.js';
 import { headerFact, linesOf, looksLikeName, squash, type Line } from './text.js';
 import { parseClockTime } from './timecode.js';

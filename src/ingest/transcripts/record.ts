@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { AttributeValue, QuarantineEvent, RawPart, RawRecord, Reader, ReaderContext, ReaderEvent } from '../types.js';
 import { FileRejected } from '../types.js';
-import { findDate } from './dates.js';
+import { findDate } from '../dates.js';
 import { decideRoles, type RoleDecision } from './roles.js';
 import { loadSidecar, rowForFile, type Sidecar, type SidecarRow } from './sidecar.js';
 import { firstLines } from './text.js';

@@ -1,10 +1,16 @@
 /**
- * Date parsing for survey exports.
+ * Date parsing for every reader: one month table, one set of rules.
  *
- * Survey tools write dates in a handful of shapes (ISO, "2026-05-03 14:22:10", US "05/03/2026
- * 2:22:10 PM", "3 May 2026"). `Date.parse` is not used for them because it reads zone-less dates
- * in the machine's local time zone, which would make ingest results depend on where it runs.
- * Zone-less dates are read as UTC unless the export names a time zone (Qualtrics does).
+ * - `parseDate`: a cell that is a date (survey exports): ISO, "2026-05-03 14:22:10", US
+ *   "05/03/2026 2:22:10 PM", European "03.05.2026", "3 May 2026", "November 19th, 2023", with an
+ *   optional zone; a configured day order or time zone applies.
+ * - `findDate`: the first date anywhere in a longer text (a transcript header line, a sidecar
+ *   cell, a file name): ISO "2026-06-07", "Jun 7, 2026" (optionally after a weekday), "7 June 2026",
+ *   each optionally followed by a time.
+ *
+ * `Date.parse` is not used: it reads zone-less dates in the machine's local time zone, which would
+ * make ingest results depend on where it runs. Zone-less dates are read as UTC unless the export
+ * names a time zone (Qualtrics does). Impossible dates ("June 31", "13 PM") are not dates.
  */
 
 const MONTHS = new Map<string, number>(
@@ -137,10 +143,11 @@ function ianaOffsetMinutes(zone: string, utcMs: number): number | undefined {
 }
 
 /**
- * Parses a survey date to an ISO 8601 UTC string, or null when the text is not a date.
+ * Parses a date that is the whole text (a survey cell) to an ISO 8601 UTC string, or null when the
+ * text is not a date.
  * `timeZone` (IANA name or offset) applies to zone-less texts; without it they are read as UTC.
  */
-export function parseSurveyDate(raw: string, timeZone?: string, order: DayOrder = 'auto'): string | null {
+export function parseDate(raw: string, timeZone?: string, order: DayOrder = 'auto'): string | null {
   const text = raw.trim();
   if (!text) return null;
   const p = matchParts(text, order);
@@ -154,4 +161,28 @@ export function parseSurveyDate(raw: string, timeZone?: string, order: DayOrder 
     if (second !== undefined) offset = second;
   }
   return new Date(naiveUtc - (offset ?? 0) * 60_000).toISOString();
+}
+
+/** A time after a found date (no fractional seconds, no zone: zone-less, so UTC). */
+const FIND_TIME = String.raw`(?:[T ,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?`;
+const FIND_ISO = new RegExp(String.raw`(\d{4})-(\d{2})-(\d{2})${FIND_TIME}`);
+/** "Jun 7, 2026", "June 7 2026", optionally after a weekday and followed by a time. */
+const FIND_MDY = new RegExp(String.raw`\b([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})${FIND_TIME}`);
+/** "7 June 2026". */
+const FIND_DMY = new RegExp(String.raw`\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})${FIND_TIME}`);
+
+function isoOf(p: Parts): string | null {
+  return valid(p) ? new Date(utc(p.y, p.mo, p.d, p.h, p.mi, p.s)).toISOString() : null;
+}
+
+/** The first date found anywhere in `text`, as ISO 8601 (UTC), or null. */
+export function findDate(text: string): string | null {
+  let m = FIND_ISO.exec(text);
+  if (m) return isoOf(withTime(Number(m[1]), Number(m[2]), Number(m[3]), m.slice(4)));
+  m = FIND_MDY.exec(text);
+  // A word before a day and year that is no month ("Call 7, 2026") may still precede a "7 June 2026".
+  if (m && !Number.isNaN(monthNumber(m[1] ?? ''))) return isoOf(withTime(Number(m[3]), monthNumber(m[1] ?? ''), Number(m[2]), m.slice(4)));
+  m = FIND_DMY.exec(text);
+  if (m) return isoOf(withTime(Number(m[3]), monthNumber(m[2] ?? ''), Number(m[1]), m.slice(4)));
+  return null;
 }
