@@ -9,6 +9,7 @@ import { dimensionValues, orderKeys, type FactView } from './facts.js';
 import {
   binomialSe,
   mean,
+  meanInterval,
   npsCounts,
   npsFromCounts,
   npsImpact,
@@ -20,6 +21,7 @@ import {
   type NpsCounts,
 } from './metrics.js';
 import { selectQuotes } from './quotes.js';
+import { emotionSet, emotionStats } from './emotions.js';
 import type { ThemeIndex } from './themes.js';
 
 export type Params = Pick<
@@ -38,6 +40,8 @@ export interface Overall {
   months: string[];
   monthTotals: Record<string, number>;
   latestMonth: string | null;
+  /** Emotions every cell reports a share for: the built-in seven, then others seen, by name. */
+  emotions: string[];
 }
 
 /** Score of each distinct document, once (a document has many segments). */
@@ -73,6 +77,7 @@ export function computeOverall(views: readonly FactView[], npsScores?: readonly 
     months,
     monthTotals,
     latestMonth: months.length ? months[months.length - 1]! : null,
+    emotions: emotionSet(views.flatMap((v) => v.fact.emotions)),
   };
 }
 
@@ -188,6 +193,15 @@ function cellOf(name: string, b: Bucket, overall: Overall, params: Params): Cell
   const n = b.members.length;
   const neg = b.members.filter((m) => m.view.fact.sentiment === 'negative').length;
   const w = wilsonInterval(neg, n);
+  const negDocs = new Set(b.members.filter((m) => m.view.fact.sentiment === 'negative').map((m) => m.view.fact.documentId)).size;
+  const per100 = wilsonInterval(negDocs, overall.documents);
+  const sentiments = b.members.map((m) => m.view.fact.sentimentScore);
+  const si = meanInterval(sentiments);
+  const emotions = emotionStats(
+    b.members.map((m) => ({ emotions: m.view.fact.emotions, month: m.view.month })),
+    overall.emotions,
+    { trailingMonths: params.trailingMonths, latestMonth: overall.latestMonth },
+  );
   return {
     matrix: name,
     rowKey: b.row,
@@ -198,7 +212,14 @@ function cellOf(name: string, b: Bucket, overall: Overall, params: Params): Cell
     negativeShare: round(neg / n),
     wilsonLow: round(w.low),
     wilsonHigh: round(w.high),
-    meanSentiment: round(mean(b.members.map((m) => m.view.fact.sentimentScore)) ?? 0),
+    meanSentiment: round(mean(sentiments) ?? 0),
+    sentimentLow: round(si.low),
+    sentimentHigh: round(si.high),
+    negDocs,
+    negPer100: overall.documents ? round((100 * negDocs) / overall.documents, 2) : 0,
+    negPer100Low: round(100 * per100.low, 2),
+    negPer100High: round(100 * per100.high, 2),
+    emotions,
     painIndex: round(painIndex(neg, n, overall.negativeRate, params.priorStrength)),
     ...scoreSummary(b.members, overall),
     trendPrev: null,

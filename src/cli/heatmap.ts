@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseWhere } from '../aggregate/facts.js';
 import { Dimension, Metric } from '../config/aggregate.js';
-import { heatmapExportText } from '../report/exports.js';
+import { checkMetric, heatmapExportText } from '../report/exports.js';
 import { renderHeatmapTable, useColour } from '../report/terminal.js';
 import { queryMatrix } from '../aggregate/pipeline.js';
 import { parseOptions } from './common.js';
@@ -49,7 +49,7 @@ export function registerHeatmap(program: Command): void {
       .description('Print a pain-point heatmap: rows x columns of one metric')
       .option('--rows <dim>', 'row dimension: stage, theme, parent_theme, touchpoint, channel, kind, source, month, sentiment, attr:<name>', 'stage')
       .option('--cols <dim>', 'column dimension (as --rows)', 'theme')
-      .option('--metric <name>', 'pain, negative_share, mentions, documents, negative, sentiment, nps, nps_impact, mean_score, wilson_low, wilson_high, z_score', 'pain')
+      .option('--metric <name>', 'pain, neg_per_100 (+ _low/_high), negative_share, mentions, documents, negative, sentiment (+ sentiment_low/_high), nps, nps_impact, mean_score, wilson_low, wilson_high, z_score, or emotion:<name>[:low|:high|:segments|:z] (frustration, confusion, disappointment, worry, joy, gratitude, surprise)', 'pain')
       .option('--format <fmt>', 'table, csv or json', 'table')
       .option('--no-color', 'no colours in the table'),
   ).action((raw: unknown) => {
@@ -63,6 +63,7 @@ export function registerHeatmap(program: Command): void {
         return;
       }
       const m = queryMatrix(t.db, { rows: o.rows, cols: o.cols }, filter, t.params);
+      checkMetric(o.metric, m.scope.overall.emotions);
       if (m.cells.length === 0) {
         process.stdout.write('No analysed segments match.\n');
         return;

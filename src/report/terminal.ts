@@ -6,7 +6,7 @@ import type { Metric } from '../config/aggregate.js';
 import type { MatrixResult } from '../aggregate/cells.js';
 import { keyLabel } from '../aggregate/facts.js';
 import type { ThemeIndex } from '../aggregate/themes.js';
-import { formatMetric, higherIsWorse, metricValue } from './format.js';
+import { formatMetric, higherIsWorse, isShare, metricValue } from './format.js';
 
 const SEQ: [number, number, number][] = [[250, 248, 245], [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31]];
 const DIV: [number, number, number][] = [[178, 24, 43], [239, 138, 98], [247, 247, 247], [103, 169, 207], [33, 102, 172]];
@@ -52,7 +52,7 @@ export function renderHeatmapTable(m: MatrixResult, index: ThemeIndex, metric: M
       const text = (c ? formatMetric(v, metric) || '–' : '').padStart(colWidth);
       if (!colour || v === null) return text;
       const t = worse ? (max > 0 ? Math.sqrt(v / max) : 0) : max > 0 ? (v / max + 1) / 2 : 0.5;
-      return paint(text, ramp(worse ? SEQ : DIV, metric === 'negative_share' ? v : t));
+      return paint(text, ramp(worse ? SEQ : DIV, isShare(metric) ? v : t));
     });
     return [rowLabels[i]!.padEnd(labelWidth), ...cells].join(' ');
   });
