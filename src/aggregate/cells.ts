@@ -4,7 +4,7 @@
  */
 import type { AggregateConfig, MatrixSpec } from '../config/aggregate.js';
 import { matrixName } from '../config/aggregate.js';
-import type { CellRecord, QuoteRecord } from '../store/aggregate.js';
+import type { CellRecord, EmotionQuoteRecord, QuoteRecord } from '../store/aggregate.js';
 import { dimensionValues, orderKeys, type FactView } from './facts.js';
 import {
   binomialSe,
@@ -20,7 +20,7 @@ import {
   zScore,
   type NpsCounts,
 } from './metrics.js';
-import { selectQuotes } from './quotes.js';
+import { selectEmotionQuotes, selectQuotes } from './quotes.js';
 import { emotionSet, emotionStats } from './emotions.js';
 import type { ThemeIndex } from './themes.js';
 
@@ -187,6 +187,8 @@ export interface MatrixResult {
   colKeys: string[];
   cells: CellRecord[];
   quotes: QuoteRecord[];
+  /** Quotes per emotion, for the journey matrices only (one column, `all`). */
+  emotionQuotes: EmotionQuoteRecord[];
 }
 
 function cellOf(name: string, b: Bucket, overall: Overall, params: Params): CellRecord {
@@ -242,6 +244,8 @@ export function computeMatrix(
   const colKeys = orderKeys(spec.cols, [...buckets.values()].map((b) => b.col), ctx);
   const cells: CellRecord[] = [];
   const quotes: QuoteRecord[] = [];
+  const emotionQuotes: EmotionQuoteRecord[] = [];
+  const journey = spec.cols === 'all' && (spec.rows === 'stage' || spec.rows === 'touchpoint');
   for (const row of rowKeys) {
     for (const col of colKeys) {
       const b = buckets.get(`${row}\u0000${col}`);
@@ -249,7 +253,8 @@ export function computeMatrix(
       const cell = cellOf(name, b, overall, params);
       cells.push(cell);
       quotes.push(...selectQuotes(b.members, cell, params.quotesPerCell));
+      if (journey) emotionQuotes.push(...selectEmotionQuotes(b.members, cell, overall.emotions, params.quotesPerCell));
     }
   }
-  return { spec, name, rowKeys, colKeys, cells, quotes };
+  return { spec, name, rowKeys, colKeys, cells, quotes, emotionQuotes };
 }

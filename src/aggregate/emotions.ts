@@ -25,6 +25,22 @@ const ALIASES: Readonly<Record<string, string>> = {
   joy: 'satisfaction-joy',
 };
 
+const LABELS: Readonly<Record<string, string>> = {
+  'frustration-anger': 'Frustration',
+  confusion: 'Confusion',
+  disappointment: 'Disappointment',
+  worry: 'Worry',
+  'satisfaction-joy': 'Joy',
+  gratitude: 'Gratitude',
+  surprise: 'Surprise',
+};
+
+export function emotionLabel(id: string): string {
+  if (Object.prototype.hasOwnProperty.call(LABELS, id)) return LABELS[id]!;
+  const s = id.replace(/[-_]+/g, ' ').trim();
+  return s ? s[0]!.toUpperCase() + s.slice(1) : id;
+}
+
 const POSITIVE = new Set(['satisfaction-joy', 'gratitude']);
 const NEUTRAL = new Set(['surprise']);
 

@@ -143,6 +143,7 @@ export function aggregatePipeline(
     cells,
     quotes,
     params.keepRuns,
+    results.flatMap((r) => r.emotionQuotes),
   );
   return { ...summarise(aggregateId, runId, scope.overall, results, cells, quotes.length), analysisKeys: keys };
 }

@@ -155,6 +155,195 @@ export const CLIENT_JS = String.raw`
     }
   }
 
+  /* ---------------- journey map ---------------- */
+  var EMOTION_COLOURS = { 'frustration-anger': '#b2182b', confusion: '#e08214', disappointment: '#8073ac', worry: '#542788',
+    'satisfaction-joy': '#1b7837', gratitude: '#2166ac', surprise: '#878787' };
+  function emotionColour(id) { return EMOTION_COLOURS[id] || '#4d4d4d'; }
+  function emotionLabel(id) {
+    var e = data.journey.emotions.filter(function (x) { return x.id === id; })[0];
+    return e ? e.label : id;
+  }
+  function per100(v) { return v.toFixed(1); }
+  // Diverging around the mean of the assigned stages: red above it (more pain), blue below.
+  function divergingAround(v, centre, spread) {
+    return ramp(DIV, spread > 0 ? 0.5 - (v - centre) / (2 * spread) : 0.5);
+  }
+
+  function quoteFigure(q) {
+    var fig = el('figure', 'quote');
+    add(fig, el('blockquote', null, q.text));
+    var cap = el('figcaption');
+    add(cap, el('span', null, q.source), el('span', 'sep', '\u00b7'),
+      el('span', null, (q.externalId ? 'id ' + q.externalId : 'document ' + q.documentId)),
+      el('span', 'sep', '\u00b7'), el('span', null, q.locator),
+      el('span', 'sep', '\u00b7'), el('span', null, 'chars ' + q.charStart + '\u2013' + q.charEnd),
+      q.createdAt ? el('span', 'sep', '\u00b7') : null, q.createdAt ? el('span', null, q.createdAt.slice(0, 10)) : null);
+    return add(fig, cap);
+  }
+
+  function showJourneyQuotes(stage, emotion) {
+    var panel = document.getElementById('journey-detail');
+    while (panel.firstChild) panel.removeChild(panel.firstChild);
+    var s = data.journey.stages.filter(function (x) { return x.key === stage; })[0];
+    if (!s) return;
+    Array.prototype.forEach.call(document.querySelectorAll('#journey .picked'), function (x) { x.classList.remove('picked'); });
+    var card = document.querySelector('#journey .stage[data-stage="' + CSS.escape(stage) + '"]');
+    if (card) card.classList.add('picked');
+    var quotes;
+    if (emotion) {
+      var e = s.emotions[emotion];
+      add(panel, el('p', 'eyebrow', s.label), el('h3', null, emotionLabel(emotion) + ': ' + pct(e.share) + ' of ' + s.mentions + ' comments'));
+      add(panel, el('p', 'muted', '95% CI ' + pct(e.low) + '\u2013' + pct(e.high) + ' \u00b7 ' + e.segments + ' comments show it' +
+        (emotionTrend(e) ? ' \u00b7 ' + emotionTrend(e) : '')));
+      quotes = data.journey.emotionQuotes[stage + '|' + emotion] || [];
+    } else {
+      add(panel, el('p', 'eyebrow', 'Journey stage'), el('h3', null, s.label));
+      quotes = data.journey.quotes[stage] || [];
+      quotes = quotes.filter(function (q) { return q.kind === 'negative'; }).concat(quotes.filter(function (q) { return q.kind === 'typical'; }));
+    }
+    quotes.forEach(function (q) { add(panel, quoteFigure(q)); });
+    if (!quotes.length) add(panel, el('p', 'muted', 'No quotes stored for this.'));
+    panel.hidden = false;
+    panel.setAttribute('data-stage', stage);
+    panel.setAttribute('data-emotion', emotion || '');
+  }
+
+  function emotionTrend(e) {
+    return trendText({ z: e.z, latest: e.latest, baseline: e.baseline, anomaly: e.z !== null && e.z >= data.params.anomalyZ });
+  }
+
+  function emotionCurve(stages, emotions, colWidth) {
+    var h = 150, top = 12, bottom = 18, w = stages.length * colWidth;
+    var svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('width', w); svg.setAttribute('height', h); svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
+    svg.setAttribute('class', 'curve');
+    svg.setAttribute('role', 'img');
+    var max = 0;
+    stages.forEach(function (s) { emotions.forEach(function (e) { max = Math.max(max, s.emotions[e.id] ? s.emotions[e.id].share : 0); }); });
+    max = max > 0 ? Math.min(1, Math.ceil(max * 10) / 10) : 1;
+    function y(v) { return top + (1 - v / max) * (h - top - bottom); }
+    [0, max / 2, max].forEach(function (v) {
+      var g = document.createElementNS(SVG, 'line');
+      g.setAttribute('x1', 0); g.setAttribute('x2', w); g.setAttribute('y1', y(v).toFixed(1)); g.setAttribute('y2', y(v).toFixed(1));
+      g.setAttribute('class', 'grid');
+      svg.appendChild(g);
+      var t = document.createElementNS(SVG, 'text');
+      t.setAttribute('x', 2); t.setAttribute('y', (y(v) - 2).toFixed(1)); t.setAttribute('class', 'axis');
+      t.textContent = pct(v);
+      svg.appendChild(t);
+    });
+    emotions.forEach(function (e) {
+      var pts = stages.map(function (s, i) { var x = s.emotions[e.id]; return [i * colWidth + colWidth / 2, y(x ? x.share : 0)]; });
+      var line = document.createElementNS(SVG, 'polyline');
+      line.setAttribute('points', pts.map(function (p) { return p[0].toFixed(1) + ',' + p[1].toFixed(1); }).join(' '));
+      line.setAttribute('fill', 'none'); line.setAttribute('stroke', emotionColour(e.id)); line.setAttribute('stroke-width', '2');
+      line.setAttribute('class', 'emo-line');
+      line.setAttribute('data-emotion', e.id);
+      svg.appendChild(line);
+      stages.forEach(function (s, i) {
+        var x = s.emotions[e.id];
+        if (!x) return;
+        var dot = document.createElementNS(SVG, 'circle');
+        dot.setAttribute('cx', pts[i][0].toFixed(1)); dot.setAttribute('cy', pts[i][1].toFixed(1)); dot.setAttribute('r', '4');
+        dot.setAttribute('fill', emotionColour(e.id));
+        dot.setAttribute('class', 'emo-dot');
+        dot.setAttribute('data-stage', s.key); dot.setAttribute('data-emotion', e.id); dot.setAttribute('data-share', String(x.share));
+        var title = document.createElementNS(SVG, 'title');
+        title.textContent = e.label + ' in ' + s.label + ': ' + pct(x.share) + ' of comments (' + x.segments + ' of ' + s.mentions + ')';
+        dot.appendChild(title);
+        dot.addEventListener('click', function () { showJourneyQuotes(s.key, e.id); });
+        svg.appendChild(dot);
+      });
+    });
+    return svg;
+  }
+
+  function stageCard(s, centre, spread) {
+    var card = el('div', 'stage' + (s.unassigned ? ' unassigned' : ''));
+    card.setAttribute('data-stage', s.key);
+    var name = el('button', 'stage-name', s.label);
+    name.type = 'button';
+    name.addEventListener('click', function () { showJourneyQuotes(s.key, null); });
+    add(card, name, el('div', 'stage-vol', s.mentions + ' comments \u00b7 ' + s.docs + ' documents'));
+    var pain = el('div', 'stage-pain');
+    pain.setAttribute('data-value', String(s.negPer100));
+    add(pain, el('span', 'big', per100(s.negPer100)), el('span', null, ' negative per 100 documents'),
+      el('div', 'ci', '95% CI ' + per100(s.p100Low) + '\u2013' + per100(s.p100High)));
+    if (!s.unassigned) {
+      var col = divergingAround(s.negPer100, centre, spread);
+      pain.style.background = rgb(col); pain.style.color = inkFor(col);
+    }
+    var sent = el('div', 'stage-sent', 'Sentiment ' + signed(s.sentiment, 2) + ' (' + signed(s.sLow, 2) + ' to ' + signed(s.sHigh, 2) + ')');
+    sent.setAttribute('data-value', String(s.sentiment));
+    add(card, pain, sent);
+    var emo = el('div', 'stage-emotions');
+    s.dominant.forEach(function (id) {
+      var e = s.emotions[id];
+      var b = el('button', 'emo', emotionLabel(id) + ' ' + pct(e.share));
+      b.type = 'button';
+      b.style.borderColor = emotionColour(id);
+      b.setAttribute('data-emotion', id); b.setAttribute('data-share', String(e.share));
+      b.title = pct(e.low) + '\u2013' + pct(e.high) + ' (95% CI), ' + e.segments + ' of ' + s.mentions + ' comments. Click for quotes.';
+      b.addEventListener('click', function () { showJourneyQuotes(s.key, id); });
+      add(emo, b);
+    });
+    if (!s.dominant.length) add(emo, el('span', 'muted', 'no emotion detected'));
+    add(card, emo);
+    if (s.unassigned) {
+      add(card, el('p', 'muted note-small', 'No stage could be told for these comments: counted, not ranked.'));
+    } else if (s.pains.length) {
+      var ol = el('ol', 'stage-pains');
+      s.pains.forEach(function (p) {
+        var li = el('li');
+        li.setAttribute('data-theme', p.theme);
+        add(li, el('span', null, p.label), el('span', 'muted', ' ' + per100(p.negPer100) + ' per 100'));
+        add(ol, li);
+      });
+      add(card, el('div', 'stage-sub', 'Top pain themes'), ol);
+    }
+    return card;
+  }
+
+  function renderJourney() {
+    var j = data.journey, box = document.getElementById('journey');
+    add(box, el('h2', null, 'The journey'));
+    if (!j.stages.length) { add(box, el('p', 'muted', 'This aggregate has no journey map yet: run voc aggregate again.')); return; }
+    add(box, el('p', 'muted', 'Stages in journey order. Pain is negative mentions per 100 documents: of every 100 documents ' +
+      '(survey responses, tickets, interviews) in the data, how many say something negative about the stage, with its 95% interval. ' +
+      'Red: more than the average stage (' + per100(j.meanPer100) + ' per 100); blue: fewer; white: about average. ' +
+      'The curve shows the share of comments at each stage showing an emotion. Click a stage, an emotion or a point for quotes.'));
+    var stages = j.stages.filter(function (s) { return !s.unassigned; });
+    var apart = j.stages.filter(function (s) { return s.unassigned; });
+    var spread = Math.max.apply(null, stages.map(function (s) { return Math.abs(s.negPer100 - j.meanPer100); }).concat([0]));
+    var used = j.emotions.filter(function (e) { return stages.some(function (s) { return s.emotions[e.id] && s.emotions[e.id].segments > 0; }); });
+    var legend = el('div', 'emo-legend');
+    used.forEach(function (e) {
+      var k = el('span', 'emo-key', e.label);
+      k.style.borderColor = emotionColour(e.id);
+      add(legend, k);
+    });
+    add(box, legend);
+    var colWidth = 135;
+    var wrap = el('div', 'journey-wrap');
+    var main = el('div', 'journey-main');
+    if (used.length && stages.length) add(main, emotionCurve(stages, used, colWidth));
+    var row = el('div', 'journey-stages');
+    row.style.gridTemplateColumns = 'repeat(' + stages.length + ', ' + colWidth + 'px)';
+    stages.forEach(function (s) { add(row, stageCard(s, j.meanPer100, spread)); });
+    add(main, row);
+    add(wrap, main);
+    if (apart.length) {
+      var side = el('div', 'journey-apart');
+      apart.forEach(function (s) { add(side, stageCard(s, j.meanPer100, spread)); });
+      add(wrap, side);
+    }
+    add(box, wrap);
+    var detail = el('aside', 'journey-detail');
+    detail.id = 'journey-detail';
+    detail.hidden = true;
+    add(box, detail);
+  }
+
   /* ---------------- heatmaps ---------------- */
   var state = { metric: 'pain', selected: null };
   var tables = {};
@@ -290,18 +479,7 @@ export const CLIENT_JS = String.raw`
       var list = quotes.filter(function (q) { return q.kind === k[0]; });
       if (!list.length) return;
       add(panel, el('h4', null, k[1]));
-      list.forEach(function (q) {
-        var fig = el('figure', 'quote');
-        add(fig, el('blockquote', null, q.text));
-        var cap = el('figcaption');
-        add(cap, el('span', null, q.source), el('span', 'sep', '\u00b7'),
-          el('span', null, (q.externalId ? 'id ' + q.externalId : 'document ' + q.documentId)),
-          el('span', 'sep', '\u00b7'), el('span', null, q.locator),
-          el('span', 'sep', '\u00b7'), el('span', null, 'chars ' + q.charStart + '\u2013' + q.charEnd),
-          q.createdAt ? el('span', 'sep', '\u00b7') : null, q.createdAt ? el('span', null, q.createdAt.slice(0, 10)) : null);
-        add(fig, cap);
-        add(panel, fig);
-      });
+      list.forEach(function (q) { add(panel, quoteFigure(q)); });
     });
     if (!quotes.length) add(panel, el('p', 'muted', 'No quotes stored for this cell.'));
     panel.hidden = false;
@@ -378,6 +556,7 @@ export const CLIENT_JS = String.raw`
 
   renderHeader();
   renderSummary();
+  renderJourney();
   renderControls();
   var host = document.getElementById('heatmaps');
   data.matrices.forEach(function (m) { add(host, renderHeatmap(m)); });
@@ -459,5 +638,29 @@ table.plain td.trend-up { color: var(--accent); font-weight: 600; }
 table.kv td:first-child { color: var(--muted); width: 220px; }
 table.kv thead { display: none; }
 svg.spark { vertical-align: middle; }
+#journey .journey-wrap { display: flex; gap: 18px; align-items: flex-start; overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px; }
+.journey-stages { display: grid; gap: 0; }
+.journey-apart { border-left: 2px dashed var(--line); padding-left: 14px; width: 170px; flex: none; }
+.stage { padding: 8px 10px; border-right: 1px solid #f0ede8; font-size: 13px; }
+.stage.picked { background: #faf6f2; }
+.stage.unassigned { color: var(--muted); background: #f3f1ed; border-radius: 8px; border: 0; }
+.stage-name { font: inherit; font-weight: 650; font-size: 15px; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; text-align: left; text-decoration: underline dotted; }
+.stage-vol { color: var(--muted); font-size: 12px; margin-bottom: 6px; }
+.stage-pain { border-radius: 6px; padding: 6px 8px; margin-bottom: 6px; background: #eeeae4; }
+.stage-pain .big { font-size: 20px; font-weight: 700; }
+.stage-pain .ci { font-size: 11px; opacity: .85; }
+.stage-sent { font-size: 12px; margin-bottom: 6px; }
+.stage-emotions { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 6px; }
+button.emo { font: inherit; font-size: 12px; background: #fff; border: 2px solid #999; border-radius: 999px; padding: 1px 8px; cursor: pointer; }
+.stage-sub { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
+.stage-pains { margin: 2px 0 0; padding-left: 18px; font-size: 12px; }
+.emo-legend { display: flex; flex-wrap: wrap; gap: 10px; font-size: 12px; margin: 6px 0; }
+.emo-key { border-left: 14px solid #999; padding-left: 5px; }
+svg.curve { display: block; }
+svg.curve .grid { stroke: #eee; }
+svg.curve .axis { font-size: 10px; fill: #999; }
+svg.curve .emo-dot { cursor: pointer; }
+.journey-detail { margin-top: 12px; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; max-width: 880px; }
+.note-small { font-size: 12px; }
 footer { margin-top: 48px; color: var(--muted); font-size: 12px; }
 `;

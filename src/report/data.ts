@@ -10,12 +10,15 @@ import {
   latestAggregate,
   loadThemes,
   readCells,
+  readEmotionQuotes,
   readQuotes,
   sourceSummaries,
   type CellRecord,
   type SourceSummary,
+  type StoredEmotionQuote,
   type StoredQuote,
 } from '../store/aggregate.js';
+import { emotionIsNegative, emotionLabel, emotionSet } from '../aggregate/emotions.js';
 import { keyLabel, orderKeys } from '../aggregate/facts.js';
 import { buildThemeIndex, humanise, themeLabel, UNASSIGNED, type ThemeIndex } from '../aggregate/themes.js';
 import { UserError } from '../util/errors.js';
@@ -74,6 +77,51 @@ export interface ReportQuote {
   sentiment: number;
 }
 
+/** An emotion's share of a stage's segments. */
+export interface JourneyEmotion {
+  share: number;
+  low: number;
+  high: number;
+  segments: number;
+  z: number | null;
+  latest: number | null;
+  baseline: number | null;
+}
+
+/** One stage of the journey map (stage_all and stage_theme cells of the aggregate). */
+export interface JourneyStage {
+  key: string;
+  label: string;
+  /** No stage could be told: shown apart, greyed, never ranked. */
+  unassigned: boolean;
+  mentions: number;
+  docs: number;
+  negative: number;
+  negShare: number;
+  sentiment: number;
+  sLow: number;
+  sHigh: number;
+  negPer100: number;
+  p100Low: number;
+  p100High: number;
+  emotions: Record<string, JourneyEmotion>;
+  /** Up to three emotions with the highest share (shown by at least one segment). */
+  dominant: string[];
+  /** Up to three leaf themes of the stage with the most negative mentions per 100 documents. */
+  pains: { theme: string; label: string; parentLabel: string | null; negPer100: number; p100Low: number; p100High: number; negative: number; mentions: number }[];
+}
+
+export interface Journey {
+  stages: JourneyStage[];
+  emotions: { id: string; label: string; negative: boolean }[];
+  /** Mean negPer100 over the assigned stages: the centre of the diverging colour scale. */
+  meanPer100: number;
+  /** stage -> its typical and negative quotes. */
+  quotes: Record<string, ReportQuote[]>;
+  /** stage + "|" + emotion -> quotes of segments showing the emotion. */
+  emotionQuotes: Record<string, ReportQuote[]>;
+}
+
 export interface ReportData {
   title: string;
   generatedAt: string;
@@ -99,6 +147,7 @@ export interface ReportData {
   top: Highlight[];
   /** Cells whose latest month is an anomaly (see docs/aggregation.md). */
   alerts: Highlight[];
+  journey: Journey;
 }
 
 export interface Highlight extends ReportCell {
@@ -266,6 +315,71 @@ function alertsOf(matrices: ReportMatrix[], index: ThemeIndex, month: string | n
     .sort((a, b) => (b.z ?? 0) - (a.z ?? 0) || byPain(a, b));
 }
 
+function quoteOf(q: StoredQuote | StoredEmotionQuote, kind: ReportQuote['kind']): ReportQuote {
+  return {
+    kind, text: q.text, documentId: q.document_id, externalId: q.external_id, source: q.source_name,
+    locator: q.locator, createdAt: q.created_at, charStart: q.char_start, charEnd: q.char_end, sentiment: q.sentiment_score,
+  };
+}
+
+/** The journey map: stages in codeframe order (unassigned last, apart), their numbers, emotions and worst themes. */
+function buildJourney(
+  cells: CellRecord[],
+  quotes: StoredQuote[],
+  emotionQuotes: StoredEmotionQuote[],
+  index: ThemeIndex,
+  params: AggregateConfig,
+): Journey {
+  const stageCells = cells.filter((c) => c.matrix === 'stage_all');
+  const keys = orderKeys('stage', stageCells.map((c) => c.rowKey), { index, stageOrder: params.stageOrder });
+  const emotions = emotionSet(stageCells.flatMap((c) => Object.keys(c.emotions)));
+  const parents = new Set([...index.parentOf.values()].filter((p): p is string => p !== null));
+  const stages = keys.map((key): JourneyStage => {
+    const c = stageCells.find((x) => x.rowKey === key)!;
+    const em: Record<string, JourneyEmotion> = {};
+    for (const e of emotions) {
+      const s = c.emotions[e];
+      if (s) em[e] = { share: s.share, low: s.low, high: s.high, segments: s.segments, z: s.zScore, latest: s.trendLatest, baseline: s.trendBaseline };
+    }
+    const dominant = Object.entries(em)
+      .filter(([, s]) => s.segments > 0)
+      .sort((a, b) => b[1].share - a[1].share || emotions.indexOf(a[0]) - emotions.indexOf(b[0]))
+      .slice(0, 3)
+      .map(([id]) => id);
+    const pains = cells
+      .filter((x) => x.matrix === 'stage_theme' && x.rowKey === key && x.colKey !== UNASSIGNED && !parents.has(x.colKey) && x.negative > 0)
+      .sort((a, b) => b.negPer100 - a.negPer100 || b.painIndex - a.painIndex || (a.colKey < b.colKey ? -1 : 1))
+      .slice(0, 3)
+      .map((x) => {
+        const parent = index.parentOf.get(x.colKey) ?? null;
+        return {
+          theme: x.colKey, label: themeLabel(x.colKey, index), parentLabel: parent === null ? null : themeLabel(parent, index),
+          negPer100: x.negPer100, p100Low: x.negPer100Low, p100High: x.negPer100High, negative: x.negative, mentions: x.mentions,
+        };
+      });
+    return {
+      key, label: keyLabel('stage', key, index), unassigned: key === UNASSIGNED, mentions: c.mentions, docs: c.documents,
+      negative: c.negative, negShare: c.negativeShare, sentiment: c.meanSentiment, sLow: c.sentimentLow, sHigh: c.sentimentHigh,
+      negPer100: c.negPer100, p100Low: c.negPer100Low, p100High: c.negPer100High, emotions: em, dominant, pains,
+    };
+  });
+  const assigned = stages.filter((s) => !s.unassigned);
+  const meanPer100 = assigned.length ? assigned.reduce((n, s) => n + s.negPer100, 0) / assigned.length : 0;
+  const stageQuotes: Record<string, ReportQuote[]> = {};
+  for (const q of quotes.filter((x) => x.matrix === 'stage_all')) (stageQuotes[q.row_key] ??= []).push(quoteOf(q, q.kind));
+  const byEmotion: Record<string, ReportQuote[]> = {};
+  for (const q of emotionQuotes.filter((x) => x.matrix === 'stage_all')) {
+    (byEmotion[`${q.row_key}|${q.emotion}`] ??= []).push(quoteOf(q, q.sentiment_score < 0 ? 'negative' : 'typical'));
+  }
+  return {
+    stages,
+    emotions: emotions.map((id) => ({ id, label: emotionLabel(id), negative: emotionIsNegative(id) })),
+    meanPer100: Math.round(meanPer100 * 100) / 100,
+    quotes: stageQuotes,
+    emotionQuotes: byEmotion,
+  };
+}
+
 export function buildReportData(db: Db, title: string, params?: AggregateConfig): ReportData {
   const agg = latestAggregate(db);
   if (!agg) throw new UserError('No aggregate in this database yet: run `voc aggregate` (or `voc run`) first.');
@@ -276,6 +390,7 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
   const keys = (agg.analysis_key ?? '').split(',').filter(Boolean);
   const shown = shownMatrices(cells);
   const matrices = shown.map((d) => buildMatrix(d, cells, index, used));
+  const quotes = readQuotes(db, agg.id);
   return {
     title,
     generatedAt: agg.created_at,
@@ -290,8 +405,9 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
     models: analysisVersions(db, keys).map((v) => ({ key: v.analysis_key, createdAt: v.created_at, summary: modelSummary(v.models_json) })),
     themes: themeTotals(cells, index).filter((t) => t.mentions > 0 || t.key !== UNASSIGNED),
     matrices,
-    quotes: groupQuotes(readQuotes(db, agg.id), shown),
+    quotes: groupQuotes(quotes, shown),
     top: topPainPoints(matrices, index, agg.latest_month, 12),
     alerts: alertsOf(matrices, index, agg.latest_month),
+    journey: buildJourney(cells, quotes, readEmotionQuotes(db, agg.id), index, used),
   };
 }

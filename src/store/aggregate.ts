@@ -64,6 +64,15 @@ export interface SegmentFact {
   themes: { themeId: string; score: number }[];
   /** Emotions the analysis stored for the segment (score at or above its threshold), best first. */
   emotions: string[];
+  /** Their scores, by emotion id. */
+  emotionScores: Record<string, number>;
+}
+
+function emotionsOf(json: string | null): Pick<SegmentFact, 'emotions' | 'emotionScores'> {
+  const list = EmotionsJson.parse(JSON.parse(json ?? '[]'));
+  const emotionScores = Object.create(null) as Record<string, number>;
+  for (const e of list) emotionScores[e.emotion] = e.score;
+  return { emotions: list.map((e) => e.emotion), emotionScores };
 }
 
 function toFact(raw: unknown): SegmentFact {
@@ -99,7 +108,7 @@ function toFact(raw: unknown): SegmentFact {
     touchpoint: r.touchpoint === 'unknown' ? 'unassigned' : r.touchpoint,
     analysisKey: r.analysis_key,
     themes: ThemesJson.parse(JSON.parse(r.themes_json)).map((t) => ({ themeId: t.theme_id, score: t.score })),
-    emotions: EmotionsJson.parse(JSON.parse(r.emotions_json ?? '[]')).map((e) => e.emotion),
+    ...emotionsOf(r.emotions_json),
   };
 }
 
@@ -222,6 +231,22 @@ export interface QuoteRecord {
   sentimentScore: number;
 }
 
+/** A quote for one emotion of a journey cell. */
+export interface EmotionQuoteRecord {
+  matrix: string;
+  rowKey: string;
+  colKey: string;
+  emotion: string;
+  rank: number;
+  segmentId: number;
+  documentId: number;
+  charStart: number;
+  charEnd: number;
+  text: string;
+  sentimentScore: number;
+  emotionScore: number;
+}
+
 export interface AggregateRunRecord {
   runId: number | null;
   createdAt: string;
@@ -238,7 +263,14 @@ export interface AggregateRunRecord {
  * Writes one aggregate (run row, cells, quotes) in a single transaction and prunes all but the
  * newest `keep` aggregates with theirs (cells and quotes cascade); returns its id.
  */
-export function insertAggregate(db: Db, run: AggregateRunRecord, cells: CellRecord[], quotes: QuoteRecord[], keep = 3): number {
+export function insertAggregate(
+  db: Db,
+  run: AggregateRunRecord,
+  cells: CellRecord[],
+  quotes: QuoteRecord[],
+  keep = 3,
+  emotionQuotes: readonly EmotionQuoteRecord[] = [],
+): number {
   const prune = db.prepare(`DELETE FROM aggregate_runs WHERE id NOT IN (SELECT id FROM aggregate_runs ORDER BY id DESC LIMIT ?)`);
   const insRun = db.prepare(
     `INSERT INTO aggregate_runs (run_id, created_at, analysis_key, config_hash, params_json, segment_count,
@@ -258,6 +290,10 @@ export function insertAggregate(db: Db, run: AggregateRunRecord, cells: CellReco
   const insQuote = db.prepare(
     `INSERT INTO cell_quotes (aggregate_id, matrix, row_key, col_key, kind, rank, segment_id, document_id,
        char_start, char_end, text, sentiment_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insEmotionQuote = db.prepare(
+    `INSERT INTO cell_emotion_quotes (aggregate_id, matrix, row_key, col_key, emotion, rank, segment_id, document_id,
+       char_start, char_end, text, sentiment_score, emotion_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction(() => {
     const id = Number(
@@ -292,6 +328,12 @@ export function insertAggregate(db: Db, run: AggregateRunRecord, cells: CellReco
       insQuote.run(
         id, q.matrix, q.rowKey, q.colKey, q.kind, q.rank, q.segmentId, q.documentId, q.charStart, q.charEnd,
         q.text, q.sentimentScore,
+      );
+    }
+    for (const q of emotionQuotes) {
+      insEmotionQuote.run(
+        id, q.matrix, q.rowKey, q.colKey, q.emotion, q.rank, q.segmentId, q.documentId, q.charStart, q.charEnd,
+        q.text, q.sentimentScore, q.emotionScore,
       );
     }
     prune.run(Math.max(1, keep));
@@ -444,6 +486,39 @@ export function readQuotes(db: Db, aggregateId: number): StoredQuote[] {
     )
     .all(aggregateId)
     .map((r) => QuoteRow.parse(r));
+}
+
+const EmotionQuoteRow = z.object({
+  matrix: z.string(),
+  row_key: z.string(),
+  col_key: z.string(),
+  emotion: z.string(),
+  rank: z.number().int(),
+  segment_id: z.number().int(),
+  document_id: z.number().int(),
+  char_start: z.number().int(),
+  char_end: z.number().int(),
+  text: z.string(),
+  sentiment_score: z.number(),
+  emotion_score: z.number(),
+  external_id: z.string().nullable(),
+  source_name: z.string(),
+  locator: z.string(),
+  created_at: z.string().nullable(),
+});
+export type StoredEmotionQuote = z.infer<typeof EmotionQuoteRow>;
+
+export function readEmotionQuotes(db: Db, aggregateId: number): StoredEmotionQuote[] {
+  return db
+    .prepare(
+      `SELECT q.matrix, q.row_key, q.col_key, q.emotion, q.rank, q.segment_id, q.document_id, q.char_start,
+              q.char_end, q.text, q.sentiment_score, q.emotion_score, d.external_id, d.source_name, d.locator,
+              d.created_at
+         FROM cell_emotion_quotes q JOIN documents d ON d.id = q.document_id
+        WHERE q.aggregate_id = ? ORDER BY q.matrix, q.row_key, q.col_key, q.emotion, q.rank`,
+    )
+    .all(aggregateId)
+    .map((r) => EmotionQuoteRow.parse(r));
 }
 
 /* ----------------------------------------------------------------------------------------------

@@ -27,6 +27,26 @@ CREATE TABLE cell_emotions (
   PRIMARY KEY (aggregate_id, matrix, row_key, col_key, emotion)
 ) WITHOUT ROWID;
 
+-- Evidence for an emotion in a journey cell (stage_all, touchpoint_all): segments showing it,
+-- highest emotion score first, one per document first.
+CREATE TABLE cell_emotion_quotes (
+  aggregate_id   INTEGER NOT NULL REFERENCES aggregate_runs(id) ON DELETE CASCADE,
+  matrix         TEXT NOT NULL,
+  row_key        TEXT NOT NULL,
+  col_key        TEXT NOT NULL,
+  emotion        TEXT NOT NULL,
+  rank           INTEGER NOT NULL,
+  segment_id     INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+  document_id    INTEGER NOT NULL,
+  char_start     INTEGER NOT NULL,
+  char_end       INTEGER NOT NULL,
+  text           TEXT NOT NULL,
+  sentiment_score REAL NOT NULL,
+  emotion_score  REAL NOT NULL,
+  PRIMARY KEY (aggregate_id, matrix, row_key, col_key, emotion, rank)
+);
+CREATE INDEX cell_emotion_quotes_segment ON cell_emotion_quotes(segment_id);
+
 -- Emotion shares of the latest aggregate's cells, with theme labels where a key is a theme.
 CREATE VIEW v_cell_emotions AS
 SELECT e.matrix, e.row_key, e.col_key, e.emotion, c.mentions, e.segments, e.share, e.wilson_low,
