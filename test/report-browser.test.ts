@@ -106,12 +106,18 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     const cells = page.locator('table.hm[data-matrix="stage_theme"] td.cell[data-row]');
     expect(await cells.count()).toBeGreaterThan(10);
     const late = page.locator('table.hm[data-matrix="stage_theme"] td[data-row="late-box"][data-col="onboarding"]');
-    expect(await late.textContent()).toMatch(/^\d+\.\d\d$/);
+    // The default measure: negative mentions per 100 documents, one decimal.
+    expect(await late.textContent()).toMatch(/^\d+\.\d$/);
     type Win = { getComputedStyle(e: unknown): { backgroundColor: string }; __pwned?: number };
     const bg = await late.evaluate((e) => (globalThis as unknown as Win).getComputedStyle(e).backgroundColor);
     expect(bg).toMatch(/^rgb\(/);
     expect(await page.locator('table.hm[data-matrix="stage_touchpoint"] td.cell[data-row]').count()).toBeGreaterThan(3);
     expect(await page.locator('#summary .card').count()).toBeGreaterThan(0);
+    // Cards show distinct quotes.
+    const cardQuotes = await page.locator('#summary .card blockquote').allTextContents();
+    expect(cardQuotes.length).toBeGreaterThan(1);
+    expect(new Set(cardQuotes).size).toBe(cardQuotes.length);
+    expect(await page.locator('#summary .card .per100').first().textContent()).toMatch(/^\d+\.\d negative per 100 documents \(\d+\.\d–\d+\.\d\)$/);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
   });
@@ -164,6 +170,32 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     expect(await detail.locator('blockquote').count()).toBeGreaterThan(0);
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(errors).toEqual([]);
+  });
+
+  it('colours per-100 pain around the average cell, greys unassigned and says so in words', async () => {
+    await page.click('button.metric-btn[data-metric="per100"]');
+    type Css = { getComputedStyle(e: unknown): { backgroundColor: string } };
+    const rgbOf = async (sel: string): Promise<number[]> =>
+      (await page.locator(sel).evaluate((e) => (globalThis as unknown as Css).getComputedStyle(e).backgroundColor)).match(/\d+/g)!.map(Number);
+    const cells = await page.locator('table.hm[data-matrix="stage_touchpoint"] td.cell[data-row]').evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-row')!, e.getAttribute('data-col')!, Number(e.textContent)] as const),
+    );
+    const ranked = cells.filter(([r, c]) => r !== 'unassigned' && c !== 'unassigned');
+    const worst = ranked.reduce((a, b) => (b[2] > a[2] ? b : a));
+    const least = ranked.reduce((a, b) => (b[2] < a[2] ? b : a));
+    const [wr, , wb] = await rgbOf(`table.hm[data-matrix="stage_touchpoint"] td[data-row="${worst[0]}"][data-col="${worst[1]}"]`);
+    const [lr, , lb] = await rgbOf(`table.hm[data-matrix="stage_touchpoint"] td[data-row="${least[0]}"][data-col="${least[1]}"]`);
+    expect(wr!).toBeGreaterThan(wb! + 50); // red: above the average
+    expect(lb!).toBeGreaterThan(lr! + 50); // blue: below it
+    const grey = page.locator('table.hm[data-matrix="stage_touchpoint"] tr.unassigned td.cell[data-row]').first();
+    expect(await grey.evaluate((e) => (e as unknown as { style: { background: string } }).style.background)).toBe('');
+    expect(await grey.getAttribute('class')).toContain('unassigned');
+    const legend = await page.locator('#legend').textContent();
+    expect(legend).toMatch(/below the average cell.*above the average \(\d+\.\d\).*grey = unassigned, counted but not ranked/);
+    expect(await page.locator('#metric-definition').textContent()).toMatch(/^Negative per 100 documents: of every 100 documents/);
+    // Unassigned never tops the pain points.
+    const topStages = await page.locator('#top tbody tr td:nth-child(3)').allTextContents();
+    expect(topStages).not.toContain('Unassigned');
   });
 
   it('switches the metric and shows a cell’s quotes on click', async () => {

@@ -29,8 +29,9 @@ export const CLIENT_JS = String.raw`
   }
 
   var METRICS = [
+    { id: 'per100', label: 'Negative per 100 docs', get: function (c) { return c.per100; }, fmt: function (v) { return v.toFixed(1); }, scale: 'centred' },
     { id: 'pain', label: 'Pain index', get: function (c) { return c.pain; }, fmt: function (v) { return v.toFixed(2); }, scale: 'lin' },
-    { id: 'negShare', label: 'Negative share', get: function (c) { return c.negShare; }, fmt: pct, scale: 'share' },
+    { id: 'negShare', label: 'Negative share', get: function (c) { return c.negShare; }, fmt: pct, scale: 'centred' },
     { id: 'mentions', label: 'Mentions', get: function (c) { return c.mentions; }, fmt: String, scale: 'seq' },
     { id: 'sentiment', label: 'Mean sentiment', get: function (c) { return c.sentiment; }, fmt: function (v) { return signed(v, 2); }, scale: 'div' },
     { id: 'nps', label: 'NPS', get: function (c) { return c.nps; }, fmt: function (v) { return signed(v, 0); }, scale: 'div' }
@@ -45,8 +46,10 @@ export const CLIENT_JS = String.raw`
     var a = stops[i], b = stops[i + 1];
     return [0, 1, 2].map(function (k) { return Math.round(a[k] + (b[k] - a[k]) * f); });
   }
-  function colourFor(metric, v, max) {
+  function colourFor(metric, v, max, centre) {
     if (v === null || v === undefined) return null;
+    // Diverging around the corpus mean: red above it (more pain), blue below, white about average.
+    if (metric.scale === 'centred') return ramp(DIV, max > 0 ? 0.5 - (v - centre) / (2 * max) : 0.5);
     if (metric.scale === 'div') return ramp(DIV, max > 0 ? (v / max + 1) / 2 : 0.5);
     if (metric.scale === 'share') return ramp(SEQ, v);
     // Pain is already log-damped: a linear scale keeps the worst cells standing out.
@@ -78,13 +81,15 @@ export const CLIENT_JS = String.raw`
     return svg;
   }
 
+  // "rising: 3.1x its trailing 3-month mean (z 4.4)"
   function trendText(c) {
     if (c.z === null || c.latest === null || c.baseline === null) return '';
-    var ratio = c.baseline > 0 ? (c.latest / c.baseline).toFixed(1) + 'x' : 'new';
+    var mean = 'its trailing ' + data.params.trailingMonths + '-month mean';
+    var ratio = c.baseline > 0 ? (c.latest / c.baseline).toFixed(1) + 'x ' + mean : 'new (none in ' + mean.slice(4) + ')';
     var z = ' (z ' + c.z.toFixed(1) + ')';
-    if (c.anomaly) return 'spike: ' + ratio + ' the trailing months' + z;
-    if (c.z >= 1 && c.latest > c.baseline) return 'rising: ' + ratio + ' the trailing months' + z;
-    if (c.z <= -1) return 'falling' + z;
+    if (c.anomaly) return 'spike: ' + ratio + z;
+    if (c.z >= 1 && c.latest > c.baseline) return 'rising: ' + ratio + z;
+    if (c.z <= -1 && c.latest < c.baseline) return 'falling: ' + (c.latest / c.baseline).toFixed(1) + 'x ' + mean + z;
     return 'steady' + z;
   }
 
@@ -105,9 +110,14 @@ export const CLIENT_JS = String.raw`
     add(h, p);
   }
 
+  // Each card its own quote: one already shown on an earlier card (same document or wording) is skipped.
+  var shownQuotes = {};
   function bestQuote(h) {
     var qs = data.quotes[h.matrix + '|' + h.r + '|' + h.c] || [];
-    return qs.filter(function (q) { return q.kind === 'negative'; })[0] || qs[0] || null;
+    var ordered = qs.filter(function (q) { return q.kind === 'negative'; }).concat(qs.filter(function (q) { return q.kind !== 'negative'; }));
+    var q = ordered.filter(function (x) { return !shownQuotes['d' + x.documentId] && !shownQuotes['t' + x.text.toLowerCase()]; })[0] || null;
+    if (q) { shownQuotes['d' + q.documentId] = 1; shownQuotes['t' + q.text.toLowerCase()] = 1; }
+    return q;
   }
 
   function renderSummary() {
@@ -129,6 +139,7 @@ export const CLIENT_JS = String.raw`
         el('div', 'card-sub', (h.parentLabel ? h.parentLabel + ' \u00b7 ' : '') + h.colLabel));
       var stats = el('div', 'card-stats');
       add(stats, el('span', 'big', pct(h.negShare)), el('span', 'muted', ' negative of ' + h.mentions));
+      add(stats, el('div', 'muted per100', h.per100.toFixed(1) + ' negative per 100 documents (' + h.p100Low.toFixed(1) + '\u2013' + h.p100High.toFixed(1) + ')'));
       add(card, stats, sparkline(h.series, 120, 28), el('div', 'card-trend', trendText(h)));
       var q = bestQuote(h);
       if (q) add(card, el('blockquote', null, q.text));
@@ -345,7 +356,9 @@ export const CLIENT_JS = String.raw`
   }
 
   /* ---------------- heatmaps ---------------- */
-  var state = { metric: 'pain', selected: null };
+  var state = { metric: 'per100', selected: null };
+  var UNASSIGNED = 'unassigned';
+  function isUnassigned(key) { return key === UNASSIGNED || key === 'unknown'; }
   var tables = {};
 
   function metricById(id) { return METRICS.filter(function (m) { return m.id === id; })[0]; }
@@ -360,7 +373,7 @@ export const CLIENT_JS = String.raw`
     var thead = el('thead'), tr = el('tr');
     var corner = m.rowDim === 'theme' ? 'Theme' : m.rowDim === 'touchpoint' ? 'Touchpoint' : m.rowDim.replace(/^attr:/, '');
     add(tr, el('th', 'corner', corner));
-    m.cols.forEach(function (c) { var th = el('th', 'col', c.label); th.title = c.key; add(tr, th); });
+    m.cols.forEach(function (c) { var th = el('th', 'col' + (isUnassigned(c.key) ? ' unassigned' : ''), c.label); th.title = c.key; add(tr, th); });
     add(table, add(thead, tr));
     var tbody = el('tbody');
     var index = {};
@@ -368,12 +381,13 @@ export const CLIENT_JS = String.raw`
     m.rows.forEach(function (r) {
       var row = el('tr');
       if (r.depth > 0) row.className = 'child';
+      if (isUnassigned(r.key)) row.className = 'unassigned';
       var th = el('th', 'row depth' + Math.min(r.depth, 3), r.label);
       th.title = r.key;
       add(row, th);
       m.cols.forEach(function (col) {
         var cell = index[r.key + '|' + col.key];
-        var td = el('td', cell ? 'cell' : 'cell empty');
+        var td = el('td', (cell ? 'cell' : 'cell empty') + (isUnassigned(r.key) || isUnassigned(col.key) ? ' unassigned' : ''));
         if (cell) {
           td.setAttribute('data-row', r.key); td.setAttribute('data-col', col.key);
           td.tabIndex = 0;
@@ -394,12 +408,19 @@ export const CLIENT_JS = String.raw`
     var metric = metricById(state.metric);
     Object.keys(tables).forEach(function (id) {
       var t = tables[id];
-      var values = t.m.cells.map(metric.get).filter(function (v) { return v !== null; });
-      var max = metric.scale === 'div' ? Math.max.apply(null, values.map(Math.abs).concat([0])) : Math.max.apply(null, values.concat([0]));
+      // Unassigned rows and columns are counts to show, not pain to rank: left out of the scale, greyed.
+      var ranked = t.m.cells.filter(function (c) { return !isUnassigned(c.r) && !isUnassigned(c.c); });
+      var values = ranked.map(metric.get).filter(function (v) { return v !== null; });
+      var centre = metric.scale === 'centred' ? centreOf(metric, t.m) : 0;
+      var max = metric.scale === 'div' ? Math.max.apply(null, values.map(Math.abs).concat([0]))
+        : metric.scale === 'centred' ? Math.max.apply(null, values.map(function (v) { return Math.abs(v - centre); }).concat([0]))
+        : Math.max.apply(null, values.concat([0]));
+      t.centre = centre;
       var tds = t.table.querySelectorAll('td.cell[data-row]');
       Array.prototype.forEach.call(tds, function (td) {
         var c = t.index[td.getAttribute('data-row') + '|' + td.getAttribute('data-col')];
-        var v = metric.get(c), col = colourFor(metric, v, max);
+        var v = metric.get(c), grey = isUnassigned(c.r) || isUnassigned(c.c);
+        var col = grey ? null : colourFor(metric, v, max, centre);
         td.textContent = v === null ? '\u2013' : metric.fmt(v);
         td.style.background = col ? rgb(col) : '';
         td.style.color = col ? inkFor(col) : '';
@@ -409,21 +430,47 @@ export const CLIENT_JS = String.raw`
           (c.mentions < minVolume ? ' (small sample)' : '');
       });
     });
-    renderLegend(metric);
+    renderLegend(metric, tables[Object.keys(tables)[0]]);
     Array.prototype.forEach.call(document.querySelectorAll('.metric-btn'), function (b) {
       b.setAttribute('aria-pressed', b.getAttribute('data-metric') === state.metric ? 'true' : 'false');
     });
   }
 
-  function renderLegend(metric) {
+  // The centre of a diverging scale: the corpus mean. Negative share: the share over all comments;
+  // per 100 documents: the mean over the table's assigned cells.
+  function centreOf(metric, m) {
+    if (metric.id === 'negShare') return data.overall.negativeRate;
+    var vs = m.cells.filter(function (c) { return !isUnassigned(c.r) && !isUnassigned(c.c); }).map(metric.get);
+    return vs.length ? vs.reduce(function (a, b) { return a + b; }, 0) / vs.length : 0;
+  }
+
+  var DEFINITIONS = {
+    per100: 'Negative per 100 documents: of every 100 documents (survey responses, tickets, interviews) in the data, how many say something negative in this cell. A document counts once per cell.',
+    pain: 'Pain index: negative share shrunk toward the overall rate, times ln(1 + mentions).',
+    negShare: 'Negative share: negative comments out of all comments in the cell.',
+    mentions: 'Mentions: comments (sentences or turns) in the cell.',
+    sentiment: 'Mean sentiment from -1 (negative) to +1 (positive).',
+    nps: 'NPS of the 0-10 likelihood-to-recommend responses in the cell.'
+  };
+
+  function renderLegend(metric, t) {
     var lg = document.getElementById('legend');
     while (lg.firstChild) lg.removeChild(lg.firstChild);
     var bar = el('span', 'legend-bar');
-    var stops = metric.scale === 'div' ? DIV : SEQ;
+    var stops = metric.scale === 'div' || metric.scale === 'centred' ? DIV.slice().reverse() : SEQ;
+    if (metric.scale === 'div') stops = DIV;
     bar.style.background = 'linear-gradient(90deg,' + stops.map(rgb).join(',') + ')';
-    var lo = metric.scale === 'div' ? 'worse' : 'low', hi = metric.scale === 'div' ? 'better' : 'high';
+    var lo = 'low', hi = 'high';
+    if (metric.scale === 'div') { lo = 'worse'; hi = 'better'; }
+    if (metric.scale === 'centred') {
+      var c = t ? t.centre : 0;
+      lo = 'below the average cell'; hi = 'above the average (' + metric.fmt(c) + ')';
+    }
     add(lg, el('span', 'muted', lo), bar, el('span', 'muted', hi),
-      el('span', 'legend-note', 'faded = fewer than ' + minVolume + ' mentions \u00b7 \u25b2 = spike this month'));
+      el('span', 'legend-note', 'grey = unassigned, counted but not ranked \u00b7 faded = fewer than ' + minVolume + ' mentions \u00b7 \u25b2 = spike this month'));
+    var def = el('div', 'legend-def', DEFINITIONS[metric.id] || '');
+    def.id = 'metric-definition';
+    add(lg, def);
   }
 
   function renderControls() {
@@ -465,8 +512,9 @@ export const CLIENT_JS = String.raw`
     var dl = el('dl', 'stats');
     function stat(k, v) { add(dl, el('dt', null, k), el('dd', null, v)); }
     stat('Mentions', cell.mentions + ' in ' + cell.docs + ' documents');
+    stat('Negative per 100 documents', cell.per100.toFixed(1) + ' (95% CI ' + cell.p100Low.toFixed(1) + '\u2013' + cell.p100High.toFixed(1) + ')');
     stat('Negative', pct(cell.negShare) + ' (95% CI ' + pct(cell.wLow) + '\u2013' + pct(cell.wHigh) + ')');
-    stat('Sentiment', signed(cell.sentiment, 2));
+    stat('Sentiment', signed(cell.sentiment, 2) + ' (95% CI ' + signed(cell.sLow, 2) + ' to ' + signed(cell.sHigh, 2) + ')');
     stat('Pain index', cell.pain.toFixed(2) + (cell.prevPain === null ? '' : ' (previous run ' + cell.prevPain.toFixed(2) + ')'));
     if (cell.nps !== null) stat('NPS of these customers', signed(cell.nps, 0));
     if (cell.meanScore !== null && cell.scoreScale !== 'nps') stat('Mean score', cell.meanScore.toFixed(2) + ' (' + cell.scoreScale + ')');
@@ -548,6 +596,7 @@ export const CLIENT_JS = String.raw`
       ['Aggregate id', data.aggregateId],
       ['Config hash', data.configHash || ''],
       ['Analysis keys (models)', data.models.map(function (m) { return m.key; }).join(', ')],
+      ['Negative per 100 documents', DEFINITIONS.per100 + ' 95% Wilson interval. Unassigned stages, touchpoints and themes are shown apart and never ranked.'],
       ['Pain index', 'negative share shrunk toward ' + pct(data.overall.negativeRate) + ' with a prior worth ' + p.priorStrength + ' mentions, times ln(1 + mentions)'],
       ['Anomaly rule', 'latest month z-score \u2265 ' + p.anomalyZ + ' against the ' + p.trailingMonths + ' months before, with \u2265 ' + p.minVolume + ' negative mentions']
     ], 'kv'));
@@ -616,6 +665,11 @@ table.hm th.row { text-align: left; font-weight: 600; padding: 2px 10px 2px 4px;
 .depth2, .depth3 { padding-left: 32px !important; font-weight: 400 !important; color: #3a3a3c; }
 td.cell { text-align: center; padding: 6px 4px; border-radius: 4px; cursor: pointer; font-variant-numeric: tabular-nums; min-width: 64px; position: relative; }
 td.cell.empty { background: #f3f1ed; cursor: default; }
+td.cell.unassigned { background: repeating-linear-gradient(45deg, #eeeeee, #eeeeee 4px, #e4e4e4 4px, #e4e4e4 8px); color: #777; }
+table.hm tr.unassigned th, table.hm tr.unassigned td { border-top: 2px dashed #ccc; }
+table.hm th.col.unassigned { color: #888; font-style: italic; }
+.legend-def { flex-basis: 100%; color: var(--muted); }
+.per100 { font-size: 12px; }
 td.cell.small { opacity: .55; }
 td.cell.anomaly::after { content: "\\25B2"; position: absolute; top: 1px; right: 3px; font-size: 8px; }
 td.cell:hover, td.cell:focus { outline: 2px solid #1d1d1f; outline-offset: -1px; }

@@ -51,6 +51,12 @@ export interface ReportCell {
   latest: number | null;
   baseline: number | null;
   series: number[];
+  /** Negative mentions per 100 documents (documents with one, over all in scope) and its 95% interval. */
+  per100: number;
+  p100Low: number;
+  p100High: number;
+  sLow: number;
+  sHigh: number;
 }
 
 export interface ReportMatrix {
@@ -187,6 +193,11 @@ function toReportCell(c: CellRecord, transpose: boolean): ReportCell {
     latest: c.trendLatest,
     baseline: c.trendBaseline,
     series: c.series.map((s) => s.negative),
+    per100: c.negPer100,
+    p100Low: c.negPer100Low,
+    p100High: c.negPer100High,
+    sLow: c.sentimentLow,
+    sHigh: c.sentimentHigh,
   };
 }
 
