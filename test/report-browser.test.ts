@@ -113,6 +113,10 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     expect(bg).toMatch(/^rgb\(/);
     expect(await page.locator('table.hm[data-matrix="stage_touchpoint"] td.cell[data-row]').count()).toBeGreaterThan(3);
     expect(await page.locator('#summary .card').count()).toBeGreaterThan(0);
+    // Scores named by their scale: NPS from the 0-10 survey, the tickets' 1-5 CSAT as a mean CSAT.
+    const facts = await page.locator('#head .facts').textContent();
+    expect(facts).toMatch(/NPS [+-]?\d+ \(\d+ responses, 0-10 likelihood to recommend\)/);
+    expect(facts).toMatch(/mean CSAT \d\.\d \(1-5\), \d+ ratings/);
     // Cards show distinct quotes.
     const cardQuotes = await page.locator('#summary .card blockquote').allTextContents();
     expect(cardQuotes.length).toBeGreaterThan(1);

@@ -141,7 +141,9 @@ export function sampleDb(docs = 360, hostile = true): TestDb {
       source: isTicket ? 'zendesk-tickets' : 'nps-survey',
       externalId: isTicket ? `T-${1000 + i}` : `R-${2000 + i}`,
       createdAt: `${month}-${day}T09:30:00Z`,
-      score: isTicket ? null : npsFor(worst, rand()),
+      // Tickets carry a 1-5 CSAT rating (no random draw, so the rest of the sample is unchanged).
+      score: isTicket ? (worst === 'negative' ? 1 : worst === 'neutral' ? 3 : 5) : npsFor(worst, rand()),
+      scale: isTicket ? 'csat5' : 'nps',
       channel: isTicket ? 'email' : 'web',
       attributes: { plan, region },
       segments,

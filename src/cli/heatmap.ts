@@ -7,6 +7,7 @@ import { checkMetric, heatmapExportText } from '../report/exports.js';
 import { renderHeatmapTable, useColour } from '../report/terminal.js';
 import { queryMatrix } from '../aggregate/pipeline.js';
 import { parseOptions } from './common.js';
+import { scaleName } from '../aggregate/scales.js';
 import { DbFlags, openTarget } from './aggregate.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'a date: YYYY-MM or YYYY-MM-DD');
@@ -30,6 +31,19 @@ export function withQueryFlags(cmd: Command): Command {
     .option('--since <date>', 'only documents created on or after this date (YYYY-MM or YYYY-MM-DD)')
     .option('--until <date>', 'only documents created on or before this date')
     .option('--where <field=value>', 'only segments with this stage/touchpoint/theme/channel/kind/source/sentiment or attribute (repeatable)', collect, []);
+}
+
+/** Scores are named by their scale: NPS only for 0-10 likelihood to recommend. */
+export function scaleNote(metric: string, cellScales: readonly (string | null)[], npsResponses: number): string | null {
+  const scales = [...new Set(cellScales.filter((s): s is string => s !== null))].sort();
+  const named = scales.map((s) => `${scaleName(s).name} (${s}: ${scaleName(s).range})`);
+  if (metric === 'mean_score' && scales.length) {
+    return `mean_score is the ${named.join(', ')}${scales.length > 1 ? '; each cell uses its most common scale, so cells on different scales do not compare' : ''}`;
+  }
+  if ((metric === 'nps' || metric === 'nps_impact') && npsResponses === 0) {
+    return `No NPS: it needs 0-10 likelihood-to-recommend scores (scale nps).${scales.length ? ` These documents have ${named.join(', ')}: try --metric mean_score.` : ''}`;
+  }
+  return null;
 }
 
 const HeatmapOptions = z.object({
@@ -72,6 +86,8 @@ export function registerHeatmap(program: Command): void {
       process.stdout.write(`${o.metric} by ${o.rows} x ${o.cols} (${m.scope.overall.segments} segments)\n`);
       const table = renderHeatmapTable(m, m.scope.index, o.metric, colour);
       process.stdout.write(`${table}\n`);
+      const note = scaleNote(o.metric, m.cells.map((c) => c.scoreScale), m.scope.overall.npsCounts.total);
+      if (note) process.stdout.write(`${note}\n`);
       const width = process.stdout.columns ?? 0;
       if (width && (table.split('\n')[1] ?? '').length > width && m.colKeys.length > m.rowKeys.length) {
         process.stderr.write(`tip: the table is wider than the terminal; try --rows ${o.cols} --cols ${o.rows}\n`);

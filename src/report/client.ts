@@ -102,7 +102,8 @@ export const CLIENT_JS = String.raw`
       o.documents + ' responses, tickets and interviews',
       o.segments + ' analysed comments',
       pct(o.negativeRate) + ' negative',
-      o.nps === null ? null : 'NPS ' + signed(o.nps, 0) + ' (' + o.npsResponses + ' responses)',
+      o.nps === null ? null : 'NPS ' + signed(o.nps, 0) + ' (' + o.npsResponses + ' responses, 0-10 likelihood to recommend)',
+      data.scores.map(function (x) { return x.text + ', ' + x.documents + ' ' + x.unit; }).join(' \u00b7 ') || null,
       o.months.length ? monthName(o.months[0]) + ' to ' + monthName(o.months[o.months.length - 1]) : null
     ].filter(Boolean);
     var p = el('p', 'facts');
@@ -517,7 +518,11 @@ export const CLIENT_JS = String.raw`
     stat('Sentiment', signed(cell.sentiment, 2) + ' (95% CI ' + signed(cell.sLow, 2) + ' to ' + signed(cell.sHigh, 2) + ')');
     stat('Pain index', cell.pain.toFixed(2) + (cell.prevPain === null ? '' : ' (previous run ' + cell.prevPain.toFixed(2) + ')'));
     if (cell.nps !== null) stat('NPS of these customers', signed(cell.nps, 0));
-    if (cell.meanScore !== null && cell.scoreScale !== 'nps') stat('Mean score', cell.meanScore.toFixed(2) + ' (' + cell.scoreScale + ')');
+    // Named by its scale: NPS only for 0-10 likelihood to recommend, else "Mean rating (1-10)", "Mean CSAT (1-5)", ...
+    if (cell.meanScore !== null && cell.scoreScale !== 'nps') {
+      stat(data.scaleLabels[cell.scoreScale] || 'Mean score (' + cell.scoreScale + ')',
+        cell.scoreScale === 'yesno' ? pct(cell.meanScore) + ' yes' : cell.meanScore.toFixed(2));
+    }
     if (cell.npsImpact !== null) stat('NPS impact', signed(cell.npsImpact, 1) + ' points if its detractors became passives');
     if (trendText(cell)) stat('Trend', trendText(cell));
     add(panel, dl);

@@ -12,12 +12,14 @@ import {
   readCells,
   readEmotionQuotes,
   readQuotes,
+  scoreSummaries,
   sourceSummaries,
   type CellRecord,
   type SourceSummary,
   type StoredEmotionQuote,
   type StoredQuote,
 } from '../store/aggregate.js';
+import { describeScore, scaleName } from '../aggregate/scales.js';
 import { emotionIsNegative, emotionLabel, emotionSet } from '../aggregate/emotions.js';
 import { keyLabel, orderKeys } from '../aggregate/facts.js';
 import { buildThemeIndex, humanise, themeLabel, UNASSIGNED, type ThemeIndex } from '../aggregate/themes.js';
@@ -143,6 +145,10 @@ export interface ReportData {
     months: string[];
   };
   params: AggregateConfig;
+  /** Scores other than NPS, named by their scale ("mean rating 7.9 (1-10)"), one per scale. */
+  scores: { scale: string; text: string; documents: number; unit: string }[];
+  /** Scale -> how a cell's mean score is labelled ("Mean rating (1-10)"). */
+  scaleLabels: Record<string, string>;
   sources: SourceSummary[];
   models: { key: string; createdAt: string; summary: string }[];
   themes: (ReportKey & { parent: string | null; mentions: number; negShare: number; pain: number })[];
@@ -391,6 +397,20 @@ function buildJourney(
   };
 }
 
+function scoresOf(db: Db): Pick<ReportData, 'scores' | 'scaleLabels'> {
+  const list = scoreSummaries(db);
+  const scaleLabels: Record<string, string> = {};
+  for (const s of list) {
+    const n = scaleName(s.scale);
+    scaleLabels[s.scale] = `${n.name[0]!.toUpperCase()}${n.name.slice(1)} (${n.range})`;
+  }
+  return {
+    // NPS itself is in overall; its mean likelihood is not shown as a second number.
+    scores: list.filter((s) => s.scale !== 'nps').map((s) => ({ scale: s.scale, text: describeScore(s.mean, s.scale), documents: s.documents, unit: scaleName(s.scale).unit })),
+    scaleLabels,
+  };
+}
+
 export function buildReportData(db: Db, title: string, params?: AggregateConfig): ReportData {
   const agg = latestAggregate(db);
   if (!agg) throw new UserError('No aggregate in this database yet: run `voc aggregate` (or `voc run`) first.');
@@ -412,6 +432,7 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
       npsResponses: overall.npsCounts.total, latestMonth: agg.latest_month, months: Object.keys(overall.monthTotals).sort(),
     },
     params: used,
+    ...scoresOf(db),
     sources: sourceSummaries(db),
     models: analysisVersions(db, keys).map((v) => ({ key: v.analysis_key, createdAt: v.created_at, summary: modelSummary(v.models_json) })),
     themes: themeTotals(cells, index).filter((t) => t.mentions > 0 || t.key !== UNASSIGNED),

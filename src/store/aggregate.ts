@@ -564,6 +564,24 @@ export function sourceSummaries(db: Db): SourceSummary[] {
     );
 }
 
+export interface ScoreSummary {
+  scale: string;
+  documents: number;
+  mean: number;
+}
+
+/** Per score scale (except none): scored documents and their mean score, for naming scores by their scale. */
+export function scoreSummaries(db: Db): ScoreSummary[] {
+  return db
+    .prepare(
+      `SELECT score_scale AS scale, count(*) AS documents, avg(score) AS mean FROM documents
+        WHERE score IS NOT NULL AND score_scale IS NOT NULL AND score_scale <> 'none'
+        GROUP BY score_scale ORDER BY count(*) DESC, score_scale`,
+    )
+    .all()
+    .map((r) => z.object({ scale: z.string(), documents: z.number().int(), mean: z.number() }).parse(r));
+}
+
 export interface AnalysisVersion {
   analysis_key: string;
   models_json: string;
