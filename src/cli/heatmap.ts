@@ -54,6 +54,7 @@ const HeatmapOptions = z.object({
   metric: Metric.default('pain'),
   format: z.enum(['table', 'csv', 'json']).default('table'),
   color: z.boolean().optional(),
+  wide: z.boolean().default(false),
 }).refine((o) => o.rows !== o.cols, { message: 'rows and cols must differ', path: ['cols'] });
 
 export function registerHeatmap(program: Command): void {
@@ -65,7 +66,8 @@ export function registerHeatmap(program: Command): void {
       .option('--cols <dim>', 'column dimension (as --rows)', 'theme')
       .option('--metric <name>', 'pain, neg_per_100 (+ _low/_high), negative_share, mentions, documents, negative, sentiment (+ sentiment_low/_high), nps, nps_impact, mean_score, wilson_low, wilson_high, z_score, or emotion:<name>[:low|:high|:segments|:z] (frustration, confusion, disappointment, worry, joy, gratitude, surprise)', 'pain')
       .option('--format <fmt>', 'table, csv or json', 'table')
-      .option('--no-color', 'no colours in the table'),
+      .option('--no-color', 'no colours in the table')
+      .option('--wide', 'full column names in one table, however wide (default: fit the terminal, else 120 columns, with short codes and a legend)'),
   ).action((raw: unknown) => {
     const o = parseOptions(HeatmapOptions, raw);
     const t = openTarget(o);
@@ -84,14 +86,11 @@ export function registerHeatmap(program: Command): void {
       }
       const colour = o.color !== false && useColour();
       process.stdout.write(`${o.metric} by ${o.rows} x ${o.cols} (${m.scope.overall.segments} segments)\n`);
-      const table = renderHeatmapTable(m, m.scope.index, o.metric, colour);
+      const width = process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 120;
+      const table = renderHeatmapTable(m, m.scope.index, o.metric, colour, { width, wide: o.wide });
       process.stdout.write(`${table}\n`);
       const note = scaleNote(o.metric, m.cells.map((c) => c.scoreScale), m.scope.overall.npsCounts.total);
       if (note) process.stdout.write(`${note}\n`);
-      const width = process.stdout.columns ?? 0;
-      if (width && (table.split('\n')[1] ?? '').length > width && m.colKeys.length > m.rowKeys.length) {
-        process.stderr.write(`tip: the table is wider than the terminal; try --rows ${o.cols} --cols ${o.rows}\n`);
-      }
     } finally {
       t.db.close();
     }
