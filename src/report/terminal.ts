@@ -41,7 +41,7 @@ export interface HeatmapTableOptions {
   wide?: boolean;
 }
 
-const ANSI = /\x1b\[[0-9;]*m/g;
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 /** Visible width of a line (colour codes do not count). */
 export function visibleWidth(line: string): number {
