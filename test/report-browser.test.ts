@@ -197,6 +197,9 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     const legend = await page.locator('#legend').textContent();
     expect(legend).toMatch(/below the average cell.*above the average \(\d+\.\d\).*grey = unassigned, counted but not ranked/);
     expect(await page.locator('#metric-definition').textContent()).toMatch(/^Negative per 100 documents: of every 100 documents/);
+    // Trends read as a ratio to the trailing mean: the app crashes rise in the last months.
+    const trends = await page.locator('#top tbody tr td:last-child').allTextContents();
+    expect(trends.some((x) => /^(spike|rising): \d+\.\dx its trailing 3-month mean \(z -?\d+\.\d\)$/.test(x))).toBe(true);
     // Unassigned never tops the pain points.
     const topStages = await page.locator('#top tbody tr td:nth-child(3)').allTextContents();
     expect(topStages).not.toContain('Unassigned');
@@ -211,6 +214,8 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     await expect.poll(() => detail.locator('h3').textContent()).toBe('App crashes');
     const quotes = await detail.locator('figure.quote blockquote').allTextContents();
     expect(quotes.length).toBeGreaterThan(0);
+    // The cell's emotions with their intervals: every crash comment is frustrated.
+    expect(await detail.locator('dl.stats').textContent()).toMatch(/EmotionsFrustration 100% \(\d+%–100%\)/);
     expect(quotes.join(' ')).toMatch(/app/i);
     expect(await detail.locator('figcaption').first().textContent()).toMatch(/nps-survey|zendesk-tickets/);
   });

@@ -525,6 +525,11 @@ export const CLIENT_JS = String.raw`
     }
     if (cell.npsImpact !== null) stat('NPS impact', signed(cell.npsImpact, 1) + ' points if its detractors became passives');
     if (trendText(cell)) stat('Trend', trendText(cell));
+    if (cell.emo && cell.emo.length) {
+      stat('Emotions', cell.emo.slice(0, 4).map(function (e) {
+        return emotionLabel(e.id) + ' ' + pct(e.share) + ' (' + pct(e.low) + '\u2013' + pct(e.high) + ')';
+      }).join(', '));
+    }
     add(panel, dl);
     add(panel, el('p', 'muted small-caption', 'Negative mentions per month'), sparkline(cell.series, 260, 40));
     var quotes = data.quotes[matrixId + '|' + r + '|' + c] || [];

@@ -59,6 +59,8 @@ export interface ReportCell {
   p100High: number;
   sLow: number;
   sHigh: number;
+  /** Emotions shown by at least one of the cell's segments, highest share first. */
+  emo: { id: string; share: number; low: number; high: number; n: number }[];
 }
 
 export interface ReportMatrix {
@@ -204,6 +206,10 @@ function toReportCell(c: CellRecord, transpose: boolean): ReportCell {
     p100High: c.negPer100High,
     sLow: c.sentimentLow,
     sHigh: c.sentimentHigh,
+    emo: Object.entries(c.emotions)
+      .filter(([, e]) => e.segments > 0)
+      .sort((a, b) => b[1].share - a[1].share || (a[0] < b[0] ? -1 : 1))
+      .map(([id, e]) => ({ id, share: e.share, low: e.low, high: e.high, n: e.segments })),
   };
 }
 
