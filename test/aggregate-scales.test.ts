@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { aggregatePipeline } from '../src/aggregate/pipeline.js';
 import { describeScore, scaleName } from '../src/aggregate/scales.js';
-import { scaleNote } from '../src/cli/heatmap.js';
+import { scaleNote, wrap } from '../src/cli/heatmap.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
 import { buildReportData } from '../src/report/data.js';
 import { addRun, TestDb } from './aggregate-db.js';
@@ -44,5 +44,9 @@ describe('score names', () => {
     expect(scaleNote('nps', ['stars5'], 0)).toBe('No NPS: it needs 0-10 likelihood-to-recommend scores (scale nps). These documents have mean rating (stars5: 1-5 stars): try --metric mean_score.');
     expect(scaleNote('nps', ['nps'], 10)).toBeNull();
     expect(scaleNote('pain', ['nps'], 10)).toBeNull();
+    const long = scaleNote('mean_score', ['csat5', 'nps', 'stars5', 'rating10'], 4)!;
+    expect(long.length).toBeGreaterThan(120);
+    for (const line of wrap(long, 120).split('\n')) expect(line.length).toBeLessThanOrEqual(120);
+    expect(wrap(long, 120).replace(/\n/g, ' ')).toBe(long);
   });
 });

@@ -33,6 +33,20 @@ export function withQueryFlags(cmd: Command): Command {
     .option('--where <field=value>', 'only segments with this stage/touchpoint/theme/channel/kind/source/sentiment or attribute (repeatable)', collect, []);
 }
 
+/** Word-wraps a note to the table's width. */
+export function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}
+
 /** Scores are named by their scale: NPS only for 0-10 likelihood to recommend. */
 export function scaleNote(metric: string, cellScales: readonly (string | null)[], npsResponses: number): string | null {
   const scales = [...new Set(cellScales.filter((s): s is string => s !== null))].sort();
@@ -90,7 +104,7 @@ export function registerHeatmap(program: Command): void {
       const table = renderHeatmapTable(m, m.scope.index, o.metric, colour, { width, wide: o.wide });
       process.stdout.write(`${table}\n`);
       const note = scaleNote(o.metric, m.cells.map((c) => c.scoreScale), m.scope.overall.npsCounts.total);
-      if (note) process.stdout.write(`${note}\n`);
+      if (note) process.stdout.write(`${wrap(note, width)}\n`);
     } finally {
       t.db.close();
     }

@@ -335,7 +335,9 @@ export const CLIENT_JS = String.raw`
       add(legend, k);
     });
     add(box, legend);
-    var colWidth = 135;
+    // As wide as the page allows (130-220px a stage), the unassigned column apart on the right.
+    var room = (box.clientWidth || 1200) - (apart.length ? 200 : 0) - 40;
+    var colWidth = Math.max(130, Math.min(220, Math.floor(room / Math.max(1, stages.length))));
     var wrap = el('div', 'journey-wrap');
     var main = el('div', 'journey-main');
     if (used.length && stages.length) add(main, emotionCurve(stages, used, colWidth));
