@@ -13,6 +13,31 @@ afterEach(() => {
   t = undefined;
 });
 
+describe('report rankings leave unassigned stages and touchpoints out', () => {
+  it('a spike of comments with no stage is no alert, a spike of a real stage is', () => {
+    t = new TestDb();
+    t.addTheme('app', null, 'App');
+    for (const [i, month] of ['2026-06', '2026-07', '2026-08', '2026-09'].entries()) {
+      for (let k = 0; k < 10; k++) t.addDoc({ createdAt: `${month}-10T10:00:00Z`, segments: [{ text: `All fine with the service this month, number ${k}.`, stage: 'usage', touchpoint: 'app' }] });
+      const spikes = i === 3 ? 8 : 0;
+      for (let k = 0; k < spikes; k++) {
+        t.addDoc({ createdAt: `${month}-12T10:00:00Z`, segments: [{ text: `I am so fed up with all of this, comment ${k}.`, sentiment: 'negative', stage: null, touchpoint: null }] });
+        t.addDoc({ createdAt: `${month}-12T10:00:00Z`, segments: [{ text: `The app crashed again when I opened it, ${k}.`, sentiment: 'negative', stage: 'usage', touchpoint: 'app', themes: ['app'] }] });
+      }
+    }
+    const config = PipelineConfig.parse({ name: 't', sources: [{ name: 's', kind: 'survey', paths: 'a.csv' }] });
+    aggregatePipeline(t.db, config, addRun(t.db));
+    const stored = t.db.prepare(`SELECT matrix, row_key, col_key FROM cells WHERE anomaly = 1 AND (row_key = 'unassigned' OR col_key = 'unassigned')`).all();
+    expect(stored.length).toBeGreaterThan(0); // the spike is in the data...
+    const data = buildReportData(t.db, 'Spikes');
+    expect(data.alerts.length).toBeGreaterThan(0); // ...the app spike is reported...
+    expect(data.alerts.some((a) => a.r === 'app' && a.c === 'usage')).toBe(true);
+    // ...but nothing without a stage or touchpoint.
+    expect(data.alerts.filter((a) => a.c === 'unassigned' || (a.matrix !== 'stage_theme' && a.r === 'unassigned'))).toEqual([]);
+    expect(data.top.every((h) => h.c !== 'unassigned' && h.r !== 'unassigned')).toBe(true);
+  });
+});
+
 describe('score names', () => {
   it('names each ingest scale', () => {
     expect(describeScore(7.94, 'rating10')).toBe('mean rating 7.9 (1-10)');

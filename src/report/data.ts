@@ -332,9 +332,19 @@ function topPainPoints(matrices: ReportMatrix[], index: ThemeIndex, month: strin
     .map((c) => highlight(m, c, index, month));
 }
 
+/**
+ * Unassigned stages and touchpoints (and unknown attribute values) are counts to show, not pain to
+ * rank or alert on. Comments with no theme yet (the unassigned theme) still raise an alert: that
+ * spike says the codeframe misses something.
+ */
+function rankable(m: ReportMatrix, c: ReportCell): boolean {
+  if (c.c === UNASSIGNED || c.r === 'unknown') return false;
+  return m.rowDim === 'theme' || c.r !== UNASSIGNED;
+}
+
 function alertsOf(matrices: ReportMatrix[], index: ThemeIndex, month: string | null): Highlight[] {
   return matrices
-    .flatMap((m) => m.cells.filter((c) => c.anomaly).map((c) => highlight(m, c, index, month)))
+    .flatMap((m) => m.cells.filter((c) => c.anomaly && rankable(m, c)).map((c) => highlight(m, c, index, month)))
     .sort((a, b) => (b.z ?? 0) - (a.z ?? 0) || byPain(a, b));
 }
 
