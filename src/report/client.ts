@@ -19,6 +19,8 @@ export const CLIENT_JS = String.raw`
     for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]);
     return parent;
   }
+  // Lookups by a key from the data never reach Object.prototype ("constructor", "__proto__").
+  function own(o, k) { return o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined; }
   function pct(v) { return v === null || v === undefined ? '' : Math.round(v * 100) + '%'; }
   function signed(v, d) { return v === null || v === undefined ? '' : (v > 0 ? '+' : '') + v.toFixed(d); }
   function monthName(m) {
@@ -170,7 +172,7 @@ export const CLIENT_JS = String.raw`
   /* ---------------- journey map ---------------- */
   var EMOTION_COLOURS = { 'frustration-anger': '#b2182b', confusion: '#e08214', disappointment: '#8073ac', worry: '#542788',
     'satisfaction-joy': '#1b7837', gratitude: '#2166ac', surprise: '#878787' };
-  function emotionColour(id) { return EMOTION_COLOURS[id] || '#4d4d4d'; }
+  function emotionColour(id) { return own(EMOTION_COLOURS, id) || '#4d4d4d'; }
   function emotionLabel(id) {
     var e = data.journey.emotions.filter(function (x) { return x.id === id; })[0];
     return e ? e.label : id;
@@ -203,14 +205,14 @@ export const CLIENT_JS = String.raw`
     if (card) card.classList.add('picked');
     var quotes;
     if (emotion) {
-      var e = s.emotions[emotion];
+      var e = own(s.emotions, emotion);
       add(panel, el('p', 'eyebrow', s.label), el('h3', null, emotionLabel(emotion) + ': ' + pct(e.share) + ' of ' + s.mentions + ' comments'));
       add(panel, el('p', 'muted', '95% CI ' + pct(e.low) + '\u2013' + pct(e.high) + ' \u00b7 ' + e.segments + ' comments show it' +
         (emotionTrend(e) ? ' \u00b7 ' + emotionTrend(e) : '')));
-      quotes = data.journey.emotionQuotes[stage + '|' + emotion] || [];
+      quotes = own(data.journey.emotionQuotes, stage + '|' + emotion) || [];
     } else {
       add(panel, el('p', 'eyebrow', 'Journey stage'), el('h3', null, s.label));
-      quotes = data.journey.quotes[stage] || [];
+      quotes = own(data.journey.quotes, stage) || [];
       quotes = quotes.filter(function (q) { return q.kind === 'negative'; }).concat(quotes.filter(function (q) { return q.kind === 'typical'; }));
     }
     quotes.forEach(function (q) { add(panel, quoteFigure(q)); });
@@ -231,7 +233,7 @@ export const CLIENT_JS = String.raw`
     svg.setAttribute('class', 'curve');
     svg.setAttribute('role', 'img');
     var max = 0;
-    stages.forEach(function (s) { emotions.forEach(function (e) { max = Math.max(max, s.emotions[e.id] ? s.emotions[e.id].share : 0); }); });
+    stages.forEach(function (s) { emotions.forEach(function (e) { max = Math.max(max, own(s.emotions, e.id) ? s.emotions[e.id].share : 0); }); });
     max = max > 0 ? Math.min(1, Math.ceil(max * 10) / 10) : 1;
     function y(v) { return top + (1 - v / max) * (h - top - bottom); }
     [0, max / 2, max].forEach(function (v) {
@@ -245,7 +247,7 @@ export const CLIENT_JS = String.raw`
       svg.appendChild(t);
     });
     emotions.forEach(function (e) {
-      var pts = stages.map(function (s, i) { var x = s.emotions[e.id]; return [i * colWidth + colWidth / 2, y(x ? x.share : 0)]; });
+      var pts = stages.map(function (s, i) { var x = own(s.emotions, e.id); return [i * colWidth + colWidth / 2, y(x ? x.share : 0)]; });
       var line = document.createElementNS(SVG, 'polyline');
       line.setAttribute('points', pts.map(function (p) { return p[0].toFixed(1) + ',' + p[1].toFixed(1); }).join(' '));
       line.setAttribute('fill', 'none'); line.setAttribute('stroke', emotionColour(e.id)); line.setAttribute('stroke-width', '2');
@@ -253,7 +255,7 @@ export const CLIENT_JS = String.raw`
       line.setAttribute('data-emotion', e.id);
       svg.appendChild(line);
       stages.forEach(function (s, i) {
-        var x = s.emotions[e.id];
+        var x = own(s.emotions, e.id);
         if (!x) return;
         var dot = document.createElementNS(SVG, 'circle');
         dot.setAttribute('cx', pts[i][0].toFixed(1)); dot.setAttribute('cy', pts[i][1].toFixed(1)); dot.setAttribute('r', '4');
@@ -290,7 +292,7 @@ export const CLIENT_JS = String.raw`
     add(card, pain, sent);
     var emo = el('div', 'stage-emotions');
     s.dominant.forEach(function (id) {
-      var e = s.emotions[id];
+      var e = own(s.emotions, id);
       var b = el('button', 'emo', emotionLabel(id) + ' ' + pct(e.share));
       b.type = 'button';
       b.style.borderColor = emotionColour(id);
@@ -327,7 +329,7 @@ export const CLIENT_JS = String.raw`
     var stages = j.stages.filter(function (s) { return !s.unassigned; });
     var apart = j.stages.filter(function (s) { return s.unassigned; });
     var spread = Math.max.apply(null, stages.map(function (s) { return Math.abs(s.negPer100 - j.meanPer100); }).concat([0]));
-    var used = j.emotions.filter(function (e) { return stages.some(function (s) { return s.emotions[e.id] && s.emotions[e.id].segments > 0; }); });
+    var used = j.emotions.filter(function (e) { return stages.some(function (s) { return own(s.emotions, e.id) && s.emotions[e.id].segments > 0; }); });
     var legend = el('div', 'emo-legend');
     used.forEach(function (e) {
       var k = el('span', 'emo-key', e.label);
@@ -471,7 +473,7 @@ export const CLIENT_JS = String.raw`
     }
     add(lg, el('span', 'muted', lo), bar, el('span', 'muted', hi),
       el('span', 'legend-note', 'grey = unassigned, counted but not ranked \u00b7 faded = fewer than ' + minVolume + ' mentions \u00b7 \u25b2 = spike this month'));
-    var def = el('div', 'legend-def', DEFINITIONS[metric.id] || '');
+    var def = el('div', 'legend-def', own(DEFINITIONS, metric.id) || '');
     def.id = 'metric-definition';
     add(lg, def);
   }
@@ -522,7 +524,7 @@ export const CLIENT_JS = String.raw`
     if (cell.nps !== null) stat('NPS of these customers', signed(cell.nps, 0));
     // Named by its scale: NPS only for 0-10 likelihood to recommend, else "Mean rating (1-10)", "Mean CSAT (1-5)", ...
     if (cell.meanScore !== null && cell.scoreScale !== 'nps') {
-      stat(data.scaleLabels[cell.scoreScale] || 'Mean score (' + cell.scoreScale + ')',
+      stat(own(data.scaleLabels, cell.scoreScale) || 'Mean score (' + cell.scoreScale + ')',
         cell.scoreScale === 'yesno' ? pct(cell.meanScore) + ' yes' : cell.meanScore.toFixed(2));
     }
     if (cell.npsImpact !== null) stat('NPS impact', signed(cell.npsImpact, 1) + ' points if its detractors became passives');

@@ -369,7 +369,7 @@ function buildJourney(
   const parents = new Set([...index.parentOf.values()].filter((p): p is string => p !== null));
   const stages = keys.map((key): JourneyStage => {
     const c = stageCells.find((x) => x.rowKey === key)!;
-    const em: Record<string, JourneyEmotion> = {};
+    const em = Object.create(null) as Record<string, JourneyEmotion>;
     for (const e of emotions) {
       const s = c.emotions[e];
       if (s) em[e] = { share: s.share, low: s.low, high: s.high, segments: s.segments, z: s.zScore, latest: s.trendLatest, baseline: s.trendBaseline };
@@ -398,9 +398,9 @@ function buildJourney(
   });
   const assigned = stages.filter((s) => !s.unassigned);
   const meanPer100 = assigned.length ? assigned.reduce((n, s) => n + s.negPer100, 0) / assigned.length : 0;
-  const stageQuotes: Record<string, ReportQuote[]> = {};
+  const stageQuotes = Object.create(null) as Record<string, ReportQuote[]>;
   for (const q of quotes.filter((x) => x.matrix === 'stage_all')) (stageQuotes[q.row_key] ??= []).push(quoteOf(q, q.kind));
-  const byEmotion: Record<string, ReportQuote[]> = {};
+  const byEmotion = Object.create(null) as Record<string, ReportQuote[]>;
   for (const q of emotionQuotes.filter((x) => x.matrix === 'stage_all')) {
     (byEmotion[`${q.row_key}|${q.emotion}`] ??= []).push(quoteOf(q, q.sentiment_score < 0 ? 'negative' : 'typical'));
   }
@@ -415,7 +415,7 @@ function buildJourney(
 
 function scoresOf(db: Db): Pick<ReportData, 'scores' | 'scaleLabels'> {
   const list = scoreSummaries(db);
-  const scaleLabels: Record<string, string> = {};
+  const scaleLabels = Object.create(null) as Record<string, string>;
   for (const s of list) {
     const n = scaleName(s.scale);
     scaleLabels[s.scale] = `${n.name[0]!.toUpperCase()}${n.name.slice(1)} (${n.range})`;
