@@ -179,3 +179,40 @@ describe('voc heatmap / export with emotion metrics', () => {
     expect(Metric.safeParse('emotion:worry:median').success).toBe(false);
   });
 });
+
+describe('a database aggregated before schema 5', () => {
+  it('upgrades in place: old cells read back without emotions, the report asks for a new aggregate', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const Database = (await import('better-sqlite3')).default;
+    const { MIGRATIONS } = await import('../src/store/migrations/index.js');
+    const { openDatabase } = await import('../src/store/db.js');
+    const { buildReportData } = await import('../src/report/data.js');
+    const dir = mkdtempSync(join(tmpdir(), 'voc-old-'));
+    try {
+      const path = join(dir, 'voc.sqlite');
+      const old = new Database(path);
+      for (const m of MIGRATIONS.slice(0, 4)) old.exec(m.sql);
+      old.pragma('user_version = 4');
+      old.prepare(`INSERT INTO aggregate_runs (id, created_at, params_json, segment_count, document_count, overall_json)
+        VALUES (1, '2026-11-01T00:00:00Z', '{}', 3, 3, '{"negativeRate":0.3,"nps":null,"npsCounts":{"total":0},"monthTotals":{}}')`).run();
+      old.prepare(`INSERT INTO cells (aggregate_id, matrix, row_key, col_key, mentions, documents, negative, negative_share,
+        wilson_low, wilson_high, mean_sentiment, pain_index) VALUES (1, 'stage_theme', 'usage', 'app', 3, 3, 1, 0.3333, 0.06, 0.79, -0.1, 0.5)`).run();
+      old.close();
+      const db = openDatabase(path);
+      try {
+        expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+        const [cell] = readCells(db, 1);
+        expect(cell).toMatchObject({ mentions: 3, negDocs: 0, sentimentLow: -1, sentimentHigh: 1, emotions: {} });
+        const data = buildReportData(db, 'Old');
+        expect(data.journey.stages).toEqual([]);
+        expect(data.matrices[0]!.cells[0]!.emo).toEqual([]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
