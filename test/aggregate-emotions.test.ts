@@ -9,6 +9,7 @@ import { emotionStats } from '../src/aggregate/emotions.js';
 import { aggregatePipeline } from '../src/aggregate/pipeline.js';
 import { registerExport } from '../src/cli/export.js';
 import { registerHeatmap } from '../src/cli/heatmap.js';
+import { registerQuotes } from '../src/cli/quotes.js';
 import { Metric, parseAggregateConfig } from '../src/config/aggregate.js';
 import { heatmapExportText } from '../src/report/exports.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
@@ -45,6 +46,7 @@ function program(): Command {
   const p = new Command('voc').exitOverride();
   registerHeatmap(p);
   registerExport(p);
+  registerQuotes(p);
   return p;
 }
 
@@ -169,6 +171,24 @@ describe('voc heatmap / export with emotion metrics', () => {
     expect(Number(value('emotion:frustration-anger:low'))).toBeCloseTo(0.2077, 4);
     expect(Number(value('neg_per_100'))).toBeCloseTo(33.33, 2);
     await expect(voc('heatmap', '--db', db, '--metric', 'emotion:rage')).rejects.toThrow(/unknown emotion "rage"; known: frustration-anger/);
+  });
+
+  it('finds the quotes showing an emotion, strongest first', async () => {
+    t = fixture();
+    const quotes = JSON.parse(await voc('quotes', '--db', t.path, '--emotion', 'frustration', '--sentiment', 'any', '--format', 'json')) as { text: string; emotions: string[] }[];
+    // Scores 0.9 (support), 0.8 and 0.7 (billing).
+    expect(quotes.map((q) => q.text)).toEqual([
+      'Forty minutes on hold, AGAIN, UNBELIEVABLE.',
+      'Charged twice, I am furious and let down.',
+      'Billed again after cancelling, ridiculous.',
+    ]);
+    expect(quotes[1]!.emotions).toEqual(['frustration-anger', 'disappointment']);
+    const text = await voc('quotes', '--db', t.path, '--emotion', 'confusion', '--sentiment', 'any');
+    expect(text).toContain('"Why does the agent need my card number?"');
+    expect(text).toContain('neutral 0.00 · confusion');
+    const csv = parse(await voc('quotes', '--db', t.path, '--emotion', 'gratitude', '--sentiment', 'any', '--format', 'csv'), { columns: true }) as Record<string, string>[];
+    expect(csv.map((r) => [r.emotions, r.text])).toEqual([['gratitude', 'Thank you for the quick refund on my bill.']]);
+    await expect(voc('quotes', '--db', t.path, '--emotion', 'rage')).rejects.toThrow(/Unknown emotion "rage"/);
   });
 
   it('accepts short emotion names and refuses malformed ones', () => {

@@ -145,6 +145,7 @@ export const QuotesExport = z
     theme: z.string().optional(),
     stage: z.string().optional(),
     touchpoint: z.string().optional(),
+    emotion: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/).optional().describe('only segments showing this emotion'),
     sentiment: z.enum(['negative', 'neutral', 'positive', 'any']).default('negative'),
     limit: z.number().int().min(1).max(100_000).default(50),
     format: z.enum(['csv', 'json']).default('csv'),

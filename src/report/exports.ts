@@ -118,13 +118,13 @@ export function heatmapExportText(db: Db, opts: HeatmapExportOptions, params: Ag
 
 export const QUOTE_HEADER = [
   'document_id', 'external_id', 'source', 'kind', 'locator', 'created_at', 'segment_id', 'char_start', 'char_end',
-  'stage', 'touchpoint', 'themes', 'sentiment', 'sentiment_score', 'score', 'score_scale', 'text',
+  'stage', 'touchpoint', 'themes', 'sentiment', 'sentiment_score', 'score', 'score_scale', 'emotions', 'text',
 ];
 
 export function quoteRow(q: QuoteResult): CsvValue[] {
   return [
     q.documentId, q.externalId, q.source, q.kind, q.locator, q.createdAt, q.segmentId, q.charStart, q.charEnd, q.stage,
-    q.touchpoint, q.themes.join(';'), q.sentiment, q.sentimentScore, q.score, q.scoreScale, q.text,
+    q.touchpoint, q.themes.join(';'), q.sentiment, q.sentimentScore, q.score, q.scoreScale, q.emotions.join(';'), q.text,
   ];
 }
 
