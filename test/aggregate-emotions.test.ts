@@ -133,6 +133,26 @@ describe('emotion shares per stage, touchpoint and stage x theme', () => {
     expect(cell.negPer100).toBeCloseTo(33.33, 2);
   });
 
+  it('prunes emotion rows and emotion quotes with their aggregate', () => {
+    t = fixture();
+    const keepOne = PipelineConfig.parse({ name: 't', sources: [{ name: 'survey-a', kind: 'survey', paths: 'a.csv' }], aggregate: { keepRuns: 1 } });
+    for (let i = 0; i < 3; i++) aggregatePipeline(t.db, keepOne, addRun(t.db));
+    const ids = (table: string): number[] =>
+      (t!.db.prepare(`SELECT DISTINCT aggregate_id AS id FROM ${table} ORDER BY 1`).all() as { id: number }[]).map((r) => r.id);
+    expect(ids('cell_emotions')).toEqual([3]);
+    expect(ids('cell_emotion_quotes')).toEqual([3]);
+    // Emotion quotes exist for the journey matrices only, strongest first.
+    const q = t.db.prepare(`SELECT matrix, row_key, text FROM cell_emotion_quotes WHERE emotion = 'frustration-anger' ORDER BY matrix, row_key, rank`).all();
+    expect(q).toEqual([
+      { matrix: 'stage_all', row_key: 'purchase', text: 'Charged twice, I am furious and let down.' },
+      { matrix: 'stage_all', row_key: 'purchase', text: 'Billed again after cancelling, ridiculous.' },
+      { matrix: 'stage_all', row_key: 'support', text: 'Forty minutes on hold, AGAIN, UNBELIEVABLE.' },
+      { matrix: 'touchpoint_all', row_key: 'phone', text: 'Forty minutes on hold, AGAIN, UNBELIEVABLE.' },
+      { matrix: 'touchpoint_all', row_key: 'website', text: 'Charged twice, I am furious and let down.' },
+      { matrix: 'touchpoint_all', row_key: 'website', text: 'Billed again after cancelling, ridiculous.' },
+    ]);
+  });
+
   it('gives a monthly trend of an emotion share', () => {
     // Trailing months 1 of 4 frustrated each (0.25), latest 3 of 4 (0.75). The trailing sd is 0, so the
     // spread is the binomial se of 0.25 over 4: sqrt(0.25 · 0.75 / 4) = 0.2165; z = 0.5 / 0.2165 = 2.309.
