@@ -10,7 +10,7 @@ import { aggregatePipeline } from '../src/aggregate/pipeline.js';
 import { registerExport } from '../src/cli/export.js';
 import { registerHeatmap } from '../src/cli/heatmap.js';
 import { registerQuotes } from '../src/cli/quotes.js';
-import { Metric, parseAggregateConfig } from '../src/config/aggregate.js';
+import { Metric, parseAggregateConfig, parseExports } from '../src/config/aggregate.js';
 import { heatmapExportText } from '../src/report/exports.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
 import { readCells } from '../src/store/aggregate.js';
@@ -217,6 +217,9 @@ describe('voc heatmap / export with emotion metrics', () => {
     expect(Metric.parse('neg_per_100')).toBe('neg_per_100');
     expect(Metric.safeParse('emotion:').success).toBe(false);
     expect(Metric.safeParse('emotion:worry:median').success).toBe(false);
+    // The exports: list takes them too.
+    expect(parseExports([{ type: 'heatmap', rows: 'stage', cols: 'all', metric: 'emotion:joy', out: 'joy.csv' }])[0]).toMatchObject({ metric: 'emotion:satisfaction-joy' });
+    expect(() => parseExports([{ type: 'heatmap', metric: 'emotion', out: 'x.csv' }])).toThrow(/emotion:<name>/);
   });
 });
 
