@@ -214,6 +214,12 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     await expect.poll(() => detail.locator('h3').textContent()).toBe('App crashes');
     const quotes = await detail.locator('figure.quote blockquote').allTextContents();
     expect(quotes.length).toBeGreaterThan(0);
+    // Colour by an emotion: every crash comment is frustrated, no recipe comment is.
+    await page.selectOption('#emotion-metric', 'emo:frustration-anger');
+    expect(await crash.textContent()).toBe('100%');
+    expect(await page.locator('table.hm[data-matrix="stage_theme"] td[data-row="recipes"][data-col="usage"]').textContent()).toBe('0%');
+    expect(await page.locator('#metric-definition').textContent()).toMatch(/^Frustration: share of the cell’s comments/);
+    await page.click('button.metric-btn[data-metric="negShare"]');
     // The cell's emotions with their intervals: every crash comment is frustrated.
     expect(await detail.locator('dl.stats').textContent()).toMatch(/EmotionsFrustration 100% \(\d+%–100%\)/);
     expect(quotes.join(' ')).toMatch(/app/i);

@@ -366,7 +366,15 @@ export const CLIENT_JS = String.raw`
   function isUnassigned(key) { return key === UNASSIGNED || key === 'unknown'; }
   var tables = {};
 
-  function metricById(id) { return METRICS.filter(function (m) { return m.id === id; })[0]; }
+  // "emo:<id>": the share of the cell's comments showing an emotion.
+  function metricById(id) {
+    if (id.indexOf('emo:') === 0) {
+      var eid = id.slice(4);
+      return { id: id, label: emotionLabel(eid), scale: 'share', fmt: pct,
+        get: function (c) { var e = (c.emo || []).filter(function (x) { return x.id === eid; })[0]; return e ? e.share : 0; } };
+    }
+    return METRICS.filter(function (m) { return m.id === id; })[0];
+  }
 
   function renderHeatmap(m) {
     var section = el('section', 'heatmap');
@@ -473,7 +481,8 @@ export const CLIENT_JS = String.raw`
     }
     add(lg, el('span', 'muted', lo), bar, el('span', 'muted', hi),
       el('span', 'legend-note', 'grey = unassigned, counted but not ranked \u00b7 faded = fewer than ' + minVolume + ' mentions \u00b7 \u25b2 = spike this month'));
-    var def = el('div', 'legend-def', own(DEFINITIONS, metric.id) || '');
+    var def = el('div', 'legend-def', metric.id.indexOf('emo:') === 0
+      ? metric.label + ': share of the cell\u2019s comments in which it was detected.' : own(DEFINITIONS, metric.id) || '');
     def.id = 'metric-definition';
     add(lg, def);
   }
@@ -489,9 +498,20 @@ export const CLIENT_JS = String.raw`
       var b = el('button', 'metric-btn', m.label);
       b.type = 'button';
       b.setAttribute('data-metric', m.id);
-      b.addEventListener('click', function () { state.metric = m.id; paint(); });
+      b.addEventListener('click', function () { state.metric = m.id; sel.value = ''; paint(); });
       add(c, b);
     });
+    var sel = el('select', 'emotion-select');
+    sel.id = 'emotion-metric';
+    add(sel, el('option', null, 'Emotion\u2026'));
+    sel.firstChild.value = '';
+    data.journey.emotions.forEach(function (e) {
+      var o = el('option', null, e.label);
+      o.value = 'emo:' + e.id;
+      add(sel, o);
+    });
+    sel.addEventListener('change', function () { if (sel.value) { state.metric = sel.value; paint(); } });
+    if (data.journey.emotions.length) add(c, sel);
   }
 
   /* ---------------- cell detail ---------------- */
@@ -664,6 +684,7 @@ h4 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: v
 body.hide-children table.hm tr.child { display: none; }
 .toggle { font-size: 13px; margin-right: 14px; cursor: pointer; user-select: none; }
 .metric-btn { font: inherit; font-size: 13px; border: 1px solid var(--line); background: #fff; border-radius: 999px; padding: 4px 12px; cursor: pointer; }
+.emotion-select { font: inherit; font-size: 13px; border: 1px solid var(--line); border-radius: 999px; padding: 3px 8px; background: #fff; }
 .metric-btn[aria-pressed="true"] { background: var(--ink); color: #fff; border-color: var(--ink); }
 #legend { display: flex; gap: 8px; align-items: center; font-size: 12px; margin: 4px 0 0; flex-wrap: wrap; }
 .legend-bar { display: inline-block; width: 140px; height: 10px; border-radius: 5px; }
