@@ -93,7 +93,8 @@ describe('exports', () => {
     const long = parse(heatmapExportText(t.db, { rows: 'stage', cols: 'theme', long: true, format: 'csv' }, params).text, { columns: true }) as Record<string, string>[];
     const pain = long.find((r) => r.row_key === 'purchase' && r.col_key === 'billing' && r.metric === 'negative_share');
     expect(Number(pain!.value)).toBeCloseTo(0.6667, 4);
-    expect(new Set(long.map((r) => r.metric)).size).toBe(12);
+    // 17 built-in metrics, then per emotion (7 built in) its share, low, high, segments and z.
+    expect(new Set(long.map((r) => r.metric)).size).toBe(17 + 7 * 5);
     const json = JSON.parse(heatmapExportText(t.db, { rows: 'stage', cols: 'theme', long: false, format: 'json', where: { plan: 'Basic' } }, params).text) as { cells: { row: string; col: string; mentions: number }[] };
     expect(json.cells.find((c) => c.row === 'purchase' && c.col === 'billing')!.mentions).toBe(2);
   });

@@ -6,13 +6,35 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { aggregatePipeline } from '../src/aggregate/pipeline.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
 import { writeReport } from '../src/report/html.js';
+import { registerHeatmap } from '../src/cli/heatmap.js';
+import { DEFAULT_EMOTIONS } from '../src/aggregate/emotions.js';
 import { addRun } from './aggregate-db.js';
 import { HOSTILE, sampleDb } from './report-sample.js';
+
+/** `voc heatmap --rows stage --cols all --metric <metric> --format csv` in-process: stage -> value. */
+async function heatmapByStage(db: string, metric: string): Promise<Map<string, number>> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    const p = new Command('voc').exitOverride();
+    registerHeatmap(p);
+    await p.parseAsync(['node', 'voc', 'heatmap', '--db', db, '--rows', 'stage', '--cols', 'all', '--metric', metric, '--format', 'csv']);
+  } finally {
+    spy.mockRestore();
+  }
+  const rows = parse(out) as string[][];
+  return new Map(rows.slice(1).map((r) => [r[0]!, Number(r[2])]));
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -26,6 +48,8 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
   const requests: string[] = [];
   const dialogs: string[] = [];
   const errors: string[] = [];
+  /** What `voc heatmap --rows stage --cols all` prints for the same database, per metric. */
+  const cli = new Map<string, Map<string, number>>();
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'voc-report-'));
@@ -34,6 +58,10 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     aggregatePipeline(t.db, config, addRun(t.db));
     const out = join(dir, 'report.html');
     writeReport(t.db, out, { title: 'Kestrel Kitchen' });
+    for (const m of ['mentions', 'documents', 'neg_per_100', 'sentiment', ...DEFAULT_EMOTIONS.map((e) => `emotion:${e}`)]) {
+      cli.set(m, await heatmapByStage(t.path, m));
+    }
+    cli.set('emotion:frustration', await heatmapByStage(t.path, 'emotion:frustration'));
     t.close();
     reportUrl = pathToFileURL(out).href;
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
@@ -78,14 +106,103 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     const cells = page.locator('table.hm[data-matrix="stage_theme"] td.cell[data-row]');
     expect(await cells.count()).toBeGreaterThan(10);
     const late = page.locator('table.hm[data-matrix="stage_theme"] td[data-row="late-box"][data-col="onboarding"]');
-    expect(await late.textContent()).toMatch(/^\d+\.\d\d$/);
+    // The default measure: negative mentions per 100 documents, one decimal.
+    expect(await late.textContent()).toMatch(/^\d+\.\d$/);
     type Win = { getComputedStyle(e: unknown): { backgroundColor: string }; __pwned?: number };
     const bg = await late.evaluate((e) => (globalThis as unknown as Win).getComputedStyle(e).backgroundColor);
     expect(bg).toMatch(/^rgb\(/);
     expect(await page.locator('table.hm[data-matrix="stage_touchpoint"] td.cell[data-row]').count()).toBeGreaterThan(3);
     expect(await page.locator('#summary .card').count()).toBeGreaterThan(0);
+    // Scores named by their scale: NPS from the 0-10 survey, the tickets' 1-5 CSAT as a mean CSAT.
+    const facts = await page.locator('#head .facts').textContent();
+    expect(facts).toMatch(/NPS [+-]?\d+ \(\d+ responses, 0-10 likelihood to recommend\)/);
+    expect(facts).toMatch(/mean CSAT \d\.\d \(1-5\), \d+ ratings/);
+    // Cards show distinct quotes.
+    const cardQuotes = await page.locator('#summary .card blockquote').allTextContents();
+    expect(cardQuotes.length).toBeGreaterThan(1);
+    expect(new Set(cardQuotes).size).toBe(cardQuotes.length);
+    expect(await page.locator('#summary .card .per100').first().textContent()).toMatch(/^\d+\.\d negative per 100 documents \(\d+\.\d–\d+\.\d\)$/);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
+  });
+
+  it('draws the journey map in stage order with the numbers voc heatmap --rows stage gives', async () => {
+    const order = await page.locator('#journey .journey-stages .stage').evaluateAll((els) => els.map((e) => e.getAttribute('data-stage')));
+    expect(order).toEqual(['awareness', 'consideration', 'purchase', 'onboarding', 'usage', 'support', 'retention', 'advocacy']);
+    // Unassigned is kept apart, greyed, and has no pain colour or ranking.
+    const apart = page.locator('#journey .journey-apart .stage.unassigned');
+    expect(await apart.getAttribute('data-stage')).toBe('unassigned');
+    expect(await apart.locator('.stage-pain').evaluate((e) => (e as unknown as { style: { background: string } }).style.background)).toBe('');
+    expect(await apart.locator('.stage-pains').count()).toBe(0);
+
+    // Every point of the emotion curve is the share `voc heatmap --metric emotion:<id>` prints.
+    const dots = await page.locator('#journey svg.curve circle.emo-dot').evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-stage')!, e.getAttribute('data-emotion')!, Number(e.getAttribute('data-share'))] as const),
+    );
+    expect(dots.length).toBeGreaterThanOrEqual(order.length * 4);
+    for (const [stage, emotion, share] of dots) expect([stage, emotion, share]).toEqual([stage, emotion, cli.get(`emotion:${emotion}`)!.get(stage)]);
+    // `emotion:frustration` is the short name of frustration-anger.
+    expect(cli.get('emotion:frustration')).toEqual(cli.get('emotion:frustration-anger'));
+    for (const stage of [...order, 'unassigned']) {
+      const card = page.locator(`#journey .stage[data-stage="${stage}"]`);
+      const vol = await card.locator('.stage-vol').textContent();
+      expect(vol).toBe(`${cli.get('mentions')!.get(stage)} comments · ${cli.get('documents')!.get(stage)} documents`);
+      expect(Number(await card.locator('.stage-pain').getAttribute('data-value'))).toBe(cli.get('neg_per_100')!.get(stage));
+      expect(await card.locator('.stage-pain .big').textContent()).toBe(cli.get('neg_per_100')!.get(stage)!.toFixed(1));
+      expect(Number(await card.locator('.stage-sent').getAttribute('data-value'))).toBe(cli.get('sentiment')!.get(stage));
+      // Dominant emotions: the highest shares, as the CLI's percentages.
+      const chips = await card.locator('button.emo').evaluateAll((els) => els.map((e) => [e.getAttribute('data-emotion')!, e.textContent!] as const));
+      expect(chips.length).toBeGreaterThan(0);
+      const shares = DEFAULT_EMOTIONS.map((e) => cli.get(`emotion:${e}`)!.get(stage)!);
+      expect(Number(await card.locator('button.emo').first().getAttribute('data-share'))).toBe(Math.max(...shares));
+      for (const [emotion, text] of chips) expect(text).toMatch(new RegExp(` ${Math.round(cli.get(`emotion:${emotion}`)!.get(stage)! * 100)}%$`));
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a stage’s or an emotion’s quotes on click, customer text as text', async () => {
+    await page.click('#journey .stage[data-stage="support"] button.stage-name');
+    const detail = page.locator('#journey-detail');
+    expect(await detail.locator('h3').textContent()).toBe('Support');
+    expect((await detail.locator('blockquote').allTextContents()).join(' ')).toMatch(/phone|chat|bot|agent|support/i);
+    await page.click('#journey .stage[data-stage="onboarding"] button.emo[data-emotion="frustration-anger"]');
+    expect(await detail.locator('h3').textContent()).toMatch(/^Frustration: \d+% of \d+ comments$/);
+    const texts = await detail.locator('blockquote').allTextContents();
+    expect(texts[0]).toBe(HOSTILE);
+    await page.click('#journey svg.curve circle.emo-dot[data-stage="usage"][data-emotion="satisfaction-joy"]');
+    expect(await detail.getAttribute('data-emotion')).toBe('satisfaction-joy');
+    expect(await detail.locator('blockquote').count()).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(errors).toEqual([]);
+  });
+
+  it('colours per-100 pain around the average cell, greys unassigned and says so in words', async () => {
+    await page.click('button.metric-btn[data-metric="per100"]');
+    type Css = { getComputedStyle(e: unknown): { backgroundColor: string } };
+    const rgbOf = async (sel: string): Promise<number[]> =>
+      (await page.locator(sel).evaluate((e) => (globalThis as unknown as Css).getComputedStyle(e).backgroundColor)).match(/\d+/g)!.map(Number);
+    const cells = await page.locator('table.hm[data-matrix="stage_touchpoint"] td.cell[data-row]').evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-row')!, e.getAttribute('data-col')!, Number(e.textContent)] as const),
+    );
+    const ranked = cells.filter(([r, c]) => r !== 'unassigned' && c !== 'unassigned');
+    const worst = ranked.reduce((a, b) => (b[2] > a[2] ? b : a));
+    const least = ranked.reduce((a, b) => (b[2] < a[2] ? b : a));
+    const [wr, , wb] = await rgbOf(`table.hm[data-matrix="stage_touchpoint"] td[data-row="${worst[0]}"][data-col="${worst[1]}"]`);
+    const [lr, , lb] = await rgbOf(`table.hm[data-matrix="stage_touchpoint"] td[data-row="${least[0]}"][data-col="${least[1]}"]`);
+    expect(wr!).toBeGreaterThan(wb! + 50); // red: above the average
+    expect(lb!).toBeGreaterThan(lr! + 50); // blue: below it
+    const grey = page.locator('table.hm[data-matrix="stage_touchpoint"] tr.unassigned td.cell[data-row]').first();
+    expect(await grey.evaluate((e) => (e as unknown as { style: { background: string } }).style.background)).toBe('');
+    expect(await grey.getAttribute('class')).toContain('unassigned');
+    const legend = await page.locator('#legend').textContent();
+    expect(legend).toMatch(/below the average cell.*above the average \(\d+\.\d\).*grey = unassigned, counted but not ranked/);
+    expect(await page.locator('#metric-definition').textContent()).toMatch(/^Negative per 100 documents: of every 100 documents/);
+    // Trends read as a ratio to the trailing mean: the app crashes rise in the last months.
+    const trends = await page.locator('#top tbody tr td:last-child').allTextContents();
+    expect(trends.some((x) => /^(spike|rising): \d+\.\dx its trailing 3-month mean \(z -?\d+\.\d\)$/.test(x))).toBe(true);
+    // Unassigned never tops the pain points.
+    const topStages = await page.locator('#top tbody tr td:nth-child(3)').allTextContents();
+    expect(topStages).not.toContain('Unassigned');
   });
 
   it('switches the metric and shows a cell’s quotes on click', async () => {
@@ -97,6 +214,14 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     await expect.poll(() => detail.locator('h3').textContent()).toBe('App crashes');
     const quotes = await detail.locator('figure.quote blockquote').allTextContents();
     expect(quotes.length).toBeGreaterThan(0);
+    // Colour by an emotion: every crash comment is frustrated, no recipe comment is.
+    await page.selectOption('#emotion-metric', 'emo:frustration-anger');
+    expect(await crash.textContent()).toBe('100%');
+    expect(await page.locator('table.hm[data-matrix="stage_theme"] td[data-row="recipes"][data-col="usage"]').textContent()).toBe('0%');
+    expect(await page.locator('#metric-definition').textContent()).toMatch(/^Frustration: share of the cell’s comments/);
+    await page.click('button.metric-btn[data-metric="negShare"]');
+    // The cell's emotions with their intervals: every crash comment is frustrated.
+    expect(await detail.locator('dl.stats').textContent()).toMatch(/EmotionsFrustration 100% \(\d+%–100%\)/);
     expect(quotes.join(' ')).toMatch(/app/i);
     expect(await detail.locator('figcaption').first().textContent()).toMatch(/nps-survey|zendesk-tickets/);
   });

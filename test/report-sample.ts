@@ -63,6 +63,33 @@ const KINDS: Kind[] = [
   { theme: 'checkout', stage: 'consideration', touchpoint: 'website', sentiment: 'neutral', weight: 5, texts: ['Comparing the Family and Premium plans was confusing.', 'The pricing page could be clearer about delivery fees.'] },
 ];
 
+/** Emotions the analysis would store for a kind of comment: the first always, the second on every other wording. */
+const EMOTIONS: Record<string, string[]> = {
+  'late-box': ['frustration-anger', 'disappointment'],
+  'damaged-box': ['disappointment', 'worry'],
+  'left-outside': ['frustration-anger'],
+  'charged-after-cancel': ['frustration-anger', 'confusion'],
+  'double-charge': ['frustration-anger', 'worry'],
+  'price-increase': ['disappointment'],
+  'promo-code': ['confusion', 'frustration-anger'],
+  'payment-failed': ['frustration-anger'],
+  'phone-wait': ['frustration-anger'],
+  'chatbot-loop': ['frustration-anger', 'confusion'],
+  'app-crash': ['frustration-anger'],
+  recipes: ['satisfaction-joy'],
+  freshness: ['satisfaction-joy'],
+  referral: ['satisfaction-joy', 'gratitude'],
+  delivery: ['satisfaction-joy'],
+  support: ['gratitude'],
+  app: ['satisfaction-joy'],
+  checkout: ['confusion'],
+};
+
+function emotionsFor(theme: string, textIdx: number): Record<string, number> {
+  const list = EMOTIONS[theme] ?? [];
+  return Object.fromEntries(list.slice(0, textIdx % 2 === 0 ? 2 : 1).map((e, i) => [e, i === 0 ? 0.8 : 0.6]));
+}
+
 const MONTHS = ['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'];
 
 
@@ -97,12 +124,13 @@ export function sampleDb(docs = 360, hostile = true): TestDb {
     let worst: Sentiment = 'positive';
     for (let s = 0; s < nSeg; s++) {
       const k = pickWeighted(kinds, rand());
-      const text = k.texts[Math.floor(rand() * k.texts.length)]!;
+      const textIdx = Math.floor(rand() * k.texts.length);
+      const text = k.texts[textIdx]!;
       const mag = 0.35 + rand() * 0.6;
       const score = k.sentiment === 'negative' ? -mag : k.sentiment === 'positive' ? mag : (rand() - 0.5) * 0.2;
       if (k.sentiment === 'negative') worst = 'negative';
       else if (k.sentiment === 'neutral' && worst !== 'negative') worst = 'neutral';
-      segments.push({ text, sentiment: k.sentiment, score: Math.round(score * 100) / 100, stage: k.stage, touchpoint: k.touchpoint, themes: { [k.theme]: Math.round((0.55 + rand() * 0.4) * 100) / 100 } });
+      segments.push({ text, sentiment: k.sentiment, score: Math.round(score * 100) / 100, stage: k.stage, touchpoint: k.touchpoint, themes: { [k.theme]: Math.round((0.55 + rand() * 0.4) * 100) / 100 }, emotions: emotionsFor(k.theme, textIdx) });
     }
     const day = String(1 + Math.floor(rand() * 28)).padStart(2, '0');
     const plan = ['Basic', 'Family', 'Premium'][Math.floor(rand() * 3)]!;
@@ -113,20 +141,34 @@ export function sampleDb(docs = 360, hostile = true): TestDb {
       source: isTicket ? 'zendesk-tickets' : 'nps-survey',
       externalId: isTicket ? `T-${1000 + i}` : `R-${2000 + i}`,
       createdAt: `${month}-${day}T09:30:00Z`,
-      score: isTicket ? null : npsFor(worst, rand()),
+      // Tickets carry a 1-5 CSAT rating (no random draw, so the rest of the sample is unchanged).
+      score: isTicket ? (worst === 'negative' ? 1 : worst === 'neutral' ? 3 : 5) : npsFor(worst, rand()),
+      scale: isTicket ? 'csat5' : 'nps',
       channel: isTicket ? 'email' : 'web',
       attributes: { plan, region },
       segments,
     });
   }
   if (hostile) addHostile(t);
+  addUnassigned(t);
   return t;
+}
+
+/** Comments no stage or touchpoint could be told for: a negative lot, so ranking them would be easy to spot. */
+function addUnassigned(t: TestDb): void {
+  const texts = ['Honestly I am so fed up with all of this nonsense.', 'This is the worst, absolutely ridiculous.', 'Not impressed at all, very disappointing overall.'];
+  texts.forEach((text, i) => {
+    t.addDoc({
+      source: 'nps-survey', externalId: `R-none-${i}`, createdAt: `2026-${String(5 + i).padStart(2, '0')}-11T10:00:00Z`, score: 2,
+      segments: [{ text, sentiment: 'negative', score: -0.8, stage: null, touchpoint: null, emotions: { 'frustration-anger': 0.85 } }],
+    });
+  });
 }
 
 function addHostile(t: TestDb): void {
   t.addDoc({
     source: 'nps-survey', externalId: 'R-hostile', createdAt: '2026-10-20T10:00:00Z', score: 0,
     attributes: { plan: 'Basic', region: 'North' },
-    segments: [{ text: HOSTILE, sentiment: 'negative', score: -1, stage: 'onboarding', touchpoint: 'delivery', themes: { 'late-box': 0.95 } }],
+    segments: [{ text: HOSTILE, sentiment: 'negative', score: -1, stage: 'onboarding', touchpoint: 'delivery', themes: { 'late-box': 0.95 }, emotions: { 'frustration-anger': 0.9 } }],
   });
 }

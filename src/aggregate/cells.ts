@@ -4,11 +4,12 @@
  */
 import type { AggregateConfig, MatrixSpec } from '../config/aggregate.js';
 import { matrixName } from '../config/aggregate.js';
-import type { CellRecord, QuoteRecord } from '../store/aggregate.js';
+import type { CellRecord, EmotionQuoteRecord, QuoteRecord } from '../store/aggregate.js';
 import { dimensionValues, orderKeys, type FactView } from './facts.js';
 import {
   binomialSe,
   mean,
+  meanInterval,
   npsCounts,
   npsFromCounts,
   npsImpact,
@@ -19,7 +20,8 @@ import {
   zScore,
   type NpsCounts,
 } from './metrics.js';
-import { selectQuotes } from './quotes.js';
+import { selectEmotionQuotes, selectQuotes } from './quotes.js';
+import { emotionSet, emotionStats } from './emotions.js';
 import type { ThemeIndex } from './themes.js';
 
 export type Params = Pick<
@@ -38,6 +40,8 @@ export interface Overall {
   months: string[];
   monthTotals: Record<string, number>;
   latestMonth: string | null;
+  /** Emotions every cell reports a share for: the built-in seven, then others seen, by name. */
+  emotions: string[];
 }
 
 /** Score of each distinct document, once (a document has many segments). */
@@ -73,6 +77,7 @@ export function computeOverall(views: readonly FactView[], npsScores?: readonly 
     months,
     monthTotals,
     latestMonth: months.length ? months[months.length - 1]! : null,
+    emotions: emotionSet(views.flatMap((v) => v.fact.emotions)),
   };
 }
 
@@ -182,12 +187,23 @@ export interface MatrixResult {
   colKeys: string[];
   cells: CellRecord[];
   quotes: QuoteRecord[];
+  /** Quotes per emotion, for the journey matrices only (one column, `all`). */
+  emotionQuotes: EmotionQuoteRecord[];
 }
 
 function cellOf(name: string, b: Bucket, overall: Overall, params: Params): CellRecord {
   const n = b.members.length;
   const neg = b.members.filter((m) => m.view.fact.sentiment === 'negative').length;
   const w = wilsonInterval(neg, n);
+  const negDocs = new Set(b.members.filter((m) => m.view.fact.sentiment === 'negative').map((m) => m.view.fact.documentId)).size;
+  const per100 = wilsonInterval(negDocs, overall.documents);
+  const sentiments = b.members.map((m) => m.view.fact.sentimentScore);
+  const si = meanInterval(sentiments);
+  const emotions = emotionStats(
+    b.members.map((m) => ({ emotions: m.view.fact.emotions, month: m.view.month })),
+    overall.emotions,
+    { trailingMonths: params.trailingMonths, latestMonth: overall.latestMonth },
+  );
   return {
     matrix: name,
     rowKey: b.row,
@@ -198,7 +214,14 @@ function cellOf(name: string, b: Bucket, overall: Overall, params: Params): Cell
     negativeShare: round(neg / n),
     wilsonLow: round(w.low),
     wilsonHigh: round(w.high),
-    meanSentiment: round(mean(b.members.map((m) => m.view.fact.sentimentScore)) ?? 0),
+    meanSentiment: round(mean(sentiments) ?? 0),
+    sentimentLow: round(si.low),
+    sentimentHigh: round(si.high),
+    negDocs,
+    negPer100: overall.documents ? round((100 * negDocs) / overall.documents, 2) : 0,
+    negPer100Low: round(100 * per100.low, 2),
+    negPer100High: round(100 * per100.high, 2),
+    emotions,
     painIndex: round(painIndex(neg, n, overall.negativeRate, params.priorStrength)),
     ...scoreSummary(b.members, overall),
     trendPrev: null,
@@ -221,6 +244,8 @@ export function computeMatrix(
   const colKeys = orderKeys(spec.cols, [...buckets.values()].map((b) => b.col), ctx);
   const cells: CellRecord[] = [];
   const quotes: QuoteRecord[] = [];
+  const emotionQuotes: EmotionQuoteRecord[] = [];
+  const journey = spec.cols === 'all' && (spec.rows === 'stage' || spec.rows === 'touchpoint');
   for (const row of rowKeys) {
     for (const col of colKeys) {
       const b = buckets.get(`${row}\u0000${col}`);
@@ -228,7 +253,8 @@ export function computeMatrix(
       const cell = cellOf(name, b, overall, params);
       cells.push(cell);
       quotes.push(...selectQuotes(b.members, cell, params.quotesPerCell));
+      if (journey) emotionQuotes.push(...selectEmotionQuotes(b.members, cell, overall.emotions, params.quotesPerCell));
     }
   }
-  return { spec, name, rowKeys, colKeys, cells, quotes };
+  return { spec, name, rowKeys, colKeys, cells, quotes, emotionQuotes };
 }

@@ -59,6 +59,18 @@ export function sampleSd(values: readonly number[]): number | null {
   return Math.sqrt(ss / (values.length - 1));
 }
 
+/**
+ * 95% interval of a mean by the normal approximation, mean -/+ z * sd / sqrt(n), clipped to
+ * [lo, hi]; the whole range below two values (one comment says nothing about the spread).
+ */
+export function meanInterval(values: readonly number[], lo = -1, hi = 1, z = Z95): Interval {
+  const m = mean(values);
+  const sd = sampleSd(values);
+  if (m === null || sd === null) return { low: lo, high: hi };
+  const half = (z * sd) / Math.sqrt(values.length);
+  return { low: Math.max(lo, m - half), high: Math.min(hi, m + half) };
+}
+
 export interface NpsCounts {
   promoters: number;
   passives: number;

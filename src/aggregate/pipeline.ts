@@ -5,6 +5,7 @@
 import type { PipelineConfig } from '../config/pipeline.js';
 import {
   matricesOf,
+  matrixName,
   parseAggregateConfig,
   type AggregateConfig,
   type MatrixSpec,
@@ -68,6 +69,23 @@ export function loadScope(db: Db, filter: FactFilter = {}): Scope {
   return { views, index, overall: computeOverall(views, npsScores) };
 }
 
+/**
+ * Always stored besides the configured matrices: one row per stage and per touchpoint (column
+ * `all`), for the journey map and per-stage / per-touchpoint emotion shares in SQL.
+ */
+export const JOURNEY_MATRICES: readonly MatrixSpec[] = [
+  { rows: 'stage', cols: 'all' },
+  { rows: 'touchpoint', cols: 'all' },
+];
+
+/** The configured matrices plus the journey ones, each once. */
+export function storedMatrices(params: AggregateConfig): MatrixSpec[] {
+  const out = matricesOf(params);
+  const names = new Set(out.map(matrixName));
+  for (const m of JOURNEY_MATRICES) if (!names.has(matrixName(m))) out.push(m);
+  return out;
+}
+
 /** Pure: every matrix of the config over the facts in scope. */
 export function computeMatrices(scope: Scope, params: AggregateConfig, specs: readonly MatrixSpec[]): MatrixResult[] {
   return specs.map((spec) => computeMatrix(scope.views, spec, scope.index, scope.overall, params));
@@ -98,7 +116,7 @@ export function aggregatePipeline(
   if (scope.views.length === 0) {
     throw new UserError('Nothing to aggregate: no analysed segments in the database. Run `voc analyze` first.');
   }
-  const results = computeMatrices(scope, params, matricesOf(params));
+  const results = computeMatrices(scope, params, storedMatrices(params));
   const prev = previousPain(db);
   const cells = results.flatMap((r) => withPrevious(r.cells, prev));
   const quotes = results.flatMap((r) => r.quotes);
@@ -119,11 +137,13 @@ export function aggregatePipeline(
         nps: scope.overall.nps,
         npsCounts: scope.overall.npsCounts,
         monthTotals: scope.overall.monthTotals,
+        emotions: scope.overall.emotions,
       },
     },
     cells,
     quotes,
     params.keepRuns,
+    results.flatMap((r) => r.emotionQuotes),
   );
   return { ...summarise(aggregateId, runId, scope.overall, results, cells, quotes.length), analysisKeys: keys };
 }

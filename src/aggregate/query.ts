@@ -11,6 +11,7 @@ import type { FactFilter, FactView } from './facts.js';
 import { loadScope } from './pipeline.js';
 import { pickDistinct, negativeOrder } from './quotes.js';
 import { themeLabel, UNASSIGNED } from './themes.js';
+import { canonicalEmotion } from './emotions.js';
 
 export const THEME_SORTS = ['pain', 'mentions', 'negative_share', 'sentiment', 'trend'] as const;
 export type ThemeSort = (typeof THEME_SORTS)[number];
@@ -69,6 +70,8 @@ export interface QuoteQuery extends FactFilter {
   theme?: string | undefined;
   stage?: string | undefined;
   touchpoint?: string | undefined;
+  /** Only segments showing this emotion (id or short name: frustration, joy), strongest first. */
+  emotion?: string | undefined;
   sentiment: 'negative' | 'neutral' | 'positive' | 'any';
   limit: number;
 }
@@ -90,6 +93,7 @@ export interface QuoteResult {
   sentimentScore: number;
   score: number | null;
   scoreScale: string | null;
+  emotions: string[];
   text: string;
 }
 
@@ -98,6 +102,7 @@ function matches(v: FactView, q: QuoteQuery): boolean {
   if (q.stage !== undefined && f.stage !== q.stage) return false;
   if (q.touchpoint !== undefined && f.touchpoint !== q.touchpoint) return false;
   if (q.sentiment !== 'any' && f.sentiment !== q.sentiment) return false;
+  if (q.emotion !== undefined && !f.emotions.includes(q.emotion)) return false;
   if (q.theme === undefined) return true;
   return q.theme === UNASSIGNED ? v.themes.size === 0 : v.themes.has(q.theme);
 }
@@ -106,8 +111,13 @@ function matches(v: FactView, q: QuoteQuery): boolean {
  * Evidence quotes: negative ones most negative first, positive ones most positive first, otherwise
  * most confidently about the theme first. One quote per document until every document has one.
  */
-export function findQuotes(db: Db, q: QuoteQuery): QuoteResult[] {
+export function findQuotes(db: Db, query: QuoteQuery): QuoteResult[] {
+  const q = query.emotion === undefined ? query : { ...query, emotion: canonicalEmotion(query.emotion) };
   const scope = loadScope(db, q);
+  if (q.emotion !== undefined) {
+    const known = scope.overall.emotions;
+    if (!known.includes(q.emotion)) throw new UserError(`Unknown emotion "${q.emotion}"; known: ${known.join(', ')}`);
+  }
   if (q.theme !== undefined && q.theme !== UNASSIGNED && !scope.index.labelOf.has(q.theme)) {
     const used = scope.views.some((v) => v.themes.has(q.theme!));
     if (!used) throw new UserError(`Unknown theme "${q.theme}". See \`voc themes\` for the themes in use.`);
@@ -116,7 +126,11 @@ export function findQuotes(db: Db, q: QuoteQuery): QuoteResult[] {
     .filter((v) => matches(v, q))
     .map((view) => ({ view, themeScore: q.theme ? (view.themes.get(q.theme) ?? 0) : Math.max(0, ...view.themes.values()) }));
   let ordered;
-  if (q.sentiment === 'negative') ordered = negativeOrder(members);
+  if (q.emotion !== undefined) {
+    const e = q.emotion;
+    const score = (m: (typeof members)[number]): number => m.view.fact.emotionScores[e] ?? 0;
+    ordered = [...members].sort((a, b) => score(b) - score(a) || a.view.fact.segmentId - b.view.fact.segmentId);
+  } else if (q.sentiment === 'negative') ordered = negativeOrder(members);
   else if (q.sentiment === 'positive') {
     ordered = [...members].sort((a, b) => b.view.fact.sentimentScore - a.view.fact.sentimentScore || a.view.fact.segmentId - b.view.fact.segmentId);
   } else {
@@ -128,7 +142,7 @@ export function findQuotes(db: Db, q: QuoteQuery): QuoteResult[] {
       segmentId: f.segmentId, documentId: f.documentId, externalId: f.externalId, source: f.sourceName, kind: f.kind,
       locator: f.locator, createdAt: f.createdAt, charStart: f.charStart, charEnd: f.charEnd, stage: f.stage,
       touchpoint: f.touchpoint, themes: f.themes.map((t) => t.themeId), sentiment: f.sentiment,
-      sentimentScore: f.sentimentScore, score: f.score, scoreScale: f.scoreScale, text: f.text,
+      sentimentScore: f.sentimentScore, score: f.score, scoreScale: f.scoreScale, emotions: f.emotions, text: f.text,
     };
   });
 }

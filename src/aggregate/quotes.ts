@@ -3,7 +3,7 @@
  * most confidently about the theme) and the most negative ones, preferring distinct documents so
  * one long angry ticket does not supply every quote.
  */
-import type { CellRecord, QuoteRecord } from '../store/aggregate.js';
+import type { CellRecord, EmotionQuoteRecord, QuoteRecord } from '../store/aggregate.js';
 import type { Member } from './cells.js';
 
 /** Very short segments ("ok.", "Yes") are poor evidence; they are used only when nothing else is. */
@@ -87,4 +87,30 @@ export function selectQuotes(members: readonly Member[], cell: CellRecord, perCe
     ...typical.map((m, i) => toQuote(cell, 'typical', i + 1, m)),
     ...negative.map((m, i) => toQuote(cell, 'negative', i + 1, m)),
   ];
+}
+
+/** Per emotion of the cell: its segments showing it, highest emotion score first, distinct documents first. */
+export function selectEmotionQuotes(
+  members: readonly Member[],
+  cell: CellRecord,
+  emotions: readonly string[],
+  perCell: number,
+): EmotionQuoteRecord[] {
+  if (perCell <= 0) return [];
+  const out: EmotionQuoteRecord[] = [];
+  for (const emotion of emotions) {
+    const score = (m: Member): number => m.view.fact.emotionScores[emotion] ?? 0;
+    const showing = members
+      .filter((m) => m.view.fact.emotions.includes(emotion))
+      .sort((a, b) => isShort(a) - isShort(b) || score(b) - score(a) || a.view.fact.segmentId - b.view.fact.segmentId);
+    pickDistinct(showing, perCell).forEach((m, i) => {
+      const f = m.view.fact;
+      out.push({
+        matrix: cell.matrix, rowKey: cell.rowKey, colKey: cell.colKey, emotion, rank: i + 1, segmentId: f.segmentId,
+        documentId: f.documentId, charStart: f.charStart, charEnd: f.charEnd, text: f.text,
+        sentimentScore: f.sentimentScore, emotionScore: score(m),
+      });
+    });
+  }
+  return out;
 }

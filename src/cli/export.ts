@@ -25,6 +25,7 @@ const QuotesExportOptions = z.object({
   theme: z.string().min(1).optional(),
   stage: z.string().min(1).optional(),
   touchpoint: z.string().min(1).optional(),
+  emotion: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'an emotion id or short name, e.g. frustration').optional(),
   sentiment: z.enum(['negative', 'neutral', 'positive', 'any']).default('negative'),
   limit: z.coerce.number().int().min(1).max(1_000_000).default(1000),
 });
@@ -73,6 +74,7 @@ export function registerExport(program: Command): void {
       .option('--theme <id>', 'theme id')
       .option('--stage <id>', 'journey stage')
       .option('--touchpoint <id>', 'touchpoint')
+      .option('--emotion <id>', 'only segments showing this emotion, strongest first')
       .option('--sentiment <s>', 'negative, neutral, positive or any', 'negative')
       .option('--limit <n>', 'how many quotes', '1000')
       .option('--format <fmt>', 'csv or json (default: from the file name)')

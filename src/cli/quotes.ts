@@ -15,6 +15,7 @@ const QuotesOptions = z.object({
   theme: z.string().min(1).optional(),
   stage: z.string().min(1).optional(),
   touchpoint: z.string().min(1).optional(),
+  emotion: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, 'an emotion id or short name, e.g. frustration').optional(),
   sentiment: z.enum(['negative', 'neutral', 'positive', 'any']).default('negative'),
   limit: z.coerce.number().int().min(1).max(100_000).default(10),
   format: z.enum(['text', 'csv', 'json']).default('text'),
@@ -24,7 +25,7 @@ function formatQuote(q: QuoteResult, i: number): string {
   const where = [q.source, q.externalId ? `id ${q.externalId}` : null, q.locator, `doc ${q.documentId}`, `chars ${q.charStart}-${q.charEnd}`, q.createdAt?.slice(0, 10)]
     .filter(Boolean)
     .join(' · ');
-  const tags = [q.stage, q.touchpoint, q.themes.join(',') || 'unassigned', `${q.sentiment} ${q.sentimentScore.toFixed(2)}`].join(' · ');
+  const tags = [q.stage, q.touchpoint, q.themes.join(',') || 'unassigned', `${q.sentiment} ${q.sentimentScore.toFixed(2)}`, q.emotions.join(',')].filter(Boolean).join(' · ');
   return `${String(i + 1).padStart(3)}. "${q.text}"\n     ${where}\n     ${tags}`;
 }
 
@@ -36,6 +37,7 @@ export function registerQuotes(program: Command): void {
       .option('--theme <id>', 'theme id (child themes count for their parent)')
       .option('--stage <id>', 'journey stage')
       .option('--touchpoint <id>', 'touchpoint')
+      .option('--emotion <id>', 'only segments showing this emotion, strongest first (frustration, confusion, disappointment, worry, joy, gratitude, surprise); use with --sentiment any')
       .option('--sentiment <s>', 'negative, neutral, positive or any', 'negative')
       .option('--limit <n>', 'how many quotes', '10')
       .option('--format <fmt>', 'text, csv or json', 'text'),

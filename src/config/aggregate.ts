@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { formatZodIssues } from './load.js';
+import { canonicalEmotion, DEFAULT_EMOTIONS } from '../aggregate/emotions.js';
 
 /** Built-in dimensions a matrix can have as rows or columns; `attr:<name>` is a document attribute. */
 export const BUILTIN_DIMENSIONS = [
@@ -41,9 +42,43 @@ export const METRICS = [
   'wilson_low',
   'wilson_high',
   'z_score',
+  'neg_per_100',
+  'neg_per_100_low',
+  'neg_per_100_high',
+  'sentiment_low',
+  'sentiment_high',
 ] as const;
-export const Metric = z.enum(METRICS);
-export type Metric = z.infer<typeof Metric>;
+export type BuiltinMetric = (typeof METRICS)[number];
+
+/** Per emotion: the share of segments showing it, or its interval, count or trend z-score. */
+export const EMOTION_PARTS = ['low', 'high', 'segments', 'z'] as const;
+export type EmotionPart = (typeof EMOTION_PARTS)[number];
+export type EmotionMetric = `emotion:${string}`;
+export type Metric = BuiltinMetric | EmotionMetric;
+
+const EMOTION_METRIC = /^emotion:([A-Za-z0-9][A-Za-z0-9_-]*)(?::(low|high|segments|z))?$/;
+
+/** `emotion:<id>[:part]` split, with short names resolved (`emotion:frustration` -> frustration-anger). */
+export function parseEmotionMetric(metric: string): { emotion: string; part: EmotionPart | null } | null {
+  const m = EMOTION_METRIC.exec(metric);
+  if (!m) return null;
+  return { emotion: canonicalEmotion(m[1]!), part: (m[2] as EmotionPart | undefined) ?? null };
+}
+
+export function emotionMetric(emotion: string, part: EmotionPart | null = null): EmotionMetric {
+  return `emotion:${emotion}${part ? `:${part}` : ''}`;
+}
+
+export const Metric = z.string().transform((s, ctx): Metric => {
+  if ((METRICS as readonly string[]).includes(s)) return s as BuiltinMetric;
+  const e = parseEmotionMetric(s);
+  if (e) return emotionMetric(e.emotion, e.part);
+  ctx.addIssue({
+    code: 'custom',
+    message: `found "${s}"; expected one of ${METRICS.join(', ')}, or emotion:<name>[:low|:high|:segments|:z] (${DEFAULT_EMOTIONS.join(', ')}; frustration and joy for short)`,
+  });
+  return z.NEVER;
+});
 
 export const MatrixSpec = z
   .object({ rows: Dimension, cols: Dimension })
@@ -110,6 +145,7 @@ export const QuotesExport = z
     theme: z.string().optional(),
     stage: z.string().optional(),
     touchpoint: z.string().optional(),
+    emotion: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/).optional().describe('only segments showing this emotion'),
     sentiment: z.enum(['negative', 'neutral', 'positive', 'any']).default('negative'),
     limit: z.number().int().min(1).max(100_000).default(50),
     format: z.enum(['csv', 'json']).default('csv'),

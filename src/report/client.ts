@@ -19,6 +19,8 @@ export const CLIENT_JS = String.raw`
     for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]);
     return parent;
   }
+  // Lookups by a key from the data never reach Object.prototype ("constructor", "__proto__").
+  function own(o, k) { return o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined; }
   function pct(v) { return v === null || v === undefined ? '' : Math.round(v * 100) + '%'; }
   function signed(v, d) { return v === null || v === undefined ? '' : (v > 0 ? '+' : '') + v.toFixed(d); }
   function monthName(m) {
@@ -29,8 +31,9 @@ export const CLIENT_JS = String.raw`
   }
 
   var METRICS = [
+    { id: 'per100', label: 'Negative per 100 docs', get: function (c) { return c.per100; }, fmt: function (v) { return v.toFixed(1); }, scale: 'centred' },
     { id: 'pain', label: 'Pain index', get: function (c) { return c.pain; }, fmt: function (v) { return v.toFixed(2); }, scale: 'lin' },
-    { id: 'negShare', label: 'Negative share', get: function (c) { return c.negShare; }, fmt: pct, scale: 'share' },
+    { id: 'negShare', label: 'Negative share', get: function (c) { return c.negShare; }, fmt: pct, scale: 'centred' },
     { id: 'mentions', label: 'Mentions', get: function (c) { return c.mentions; }, fmt: String, scale: 'seq' },
     { id: 'sentiment', label: 'Mean sentiment', get: function (c) { return c.sentiment; }, fmt: function (v) { return signed(v, 2); }, scale: 'div' },
     { id: 'nps', label: 'NPS', get: function (c) { return c.nps; }, fmt: function (v) { return signed(v, 0); }, scale: 'div' }
@@ -45,8 +48,10 @@ export const CLIENT_JS = String.raw`
     var a = stops[i], b = stops[i + 1];
     return [0, 1, 2].map(function (k) { return Math.round(a[k] + (b[k] - a[k]) * f); });
   }
-  function colourFor(metric, v, max) {
+  function colourFor(metric, v, max, centre) {
     if (v === null || v === undefined) return null;
+    // Diverging around the corpus mean: red above it (more pain), blue below, white about average.
+    if (metric.scale === 'centred') return ramp(DIV, max > 0 ? 0.5 - (v - centre) / (2 * max) : 0.5);
     if (metric.scale === 'div') return ramp(DIV, max > 0 ? (v / max + 1) / 2 : 0.5);
     if (metric.scale === 'share') return ramp(SEQ, v);
     // Pain is already log-damped: a linear scale keeps the worst cells standing out.
@@ -78,13 +83,15 @@ export const CLIENT_JS = String.raw`
     return svg;
   }
 
+  // "rising: 3.1x its trailing 3-month mean (z 4.4)"
   function trendText(c) {
     if (c.z === null || c.latest === null || c.baseline === null) return '';
-    var ratio = c.baseline > 0 ? (c.latest / c.baseline).toFixed(1) + 'x' : 'new';
+    var mean = 'its trailing ' + data.params.trailingMonths + '-month mean';
+    var ratio = c.baseline > 0 ? (c.latest / c.baseline).toFixed(1) + 'x ' + mean : 'new (none in ' + mean.slice(4) + ')';
     var z = ' (z ' + c.z.toFixed(1) + ')';
-    if (c.anomaly) return 'spike: ' + ratio + ' the trailing months' + z;
-    if (c.z >= 1 && c.latest > c.baseline) return 'rising: ' + ratio + ' the trailing months' + z;
-    if (c.z <= -1) return 'falling' + z;
+    if (c.anomaly) return 'spike: ' + ratio + z;
+    if (c.z >= 1 && c.latest > c.baseline) return 'rising: ' + ratio + z;
+    if (c.z <= -1 && c.latest < c.baseline) return 'falling: ' + (c.latest / c.baseline).toFixed(1) + 'x ' + mean + z;
     return 'steady' + z;
   }
 
@@ -97,7 +104,8 @@ export const CLIENT_JS = String.raw`
       o.documents + ' responses, tickets and interviews',
       o.segments + ' analysed comments',
       pct(o.negativeRate) + ' negative',
-      o.nps === null ? null : 'NPS ' + signed(o.nps, 0) + ' (' + o.npsResponses + ' responses)',
+      o.nps === null ? null : 'NPS ' + signed(o.nps, 0) + ' (' + o.npsResponses + ' responses, 0-10 likelihood to recommend)',
+      data.scores.map(function (x) { return x.text + ', ' + x.documents + ' ' + x.unit; }).join(' \u00b7 ') || null,
       o.months.length ? monthName(o.months[0]) + ' to ' + monthName(o.months[o.months.length - 1]) : null
     ].filter(Boolean);
     var p = el('p', 'facts');
@@ -105,9 +113,14 @@ export const CLIENT_JS = String.raw`
     add(h, p);
   }
 
+  // Each card its own quote: one already shown on an earlier card (same document or wording) is skipped.
+  var shownQuotes = {};
   function bestQuote(h) {
     var qs = data.quotes[h.matrix + '|' + h.r + '|' + h.c] || [];
-    return qs.filter(function (q) { return q.kind === 'negative'; })[0] || qs[0] || null;
+    var ordered = qs.filter(function (q) { return q.kind === 'negative'; }).concat(qs.filter(function (q) { return q.kind !== 'negative'; }));
+    var q = ordered.filter(function (x) { return !shownQuotes['d' + x.documentId] && !shownQuotes['t' + x.text.toLowerCase()]; })[0] || null;
+    if (q) { shownQuotes['d' + q.documentId] = 1; shownQuotes['t' + q.text.toLowerCase()] = 1; }
+    return q;
   }
 
   function renderSummary() {
@@ -129,6 +142,7 @@ export const CLIENT_JS = String.raw`
         el('div', 'card-sub', (h.parentLabel ? h.parentLabel + ' \u00b7 ' : '') + h.colLabel));
       var stats = el('div', 'card-stats');
       add(stats, el('span', 'big', pct(h.negShare)), el('span', 'muted', ' negative of ' + h.mentions));
+      add(stats, el('div', 'muted per100', h.per100.toFixed(1) + ' negative per 100 documents (' + h.p100Low.toFixed(1) + '\u2013' + h.p100High.toFixed(1) + ')'));
       add(card, stats, sparkline(h.series, 120, 28), el('div', 'card-trend', trendText(h)));
       var q = bestQuote(h);
       if (q) add(card, el('blockquote', null, q.text));
@@ -155,11 +169,212 @@ export const CLIENT_JS = String.raw`
     }
   }
 
+  /* ---------------- journey map ---------------- */
+  var EMOTION_COLOURS = { 'frustration-anger': '#b2182b', confusion: '#e08214', disappointment: '#8073ac', worry: '#542788',
+    'satisfaction-joy': '#1b7837', gratitude: '#2166ac', surprise: '#878787' };
+  function emotionColour(id) { return own(EMOTION_COLOURS, id) || '#4d4d4d'; }
+  function emotionLabel(id) {
+    var e = data.journey.emotions.filter(function (x) { return x.id === id; })[0];
+    return e ? e.label : id;
+  }
+  function per100(v) { return v.toFixed(1); }
+  // Diverging around the mean of the assigned stages: red above it (more pain), blue below.
+  function divergingAround(v, centre, spread) {
+    return ramp(DIV, spread > 0 ? 0.5 - (v - centre) / (2 * spread) : 0.5);
+  }
+
+  function quoteFigure(q) {
+    var fig = el('figure', 'quote');
+    add(fig, el('blockquote', null, q.text));
+    var cap = el('figcaption');
+    add(cap, el('span', null, q.source), el('span', 'sep', '\u00b7'),
+      el('span', null, (q.externalId ? 'id ' + q.externalId : 'document ' + q.documentId)),
+      el('span', 'sep', '\u00b7'), el('span', null, q.locator),
+      el('span', 'sep', '\u00b7'), el('span', null, 'chars ' + q.charStart + '\u2013' + q.charEnd),
+      q.createdAt ? el('span', 'sep', '\u00b7') : null, q.createdAt ? el('span', null, q.createdAt.slice(0, 10)) : null);
+    return add(fig, cap);
+  }
+
+  function showJourneyQuotes(stage, emotion) {
+    var panel = document.getElementById('journey-detail');
+    while (panel.firstChild) panel.removeChild(panel.firstChild);
+    var s = data.journey.stages.filter(function (x) { return x.key === stage; })[0];
+    if (!s) return;
+    Array.prototype.forEach.call(document.querySelectorAll('#journey .picked'), function (x) { x.classList.remove('picked'); });
+    var card = document.querySelector('#journey .stage[data-stage="' + CSS.escape(stage) + '"]');
+    if (card) card.classList.add('picked');
+    var quotes;
+    if (emotion) {
+      var e = own(s.emotions, emotion);
+      add(panel, el('p', 'eyebrow', s.label), el('h3', null, emotionLabel(emotion) + ': ' + pct(e.share) + ' of ' + s.mentions + ' comments'));
+      add(panel, el('p', 'muted', '95% CI ' + pct(e.low) + '\u2013' + pct(e.high) + ' \u00b7 ' + e.segments + ' comments show it' +
+        (emotionTrend(e) ? ' \u00b7 ' + emotionTrend(e) : '')));
+      quotes = own(data.journey.emotionQuotes, stage + '|' + emotion) || [];
+    } else {
+      add(panel, el('p', 'eyebrow', 'Journey stage'), el('h3', null, s.label));
+      quotes = own(data.journey.quotes, stage) || [];
+      quotes = quotes.filter(function (q) { return q.kind === 'negative'; }).concat(quotes.filter(function (q) { return q.kind === 'typical'; }));
+    }
+    quotes.forEach(function (q) { add(panel, quoteFigure(q)); });
+    if (!quotes.length) add(panel, el('p', 'muted', 'No quotes stored for this.'));
+    panel.hidden = false;
+    panel.setAttribute('data-stage', stage);
+    panel.setAttribute('data-emotion', emotion || '');
+  }
+
+  function emotionTrend(e) {
+    return trendText({ z: e.z, latest: e.latest, baseline: e.baseline, anomaly: e.z !== null && e.z >= data.params.anomalyZ });
+  }
+
+  function emotionCurve(stages, emotions, colWidth) {
+    var h = 150, top = 12, bottom = 18, w = stages.length * colWidth;
+    var svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('width', w); svg.setAttribute('height', h); svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
+    svg.setAttribute('class', 'curve');
+    svg.setAttribute('role', 'img');
+    var max = 0;
+    stages.forEach(function (s) { emotions.forEach(function (e) { max = Math.max(max, own(s.emotions, e.id) ? s.emotions[e.id].share : 0); }); });
+    max = max > 0 ? Math.min(1, Math.ceil(max * 10) / 10) : 1;
+    function y(v) { return top + (1 - v / max) * (h - top - bottom); }
+    [0, max / 2, max].forEach(function (v) {
+      var g = document.createElementNS(SVG, 'line');
+      g.setAttribute('x1', 0); g.setAttribute('x2', w); g.setAttribute('y1', y(v).toFixed(1)); g.setAttribute('y2', y(v).toFixed(1));
+      g.setAttribute('class', 'grid');
+      svg.appendChild(g);
+      var t = document.createElementNS(SVG, 'text');
+      t.setAttribute('x', 2); t.setAttribute('y', (y(v) - 2).toFixed(1)); t.setAttribute('class', 'axis');
+      t.textContent = pct(v);
+      svg.appendChild(t);
+    });
+    emotions.forEach(function (e) {
+      var pts = stages.map(function (s, i) { var x = own(s.emotions, e.id); return [i * colWidth + colWidth / 2, y(x ? x.share : 0)]; });
+      var line = document.createElementNS(SVG, 'polyline');
+      line.setAttribute('points', pts.map(function (p) { return p[0].toFixed(1) + ',' + p[1].toFixed(1); }).join(' '));
+      line.setAttribute('fill', 'none'); line.setAttribute('stroke', emotionColour(e.id)); line.setAttribute('stroke-width', '2');
+      line.setAttribute('class', 'emo-line');
+      line.setAttribute('data-emotion', e.id);
+      svg.appendChild(line);
+      stages.forEach(function (s, i) {
+        var x = own(s.emotions, e.id);
+        if (!x) return;
+        var dot = document.createElementNS(SVG, 'circle');
+        dot.setAttribute('cx', pts[i][0].toFixed(1)); dot.setAttribute('cy', pts[i][1].toFixed(1)); dot.setAttribute('r', '4');
+        dot.setAttribute('fill', emotionColour(e.id));
+        dot.setAttribute('class', 'emo-dot');
+        dot.setAttribute('data-stage', s.key); dot.setAttribute('data-emotion', e.id); dot.setAttribute('data-share', String(x.share));
+        var title = document.createElementNS(SVG, 'title');
+        title.textContent = e.label + ' in ' + s.label + ': ' + pct(x.share) + ' of comments (' + x.segments + ' of ' + s.mentions + ')';
+        dot.appendChild(title);
+        dot.addEventListener('click', function () { showJourneyQuotes(s.key, e.id); });
+        svg.appendChild(dot);
+      });
+    });
+    return svg;
+  }
+
+  function stageCard(s, centre, spread) {
+    var card = el('div', 'stage' + (s.unassigned ? ' unassigned' : ''));
+    card.setAttribute('data-stage', s.key);
+    var name = el('button', 'stage-name', s.label);
+    name.type = 'button';
+    name.addEventListener('click', function () { showJourneyQuotes(s.key, null); });
+    add(card, name, el('div', 'stage-vol', s.mentions + ' comments \u00b7 ' + s.docs + ' documents'));
+    var pain = el('div', 'stage-pain');
+    pain.setAttribute('data-value', String(s.negPer100));
+    add(pain, el('span', 'big', per100(s.negPer100)), el('span', null, ' negative per 100 documents'),
+      el('div', 'ci', '95% CI ' + per100(s.p100Low) + '\u2013' + per100(s.p100High)));
+    if (!s.unassigned) {
+      var col = divergingAround(s.negPer100, centre, spread);
+      pain.style.background = rgb(col); pain.style.color = inkFor(col);
+    }
+    var sent = el('div', 'stage-sent', 'Sentiment ' + signed(s.sentiment, 2) + ' (' + signed(s.sLow, 2) + ' to ' + signed(s.sHigh, 2) + ')');
+    sent.setAttribute('data-value', String(s.sentiment));
+    add(card, pain, sent);
+    var emo = el('div', 'stage-emotions');
+    s.dominant.forEach(function (id) {
+      var e = own(s.emotions, id);
+      var b = el('button', 'emo', emotionLabel(id) + ' ' + pct(e.share));
+      b.type = 'button';
+      b.style.borderColor = emotionColour(id);
+      b.setAttribute('data-emotion', id); b.setAttribute('data-share', String(e.share));
+      b.title = pct(e.low) + '\u2013' + pct(e.high) + ' (95% CI), ' + e.segments + ' of ' + s.mentions + ' comments. Click for quotes.';
+      b.addEventListener('click', function () { showJourneyQuotes(s.key, id); });
+      add(emo, b);
+    });
+    if (!s.dominant.length) add(emo, el('span', 'muted', 'no emotion detected'));
+    add(card, emo);
+    if (s.unassigned) {
+      add(card, el('p', 'muted note-small', 'No stage could be told for these comments: counted, not ranked.'));
+    } else if (s.pains.length) {
+      var ol = el('ol', 'stage-pains');
+      s.pains.forEach(function (p) {
+        var li = el('li');
+        li.setAttribute('data-theme', p.theme);
+        add(li, el('span', null, p.label), el('span', 'muted', ' ' + per100(p.negPer100) + ' per 100'));
+        add(ol, li);
+      });
+      add(card, el('div', 'stage-sub', 'Top pain themes'), ol);
+    }
+    return card;
+  }
+
+  function renderJourney() {
+    var j = data.journey, box = document.getElementById('journey');
+    add(box, el('h2', null, 'The journey'));
+    if (!j.stages.length) { add(box, el('p', 'muted', 'This aggregate has no journey map yet: run voc aggregate again.')); return; }
+    add(box, el('p', 'muted', 'Stages in journey order. Pain is negative mentions per 100 documents: of every 100 documents ' +
+      '(survey responses, tickets, interviews) in the data, how many say something negative about the stage, with its 95% interval. ' +
+      'Red: more than the average stage (' + per100(j.meanPer100) + ' per 100); blue: fewer; white: about average. ' +
+      'The curve shows the share of comments at each stage showing an emotion. Click a stage, an emotion or a point for quotes.'));
+    var stages = j.stages.filter(function (s) { return !s.unassigned; });
+    var apart = j.stages.filter(function (s) { return s.unassigned; });
+    var spread = Math.max.apply(null, stages.map(function (s) { return Math.abs(s.negPer100 - j.meanPer100); }).concat([0]));
+    var used = j.emotions.filter(function (e) { return stages.some(function (s) { return own(s.emotions, e.id) && s.emotions[e.id].segments > 0; }); });
+    var legend = el('div', 'emo-legend');
+    used.forEach(function (e) {
+      var k = el('span', 'emo-key', e.label);
+      k.style.borderColor = emotionColour(e.id);
+      add(legend, k);
+    });
+    add(box, legend);
+    // As wide as the page allows (130-220px a stage), the unassigned column apart on the right.
+    var room = (box.clientWidth || 1200) - (apart.length ? 200 : 0) - 40;
+    var colWidth = Math.max(130, Math.min(220, Math.floor(room / Math.max(1, stages.length))));
+    var wrap = el('div', 'journey-wrap');
+    var main = el('div', 'journey-main');
+    if (used.length && stages.length) add(main, emotionCurve(stages, used, colWidth));
+    var row = el('div', 'journey-stages');
+    row.style.gridTemplateColumns = 'repeat(' + stages.length + ', ' + colWidth + 'px)';
+    stages.forEach(function (s) { add(row, stageCard(s, j.meanPer100, spread)); });
+    add(main, row);
+    add(wrap, main);
+    if (apart.length) {
+      var side = el('div', 'journey-apart');
+      apart.forEach(function (s) { add(side, stageCard(s, j.meanPer100, spread)); });
+      add(wrap, side);
+    }
+    add(box, wrap);
+    var detail = el('aside', 'journey-detail');
+    detail.id = 'journey-detail';
+    detail.hidden = true;
+    add(box, detail);
+  }
+
   /* ---------------- heatmaps ---------------- */
-  var state = { metric: 'pain', selected: null };
+  var state = { metric: 'per100', selected: null };
+  var UNASSIGNED = 'unassigned';
+  function isUnassigned(key) { return key === UNASSIGNED || key === 'unknown'; }
   var tables = {};
 
-  function metricById(id) { return METRICS.filter(function (m) { return m.id === id; })[0]; }
+  // "emo:<id>": the share of the cell's comments showing an emotion.
+  function metricById(id) {
+    if (id.indexOf('emo:') === 0) {
+      var eid = id.slice(4);
+      return { id: id, label: emotionLabel(eid), scale: 'share', fmt: pct,
+        get: function (c) { var e = (c.emo || []).filter(function (x) { return x.id === eid; })[0]; return e ? e.share : 0; } };
+    }
+    return METRICS.filter(function (m) { return m.id === id; })[0];
+  }
 
   function renderHeatmap(m) {
     var section = el('section', 'heatmap');
@@ -171,7 +386,7 @@ export const CLIENT_JS = String.raw`
     var thead = el('thead'), tr = el('tr');
     var corner = m.rowDim === 'theme' ? 'Theme' : m.rowDim === 'touchpoint' ? 'Touchpoint' : m.rowDim.replace(/^attr:/, '');
     add(tr, el('th', 'corner', corner));
-    m.cols.forEach(function (c) { var th = el('th', 'col', c.label); th.title = c.key; add(tr, th); });
+    m.cols.forEach(function (c) { var th = el('th', 'col' + (isUnassigned(c.key) ? ' unassigned' : ''), c.label); th.title = c.key; add(tr, th); });
     add(table, add(thead, tr));
     var tbody = el('tbody');
     var index = {};
@@ -179,12 +394,13 @@ export const CLIENT_JS = String.raw`
     m.rows.forEach(function (r) {
       var row = el('tr');
       if (r.depth > 0) row.className = 'child';
+      if (isUnassigned(r.key)) row.className = 'unassigned';
       var th = el('th', 'row depth' + Math.min(r.depth, 3), r.label);
       th.title = r.key;
       add(row, th);
       m.cols.forEach(function (col) {
         var cell = index[r.key + '|' + col.key];
-        var td = el('td', cell ? 'cell' : 'cell empty');
+        var td = el('td', (cell ? 'cell' : 'cell empty') + (isUnassigned(r.key) || isUnassigned(col.key) ? ' unassigned' : ''));
         if (cell) {
           td.setAttribute('data-row', r.key); td.setAttribute('data-col', col.key);
           td.tabIndex = 0;
@@ -205,12 +421,19 @@ export const CLIENT_JS = String.raw`
     var metric = metricById(state.metric);
     Object.keys(tables).forEach(function (id) {
       var t = tables[id];
-      var values = t.m.cells.map(metric.get).filter(function (v) { return v !== null; });
-      var max = metric.scale === 'div' ? Math.max.apply(null, values.map(Math.abs).concat([0])) : Math.max.apply(null, values.concat([0]));
+      // Unassigned rows and columns are counts to show, not pain to rank: left out of the scale, greyed.
+      var ranked = t.m.cells.filter(function (c) { return !isUnassigned(c.r) && !isUnassigned(c.c); });
+      var values = ranked.map(metric.get).filter(function (v) { return v !== null; });
+      var centre = metric.scale === 'centred' ? centreOf(metric, t.m) : 0;
+      var max = metric.scale === 'div' ? Math.max.apply(null, values.map(Math.abs).concat([0]))
+        : metric.scale === 'centred' ? Math.max.apply(null, values.map(function (v) { return Math.abs(v - centre); }).concat([0]))
+        : Math.max.apply(null, values.concat([0]));
+      t.centre = centre;
       var tds = t.table.querySelectorAll('td.cell[data-row]');
       Array.prototype.forEach.call(tds, function (td) {
         var c = t.index[td.getAttribute('data-row') + '|' + td.getAttribute('data-col')];
-        var v = metric.get(c), col = colourFor(metric, v, max);
+        var v = metric.get(c), grey = isUnassigned(c.r) || isUnassigned(c.c);
+        var col = grey ? null : colourFor(metric, v, max, centre);
         td.textContent = v === null ? '\u2013' : metric.fmt(v);
         td.style.background = col ? rgb(col) : '';
         td.style.color = col ? inkFor(col) : '';
@@ -220,21 +443,48 @@ export const CLIENT_JS = String.raw`
           (c.mentions < minVolume ? ' (small sample)' : '');
       });
     });
-    renderLegend(metric);
+    renderLegend(metric, tables[Object.keys(tables)[0]]);
     Array.prototype.forEach.call(document.querySelectorAll('.metric-btn'), function (b) {
       b.setAttribute('aria-pressed', b.getAttribute('data-metric') === state.metric ? 'true' : 'false');
     });
   }
 
-  function renderLegend(metric) {
+  // The centre of a diverging scale: the corpus mean. Negative share: the share over all comments;
+  // per 100 documents: the mean over the table's assigned cells.
+  function centreOf(metric, m) {
+    if (metric.id === 'negShare') return data.overall.negativeRate;
+    var vs = m.cells.filter(function (c) { return !isUnassigned(c.r) && !isUnassigned(c.c); }).map(metric.get);
+    return vs.length ? vs.reduce(function (a, b) { return a + b; }, 0) / vs.length : 0;
+  }
+
+  var DEFINITIONS = {
+    per100: 'Negative per 100 documents: of every 100 documents (survey responses, tickets, interviews) in the data, how many say something negative in this cell. A document counts once per cell.',
+    pain: 'Pain index: negative share shrunk toward the overall rate, times ln(1 + mentions).',
+    negShare: 'Negative share: negative comments out of all comments in the cell.',
+    mentions: 'Mentions: comments (sentences or turns) in the cell.',
+    sentiment: 'Mean sentiment from -1 (negative) to +1 (positive).',
+    nps: 'NPS of the 0-10 likelihood-to-recommend responses in the cell.'
+  };
+
+  function renderLegend(metric, t) {
     var lg = document.getElementById('legend');
     while (lg.firstChild) lg.removeChild(lg.firstChild);
     var bar = el('span', 'legend-bar');
-    var stops = metric.scale === 'div' ? DIV : SEQ;
+    var stops = metric.scale === 'div' || metric.scale === 'centred' ? DIV.slice().reverse() : SEQ;
+    if (metric.scale === 'div') stops = DIV;
     bar.style.background = 'linear-gradient(90deg,' + stops.map(rgb).join(',') + ')';
-    var lo = metric.scale === 'div' ? 'worse' : 'low', hi = metric.scale === 'div' ? 'better' : 'high';
+    var lo = 'low', hi = 'high';
+    if (metric.scale === 'div') { lo = 'worse'; hi = 'better'; }
+    if (metric.scale === 'centred') {
+      var c = t ? t.centre : 0;
+      lo = 'below the average cell'; hi = 'above the average (' + metric.fmt(c) + ')';
+    }
     add(lg, el('span', 'muted', lo), bar, el('span', 'muted', hi),
-      el('span', 'legend-note', 'faded = fewer than ' + minVolume + ' mentions \u00b7 \u25b2 = spike this month'));
+      el('span', 'legend-note', 'grey = unassigned, counted but not ranked \u00b7 faded = fewer than ' + minVolume + ' mentions \u00b7 \u25b2 = spike this month'));
+    var def = el('div', 'legend-def', metric.id.indexOf('emo:') === 0
+      ? metric.label + ': share of the cell\u2019s comments in which it was detected.' : own(DEFINITIONS, metric.id) || '');
+    def.id = 'metric-definition';
+    add(lg, def);
   }
 
   function renderControls() {
@@ -248,9 +498,20 @@ export const CLIENT_JS = String.raw`
       var b = el('button', 'metric-btn', m.label);
       b.type = 'button';
       b.setAttribute('data-metric', m.id);
-      b.addEventListener('click', function () { state.metric = m.id; paint(); });
+      b.addEventListener('click', function () { state.metric = m.id; sel.value = ''; paint(); });
       add(c, b);
     });
+    var sel = el('select', 'emotion-select');
+    sel.id = 'emotion-metric';
+    add(sel, el('option', null, 'Emotion\u2026'));
+    sel.firstChild.value = '';
+    data.journey.emotions.forEach(function (e) {
+      var o = el('option', null, e.label);
+      o.value = 'emo:' + e.id;
+      add(sel, o);
+    });
+    sel.addEventListener('change', function () { if (sel.value) { state.metric = sel.value; paint(); } });
+    if (data.journey.emotions.length) add(c, sel);
   }
 
   /* ---------------- cell detail ---------------- */
@@ -276,13 +537,23 @@ export const CLIENT_JS = String.raw`
     var dl = el('dl', 'stats');
     function stat(k, v) { add(dl, el('dt', null, k), el('dd', null, v)); }
     stat('Mentions', cell.mentions + ' in ' + cell.docs + ' documents');
+    stat('Negative per 100 documents', cell.per100.toFixed(1) + ' (95% CI ' + cell.p100Low.toFixed(1) + '\u2013' + cell.p100High.toFixed(1) + ')');
     stat('Negative', pct(cell.negShare) + ' (95% CI ' + pct(cell.wLow) + '\u2013' + pct(cell.wHigh) + ')');
-    stat('Sentiment', signed(cell.sentiment, 2));
+    stat('Sentiment', signed(cell.sentiment, 2) + ' (95% CI ' + signed(cell.sLow, 2) + ' to ' + signed(cell.sHigh, 2) + ')');
     stat('Pain index', cell.pain.toFixed(2) + (cell.prevPain === null ? '' : ' (previous run ' + cell.prevPain.toFixed(2) + ')'));
     if (cell.nps !== null) stat('NPS of these customers', signed(cell.nps, 0));
-    if (cell.meanScore !== null && cell.scoreScale !== 'nps') stat('Mean score', cell.meanScore.toFixed(2) + ' (' + cell.scoreScale + ')');
+    // Named by its scale: NPS only for 0-10 likelihood to recommend, else "Mean rating (1-10)", "Mean CSAT (1-5)", ...
+    if (cell.meanScore !== null && cell.scoreScale !== 'nps') {
+      stat(own(data.scaleLabels, cell.scoreScale) || 'Mean score (' + cell.scoreScale + ')',
+        cell.scoreScale === 'yesno' ? pct(cell.meanScore) + ' yes' : cell.meanScore.toFixed(2));
+    }
     if (cell.npsImpact !== null) stat('NPS impact', signed(cell.npsImpact, 1) + ' points if its detractors became passives');
     if (trendText(cell)) stat('Trend', trendText(cell));
+    if (cell.emo && cell.emo.length) {
+      stat('Emotions', cell.emo.slice(0, 4).map(function (e) {
+        return emotionLabel(e.id) + ' ' + pct(e.share) + ' (' + pct(e.low) + '\u2013' + pct(e.high) + ')';
+      }).join(', '));
+    }
     add(panel, dl);
     add(panel, el('p', 'muted small-caption', 'Negative mentions per month'), sparkline(cell.series, 260, 40));
     var quotes = data.quotes[matrixId + '|' + r + '|' + c] || [];
@@ -290,18 +561,7 @@ export const CLIENT_JS = String.raw`
       var list = quotes.filter(function (q) { return q.kind === k[0]; });
       if (!list.length) return;
       add(panel, el('h4', null, k[1]));
-      list.forEach(function (q) {
-        var fig = el('figure', 'quote');
-        add(fig, el('blockquote', null, q.text));
-        var cap = el('figcaption');
-        add(cap, el('span', null, q.source), el('span', 'sep', '\u00b7'),
-          el('span', null, (q.externalId ? 'id ' + q.externalId : 'document ' + q.documentId)),
-          el('span', 'sep', '\u00b7'), el('span', null, q.locator),
-          el('span', 'sep', '\u00b7'), el('span', null, 'chars ' + q.charStart + '\u2013' + q.charEnd),
-          q.createdAt ? el('span', 'sep', '\u00b7') : null, q.createdAt ? el('span', null, q.createdAt.slice(0, 10)) : null);
-        add(fig, cap);
-        add(panel, fig);
-      });
+      list.forEach(function (q) { add(panel, quoteFigure(q)); });
     });
     if (!quotes.length) add(panel, el('p', 'muted', 'No quotes stored for this cell.'));
     panel.hidden = false;
@@ -370,6 +630,7 @@ export const CLIENT_JS = String.raw`
       ['Aggregate id', data.aggregateId],
       ['Config hash', data.configHash || ''],
       ['Analysis keys (models)', data.models.map(function (m) { return m.key; }).join(', ')],
+      ['Negative per 100 documents', DEFINITIONS.per100 + ' 95% Wilson interval. Unassigned stages, touchpoints and themes are shown apart and never ranked.'],
       ['Pain index', 'negative share shrunk toward ' + pct(data.overall.negativeRate) + ' with a prior worth ' + p.priorStrength + ' mentions, times ln(1 + mentions)'],
       ['Anomaly rule', 'latest month z-score \u2265 ' + p.anomalyZ + ' against the ' + p.trailingMonths + ' months before, with \u2265 ' + p.minVolume + ' negative mentions']
     ], 'kv'));
@@ -378,6 +639,7 @@ export const CLIENT_JS = String.raw`
 
   renderHeader();
   renderSummary();
+  renderJourney();
   renderControls();
   var host = document.getElementById('heatmaps');
   data.matrices.forEach(function (m) { add(host, renderHeatmap(m)); });
@@ -422,6 +684,7 @@ h4 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: v
 body.hide-children table.hm tr.child { display: none; }
 .toggle { font-size: 13px; margin-right: 14px; cursor: pointer; user-select: none; }
 .metric-btn { font: inherit; font-size: 13px; border: 1px solid var(--line); background: #fff; border-radius: 999px; padding: 4px 12px; cursor: pointer; }
+.emotion-select { font: inherit; font-size: 13px; border: 1px solid var(--line); border-radius: 999px; padding: 3px 8px; background: #fff; }
 .metric-btn[aria-pressed="true"] { background: var(--ink); color: #fff; border-color: var(--ink); }
 #legend { display: flex; gap: 8px; align-items: center; font-size: 12px; margin: 4px 0 0; flex-wrap: wrap; }
 .legend-bar { display: inline-block; width: 140px; height: 10px; border-radius: 5px; }
@@ -437,6 +700,11 @@ table.hm th.row { text-align: left; font-weight: 600; padding: 2px 10px 2px 4px;
 .depth2, .depth3 { padding-left: 32px !important; font-weight: 400 !important; color: #3a3a3c; }
 td.cell { text-align: center; padding: 6px 4px; border-radius: 4px; cursor: pointer; font-variant-numeric: tabular-nums; min-width: 64px; position: relative; }
 td.cell.empty { background: #f3f1ed; cursor: default; }
+td.cell.unassigned { background: repeating-linear-gradient(45deg, #eeeeee, #eeeeee 4px, #e4e4e4 4px, #e4e4e4 8px); color: #777; }
+table.hm tr.unassigned th, table.hm tr.unassigned td { border-top: 2px dashed #ccc; }
+table.hm th.col.unassigned { color: #888; font-style: italic; }
+.legend-def { flex-basis: 100%; color: var(--muted); }
+.per100 { font-size: 12px; }
 td.cell.small { opacity: .55; }
 td.cell.anomaly::after { content: "\\25B2"; position: absolute; top: 1px; right: 3px; font-size: 8px; }
 td.cell:hover, td.cell:focus { outline: 2px solid #1d1d1f; outline-offset: -1px; }
@@ -459,5 +727,29 @@ table.plain td.trend-up { color: var(--accent); font-weight: 600; }
 table.kv td:first-child { color: var(--muted); width: 220px; }
 table.kv thead { display: none; }
 svg.spark { vertical-align: middle; }
+#journey .journey-wrap { display: flex; gap: 18px; align-items: flex-start; overflow-x: auto; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px; }
+.journey-stages { display: grid; gap: 0; }
+.journey-apart { border-left: 2px dashed var(--line); padding-left: 14px; width: 170px; flex: none; }
+.stage { padding: 8px 10px; border-right: 1px solid #f0ede8; font-size: 13px; }
+.stage.picked { background: #faf6f2; }
+.stage.unassigned { color: var(--muted); background: #f3f1ed; border-radius: 8px; border: 0; }
+.stage-name { font: inherit; font-weight: 650; font-size: 15px; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; text-align: left; text-decoration: underline dotted; }
+.stage-vol { color: var(--muted); font-size: 12px; margin-bottom: 6px; }
+.stage-pain { border-radius: 6px; padding: 6px 8px; margin-bottom: 6px; background: #eeeae4; }
+.stage-pain .big { font-size: 20px; font-weight: 700; }
+.stage-pain .ci { font-size: 11px; opacity: .85; }
+.stage-sent { font-size: 12px; margin-bottom: 6px; }
+.stage-emotions { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 6px; }
+button.emo { font: inherit; font-size: 12px; background: #fff; border: 2px solid #999; border-radius: 999px; padding: 1px 8px; cursor: pointer; }
+.stage-sub { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
+.stage-pains { margin: 2px 0 0; padding-left: 18px; font-size: 12px; }
+.emo-legend { display: flex; flex-wrap: wrap; gap: 10px; font-size: 12px; margin: 6px 0; }
+.emo-key { border-left: 14px solid #999; padding-left: 5px; }
+svg.curve { display: block; }
+svg.curve .grid { stroke: #eee; }
+svg.curve .axis { font-size: 10px; fill: #999; }
+svg.curve .emo-dot { cursor: pointer; }
+.journey-detail { margin-top: 12px; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; max-width: 880px; }
+.note-small { font-size: 12px; }
 footer { margin-top: 48px; color: var(--muted); font-size: 12px; }
 `;

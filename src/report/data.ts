@@ -10,12 +10,17 @@ import {
   latestAggregate,
   loadThemes,
   readCells,
+  readEmotionQuotes,
   readQuotes,
+  scoreSummaries,
   sourceSummaries,
   type CellRecord,
   type SourceSummary,
+  type StoredEmotionQuote,
   type StoredQuote,
 } from '../store/aggregate.js';
+import { describeScore, scaleName } from '../aggregate/scales.js';
+import { emotionIsNegative, emotionLabel, emotionSet } from '../aggregate/emotions.js';
 import { keyLabel, orderKeys } from '../aggregate/facts.js';
 import { buildThemeIndex, humanise, themeLabel, UNASSIGNED, type ThemeIndex } from '../aggregate/themes.js';
 import { UserError } from '../util/errors.js';
@@ -48,6 +53,14 @@ export interface ReportCell {
   latest: number | null;
   baseline: number | null;
   series: number[];
+  /** Negative mentions per 100 documents (documents with one, over all in scope) and its 95% interval. */
+  per100: number;
+  p100Low: number;
+  p100High: number;
+  sLow: number;
+  sHigh: number;
+  /** Emotions shown by at least one of the cell's segments, highest share first. */
+  emo: { id: string; share: number; low: number; high: number; n: number }[];
 }
 
 export interface ReportMatrix {
@@ -74,6 +87,51 @@ export interface ReportQuote {
   sentiment: number;
 }
 
+/** An emotion's share of a stage's segments. */
+export interface JourneyEmotion {
+  share: number;
+  low: number;
+  high: number;
+  segments: number;
+  z: number | null;
+  latest: number | null;
+  baseline: number | null;
+}
+
+/** One stage of the journey map (stage_all and stage_theme cells of the aggregate). */
+export interface JourneyStage {
+  key: string;
+  label: string;
+  /** No stage could be told: shown apart, greyed, never ranked. */
+  unassigned: boolean;
+  mentions: number;
+  docs: number;
+  negative: number;
+  negShare: number;
+  sentiment: number;
+  sLow: number;
+  sHigh: number;
+  negPer100: number;
+  p100Low: number;
+  p100High: number;
+  emotions: Record<string, JourneyEmotion>;
+  /** Up to three emotions with the highest share (shown by at least one segment). */
+  dominant: string[];
+  /** Up to three leaf themes of the stage with the most negative mentions per 100 documents. */
+  pains: { theme: string; label: string; parentLabel: string | null; negPer100: number; p100Low: number; p100High: number; negative: number; mentions: number }[];
+}
+
+export interface Journey {
+  stages: JourneyStage[];
+  emotions: { id: string; label: string; negative: boolean }[];
+  /** Mean negPer100 over the assigned stages: the centre of the diverging colour scale. */
+  meanPer100: number;
+  /** stage -> its typical and negative quotes. */
+  quotes: Record<string, ReportQuote[]>;
+  /** stage + "|" + emotion -> quotes of segments showing the emotion. */
+  emotionQuotes: Record<string, ReportQuote[]>;
+}
+
 export interface ReportData {
   title: string;
   generatedAt: string;
@@ -89,6 +147,10 @@ export interface ReportData {
     months: string[];
   };
   params: AggregateConfig;
+  /** Scores other than NPS, named by their scale ("mean rating 7.9 (1-10)"), one per scale. */
+  scores: { scale: string; text: string; documents: number; unit: string }[];
+  /** Scale -> how a cell's mean score is labelled ("Mean rating (1-10)"). */
+  scaleLabels: Record<string, string>;
   sources: SourceSummary[];
   models: { key: string; createdAt: string; summary: string }[];
   themes: (ReportKey & { parent: string | null; mentions: number; negShare: number; pain: number })[];
@@ -99,6 +161,7 @@ export interface ReportData {
   top: Highlight[];
   /** Cells whose latest month is an anomaly (see docs/aggregation.md). */
   alerts: Highlight[];
+  journey: Journey;
 }
 
 export interface Highlight extends ReportCell {
@@ -138,6 +201,15 @@ function toReportCell(c: CellRecord, transpose: boolean): ReportCell {
     latest: c.trendLatest,
     baseline: c.trendBaseline,
     series: c.series.map((s) => s.negative),
+    per100: c.negPer100,
+    p100Low: c.negPer100Low,
+    p100High: c.negPer100High,
+    sLow: c.sentimentLow,
+    sHigh: c.sentimentHigh,
+    emo: Object.entries(c.emotions)
+      .filter(([, e]) => e.segments > 0)
+      .sort((a, b) => b[1].share - a[1].share || (a[0] < b[0] ? -1 : 1))
+      .map(([id, e]) => ({ id, share: e.share, low: e.low, high: e.high, n: e.segments })),
   };
 }
 
@@ -260,10 +332,99 @@ function topPainPoints(matrices: ReportMatrix[], index: ThemeIndex, month: strin
     .map((c) => highlight(m, c, index, month));
 }
 
+/**
+ * Unassigned stages and touchpoints (and unknown attribute values) are counts to show, not pain to
+ * rank or alert on. Comments with no theme yet (the unassigned theme) still raise an alert: that
+ * spike says the codeframe misses something.
+ */
+function rankable(m: ReportMatrix, c: ReportCell): boolean {
+  if (c.c === UNASSIGNED || c.r === 'unknown') return false;
+  return m.rowDim === 'theme' || c.r !== UNASSIGNED;
+}
+
 function alertsOf(matrices: ReportMatrix[], index: ThemeIndex, month: string | null): Highlight[] {
   return matrices
-    .flatMap((m) => m.cells.filter((c) => c.anomaly).map((c) => highlight(m, c, index, month)))
+    .flatMap((m) => m.cells.filter((c) => c.anomaly && rankable(m, c)).map((c) => highlight(m, c, index, month)))
     .sort((a, b) => (b.z ?? 0) - (a.z ?? 0) || byPain(a, b));
+}
+
+function quoteOf(q: StoredQuote | StoredEmotionQuote, kind: ReportQuote['kind']): ReportQuote {
+  return {
+    kind, text: q.text, documentId: q.document_id, externalId: q.external_id, source: q.source_name,
+    locator: q.locator, createdAt: q.created_at, charStart: q.char_start, charEnd: q.char_end, sentiment: q.sentiment_score,
+  };
+}
+
+/** The journey map: stages in codeframe order (unassigned last, apart), their numbers, emotions and worst themes. */
+function buildJourney(
+  cells: CellRecord[],
+  quotes: StoredQuote[],
+  emotionQuotes: StoredEmotionQuote[],
+  index: ThemeIndex,
+  params: AggregateConfig,
+): Journey {
+  const stageCells = cells.filter((c) => c.matrix === 'stage_all');
+  const keys = orderKeys('stage', stageCells.map((c) => c.rowKey), { index, stageOrder: params.stageOrder });
+  const emotions = emotionSet(stageCells.flatMap((c) => Object.keys(c.emotions)));
+  const parents = new Set([...index.parentOf.values()].filter((p): p is string => p !== null));
+  const stages = keys.map((key): JourneyStage => {
+    const c = stageCells.find((x) => x.rowKey === key)!;
+    const em = Object.create(null) as Record<string, JourneyEmotion>;
+    for (const e of emotions) {
+      const s = c.emotions[e];
+      if (s) em[e] = { share: s.share, low: s.low, high: s.high, segments: s.segments, z: s.zScore, latest: s.trendLatest, baseline: s.trendBaseline };
+    }
+    const dominant = Object.entries(em)
+      .filter(([, s]) => s.segments > 0)
+      .sort((a, b) => b[1].share - a[1].share || emotions.indexOf(a[0]) - emotions.indexOf(b[0]))
+      .slice(0, 3)
+      .map(([id]) => id);
+    const pains = cells
+      .filter((x) => x.matrix === 'stage_theme' && x.rowKey === key && x.colKey !== UNASSIGNED && !parents.has(x.colKey) && x.negative > 0)
+      .sort((a, b) => b.negPer100 - a.negPer100 || b.painIndex - a.painIndex || (a.colKey < b.colKey ? -1 : 1))
+      .slice(0, 3)
+      .map((x) => {
+        const parent = index.parentOf.get(x.colKey) ?? null;
+        return {
+          theme: x.colKey, label: themeLabel(x.colKey, index), parentLabel: parent === null ? null : themeLabel(parent, index),
+          negPer100: x.negPer100, p100Low: x.negPer100Low, p100High: x.negPer100High, negative: x.negative, mentions: x.mentions,
+        };
+      });
+    return {
+      key, label: keyLabel('stage', key, index), unassigned: key === UNASSIGNED, mentions: c.mentions, docs: c.documents,
+      negative: c.negative, negShare: c.negativeShare, sentiment: c.meanSentiment, sLow: c.sentimentLow, sHigh: c.sentimentHigh,
+      negPer100: c.negPer100, p100Low: c.negPer100Low, p100High: c.negPer100High, emotions: em, dominant, pains,
+    };
+  });
+  const assigned = stages.filter((s) => !s.unassigned);
+  const meanPer100 = assigned.length ? assigned.reduce((n, s) => n + s.negPer100, 0) / assigned.length : 0;
+  const stageQuotes = Object.create(null) as Record<string, ReportQuote[]>;
+  for (const q of quotes.filter((x) => x.matrix === 'stage_all')) (stageQuotes[q.row_key] ??= []).push(quoteOf(q, q.kind));
+  const byEmotion = Object.create(null) as Record<string, ReportQuote[]>;
+  for (const q of emotionQuotes.filter((x) => x.matrix === 'stage_all')) {
+    (byEmotion[`${q.row_key}|${q.emotion}`] ??= []).push(quoteOf(q, q.sentiment_score < 0 ? 'negative' : 'typical'));
+  }
+  return {
+    stages,
+    emotions: emotions.map((id) => ({ id, label: emotionLabel(id), negative: emotionIsNegative(id) })),
+    meanPer100: Math.round(meanPer100 * 100) / 100,
+    quotes: stageQuotes,
+    emotionQuotes: byEmotion,
+  };
+}
+
+function scoresOf(db: Db): Pick<ReportData, 'scores' | 'scaleLabels'> {
+  const list = scoreSummaries(db);
+  const scaleLabels = Object.create(null) as Record<string, string>;
+  for (const s of list) {
+    const n = scaleName(s.scale);
+    scaleLabels[s.scale] = `${n.name[0]!.toUpperCase()}${n.name.slice(1)} (${n.range})`;
+  }
+  return {
+    // NPS itself is in overall; its mean likelihood is not shown as a second number.
+    scores: list.filter((s) => s.scale !== 'nps').map((s) => ({ scale: s.scale, text: describeScore(s.mean, s.scale), documents: s.documents, unit: scaleName(s.scale).unit })),
+    scaleLabels,
+  };
 }
 
 export function buildReportData(db: Db, title: string, params?: AggregateConfig): ReportData {
@@ -276,6 +437,7 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
   const keys = (agg.analysis_key ?? '').split(',').filter(Boolean);
   const shown = shownMatrices(cells);
   const matrices = shown.map((d) => buildMatrix(d, cells, index, used));
+  const quotes = readQuotes(db, agg.id);
   return {
     title,
     generatedAt: agg.created_at,
@@ -286,12 +448,14 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
       npsResponses: overall.npsCounts.total, latestMonth: agg.latest_month, months: Object.keys(overall.monthTotals).sort(),
     },
     params: used,
+    ...scoresOf(db),
     sources: sourceSummaries(db),
     models: analysisVersions(db, keys).map((v) => ({ key: v.analysis_key, createdAt: v.created_at, summary: modelSummary(v.models_json) })),
     themes: themeTotals(cells, index).filter((t) => t.mentions > 0 || t.key !== UNASSIGNED),
     matrices,
-    quotes: groupQuotes(readQuotes(db, agg.id), shown),
+    quotes: groupQuotes(quotes, shown),
     top: topPainPoints(matrices, index, agg.latest_month, 12),
     alerts: alertsOf(matrices, index, agg.latest_month),
+    journey: buildJourney(cells, quotes, readEmotionQuotes(db, agg.id), index, used),
   };
 }

@@ -2,7 +2,16 @@
  * File exports: heatmaps as a wide matrix CSV, a tidy long CSV or JSON; evidence quotes as CSV or
  * JSON. Column definitions: docs/aggregation.md. The configured `exports:` list: exports-config.ts.
  */
-import { METRICS, type AggregateConfig, type Dimension, type Metric } from '../config/aggregate.js';
+import {
+  EMOTION_PARTS,
+  emotionMetric,
+  METRICS,
+  parseEmotionMetric,
+  type AggregateConfig,
+  type Dimension,
+  type Metric,
+} from '../config/aggregate.js';
+import { UserError } from '../util/errors.js';
 import type { Db } from '../store/db.js';
 import type { MatrixResult } from '../aggregate/cells.js';
 import { keyLabel } from '../aggregate/facts.js';
@@ -32,6 +41,19 @@ export function wideTable(m: MatrixResult, index: ThemeIndex, metric: Metric): T
       }),
     ]),
   };
+}
+
+/** Every metric of a long export: the built-in ones, then per emotion its share, interval, count and z. */
+export function allMetrics(emotions: readonly string[]): Metric[] {
+  return [...METRICS, ...emotions.flatMap((e) => [emotionMetric(e), ...EMOTION_PARTS.map((p) => emotionMetric(e, p))])];
+}
+
+/** An emotion metric must name an emotion the data can have (the built-in ones, or one seen). */
+export function checkMetric(metric: Metric | undefined, emotions: readonly string[]): void {
+  const e = metric === undefined ? null : parseEmotionMetric(metric);
+  if (e && !emotions.includes(e.emotion)) {
+    throw new UserError(`--metric: unknown emotion "${e.emotion}"; known: ${emotions.join(', ')}`);
+  }
 }
 
 export const LONG_HEADER = ['matrix', 'row_dim', 'row_key', 'row_label', 'col_dim', 'col_key', 'col_label', 'metric', 'value'];
@@ -66,6 +88,7 @@ export function heatmapJson(m: MatrixResult, index: ThemeIndex, metric: Metric |
       trend_baseline: c.trendBaseline,
       anomaly: c.anomaly,
       series: c.series,
+      emotions: c.emotions,
     })),
   };
 }
@@ -83,24 +106,25 @@ export interface HeatmapExportOptions extends FactFilter {
 export function heatmapExportText(db: Db, opts: HeatmapExportOptions, params: AggregateConfig): { text: string; rows: number } {
   const filter: FactFilter = { since: opts.since, until: opts.until, where: opts.where ?? {} };
   const m = queryMatrix(db, { rows: opts.rows, cols: opts.cols }, filter, params);
+  checkMetric(opts.metric, m.scope.overall.emotions);
   if (opts.format === 'json') {
     return { text: `${JSON.stringify(heatmapJson(m, m.scope.index, opts.metric, filter), null, 2)}\n`, rows: m.cells.length };
   }
   const t = opts.long
-    ? longTable(m, m.scope.index, opts.metric ? [opts.metric] : METRICS)
+    ? longTable(m, m.scope.index, opts.metric ? [opts.metric] : allMetrics(m.scope.overall.emotions))
     : wideTable(m, m.scope.index, opts.metric ?? 'pain');
   return { text: toCsv(t.header, t.rows, opts.bom), rows: t.rows.length };
 }
 
 export const QUOTE_HEADER = [
   'document_id', 'external_id', 'source', 'kind', 'locator', 'created_at', 'segment_id', 'char_start', 'char_end',
-  'stage', 'touchpoint', 'themes', 'sentiment', 'sentiment_score', 'score', 'score_scale', 'text',
+  'stage', 'touchpoint', 'themes', 'sentiment', 'sentiment_score', 'score', 'score_scale', 'emotions', 'text',
 ];
 
 export function quoteRow(q: QuoteResult): CsvValue[] {
   return [
     q.documentId, q.externalId, q.source, q.kind, q.locator, q.createdAt, q.segmentId, q.charStart, q.charEnd, q.stage,
-    q.touchpoint, q.themes.join(';'), q.sentiment, q.sentimentScore, q.score, q.scoreScale, q.text,
+    q.touchpoint, q.themes.join(';'), q.sentiment, q.sentimentScore, q.score, q.scoreScale, q.emotions.join(';'), q.text,
   ];
 }
 

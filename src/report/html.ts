@@ -52,6 +52,7 @@ export function renderReportHtml(data: ReportData): string {
 <header id="head"></header>
 <noscript><p>This report draws its heatmaps with JavaScript; please open it in a browser with scripts enabled.</p></noscript>
 <section id="summary"></section>
+<section id="journey"></section>
 <div class="bar"><div id="controls"></div><div id="legend"></div></div>
 <div class="layout"><div id="heatmaps"></div><aside id="detail" hidden></aside></div>
 <section id="top"></section>

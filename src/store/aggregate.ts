@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Db } from './db.js';
+import type { EmotionStat } from '../aggregate/emotions.js';
 
 const AttrValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -30,8 +31,10 @@ const FactRow = z.object({
   touchpoint: z.string(),
   analysis_key: z.string(),
   themes_json: z.string(),
+  emotions_json: z.string().nullable(),
 });
 
+const EmotionsJson = z.array(z.object({ emotion: z.string(), score: z.number() }));
 const ThemesJson = z.array(z.object({ theme_id: z.string(), score: z.number() }));
 const AttributesJson = z.record(z.string(), z.unknown());
 
@@ -59,6 +62,17 @@ export interface SegmentFact {
   analysisKey: string;
   /** Themes as tagged (leaf or parent ids), best first. Rollup happens in aggregate/themes.ts. */
   themes: { themeId: string; score: number }[];
+  /** Emotions the analysis stored for the segment (score at or above its threshold), best first. */
+  emotions: string[];
+  /** Their scores, by emotion id. */
+  emotionScores: Record<string, number>;
+}
+
+function emotionsOf(json: string | null): Pick<SegmentFact, 'emotions' | 'emotionScores'> {
+  const list = EmotionsJson.parse(JSON.parse(json ?? '[]'));
+  const emotionScores = Object.create(null) as Record<string, number>;
+  for (const e of list) emotionScores[e.emotion] = e.score;
+  return { emotions: list.map((e) => e.emotion), emotionScores };
 }
 
 function toFact(raw: unknown): SegmentFact {
@@ -94,6 +108,7 @@ function toFact(raw: unknown): SegmentFact {
     touchpoint: r.touchpoint === 'unknown' ? 'unassigned' : r.touchpoint,
     analysisKey: r.analysis_key,
     themes: ThemesJson.parse(JSON.parse(r.themes_json)).map((t) => ({ themeId: t.theme_id, score: t.score })),
+    ...emotionsOf(r.emotions_json),
   };
 }
 
@@ -103,7 +118,7 @@ export function loadFacts(db: Db): SegmentFact[] {
     .prepare(
       `SELECT segment_id, document_id, external_id, kind, source_name, locator, created_at, score,
               score_scale, channel, attributes, char_start, char_end, text, sentiment, sentiment_score,
-              p_negative, stage, touchpoint, analysis_key, themes_json
+              p_negative, stage, touchpoint, analysis_key, themes_json, emotions_json
          FROM v_segment_facts ORDER BY segment_id`,
     )
     .all();
@@ -189,6 +204,17 @@ export interface CellRecord {
   zScore: number | null;
   anomaly: boolean;
   series: { month: string; mentions: number; negative: number; share: number }[];
+  /** 95% interval of meanSentiment: mean -/+ 1.96 sd / sqrt(n), clipped to [-1, 1]; [-1, 1] below 2 mentions. */
+  sentimentLow: number;
+  sentimentHigh: number;
+  /** Documents with at least one negative mention in the cell. */
+  negDocs: number;
+  /** 100 x negDocs / all documents in scope, with its 95% Wilson interval (x 100). */
+  negPer100: number;
+  negPer100Low: number;
+  negPer100High: number;
+  /** Emotion id -> share of the cell's segments showing it (every emotion of the aggregate). */
+  emotions: Record<string, EmotionStat>;
 }
 
 export interface QuoteRecord {
@@ -203,6 +229,22 @@ export interface QuoteRecord {
   charEnd: number;
   text: string;
   sentimentScore: number;
+}
+
+/** A quote for one emotion of a journey cell. */
+export interface EmotionQuoteRecord {
+  matrix: string;
+  rowKey: string;
+  colKey: string;
+  emotion: string;
+  rank: number;
+  segmentId: number;
+  documentId: number;
+  charStart: number;
+  charEnd: number;
+  text: string;
+  sentimentScore: number;
+  emotionScore: number;
 }
 
 export interface AggregateRunRecord {
@@ -221,7 +263,14 @@ export interface AggregateRunRecord {
  * Writes one aggregate (run row, cells, quotes) in a single transaction and prunes all but the
  * newest `keep` aggregates with theirs (cells and quotes cascade); returns its id.
  */
-export function insertAggregate(db: Db, run: AggregateRunRecord, cells: CellRecord[], quotes: QuoteRecord[], keep = 3): number {
+export function insertAggregate(
+  db: Db,
+  run: AggregateRunRecord,
+  cells: CellRecord[],
+  quotes: QuoteRecord[],
+  keep = 3,
+  emotionQuotes: readonly EmotionQuoteRecord[] = [],
+): number {
   const prune = db.prepare(`DELETE FROM aggregate_runs WHERE id NOT IN (SELECT id FROM aggregate_runs ORDER BY id DESC LIMIT ?)`);
   const insRun = db.prepare(
     `INSERT INTO aggregate_runs (run_id, created_at, analysis_key, config_hash, params_json, segment_count,
@@ -230,12 +279,21 @@ export function insertAggregate(db: Db, run: AggregateRunRecord, cells: CellReco
   const insCell = db.prepare(
     `INSERT INTO cells (aggregate_id, matrix, row_key, col_key, mentions, documents, negative, negative_share,
        wilson_low, wilson_high, mean_sentiment, pain_index, mean_score, score_scale, nps, nps_docs, nps_impact,
-       trend_prev, trend_month, trend_latest, trend_baseline, z_score, anomaly, series_json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       trend_prev, trend_month, trend_latest, trend_baseline, z_score, anomaly, series_json, sentiment_low,
+       sentiment_high, neg_docs, neg_per_100, neg_per_100_low, neg_per_100_high)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insEmotion = db.prepare(
+    `INSERT INTO cell_emotions (aggregate_id, matrix, row_key, col_key, emotion, segments, share, wilson_low,
+       wilson_high, trend_latest, trend_baseline, z_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insQuote = db.prepare(
     `INSERT INTO cell_quotes (aggregate_id, matrix, row_key, col_key, kind, rank, segment_id, document_id,
        char_start, char_end, text, sentiment_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insEmotionQuote = db.prepare(
+    `INSERT INTO cell_emotion_quotes (aggregate_id, matrix, row_key, col_key, emotion, rank, segment_id, document_id,
+       char_start, char_end, text, sentiment_score, emotion_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction(() => {
     const id = Number(
@@ -256,13 +314,26 @@ export function insertAggregate(db: Db, run: AggregateRunRecord, cells: CellReco
         id, c.matrix, c.rowKey, c.colKey, c.mentions, c.documents, c.negative, c.negativeShare, c.wilsonLow,
         c.wilsonHigh, c.meanSentiment, c.painIndex, c.meanScore, c.scoreScale, c.nps, c.npsDocs, c.npsImpact,
         c.trendPrev, c.trendMonth, c.trendLatest, c.trendBaseline, c.zScore, c.anomaly ? 1 : 0,
-        JSON.stringify(c.series),
+        JSON.stringify(c.series), c.sentimentLow, c.sentimentHigh, c.negDocs, c.negPer100, c.negPer100Low,
+        c.negPer100High,
       );
+      for (const [emotion, e] of Object.entries(c.emotions)) {
+        insEmotion.run(
+          id, c.matrix, c.rowKey, c.colKey, emotion, e.segments, e.share, e.low, e.high, e.trendLatest,
+          e.trendBaseline, e.zScore,
+        );
+      }
     }
     for (const q of quotes) {
       insQuote.run(
         id, q.matrix, q.rowKey, q.colKey, q.kind, q.rank, q.segmentId, q.documentId, q.charStart, q.charEnd,
         q.text, q.sentimentScore,
+      );
+    }
+    for (const q of emotionQuotes) {
+      insEmotionQuote.run(
+        id, q.matrix, q.rowKey, q.colKey, q.emotion, q.rank, q.segmentId, q.documentId, q.charStart, q.charEnd,
+        q.text, q.sentimentScore, q.emotionScore,
       );
     }
     prune.run(Math.max(1, keep));
@@ -333,10 +404,40 @@ const CellRow = z.object({
   z_score: z.number().nullable(),
   anomaly: z.number(),
   series_json: z.string(),
+  sentiment_low: z.number().nullable(),
+  sentiment_high: z.number().nullable(),
+  neg_docs: z.number(),
+  neg_per_100: z.number().nullable(),
+  neg_per_100_low: z.number().nullable(),
+  neg_per_100_high: z.number().nullable(),
+});
+const EmotionRow = z.object({
+  matrix: z.string(),
+  row_key: z.string(),
+  col_key: z.string(),
+  emotion: z.string(),
+  segments: z.number().int(),
+  share: z.number(),
+  wilson_low: z.number(),
+  wilson_high: z.number(),
+  trend_latest: z.number().nullable(),
+  trend_baseline: z.number().nullable(),
+  z_score: z.number().nullable(),
 });
 const Series = z.array(z.object({ month: z.string(), mentions: z.number(), negative: z.number(), share: z.number() }));
 
 export function readCells(db: Db, aggregateId: number): CellRecord[] {
+  const emotions = new Map<string, Record<string, EmotionStat>>();
+  for (const raw of db.prepare(`SELECT * FROM cell_emotions WHERE aggregate_id = ? ORDER BY matrix, row_key, col_key, emotion`).all(aggregateId)) {
+    const e = EmotionRow.parse(raw);
+    const key = cellKey(e.matrix, e.row_key, e.col_key);
+    let rec = emotions.get(key);
+    if (!rec) emotions.set(key, (rec = Object.create(null) as Record<string, EmotionStat>));
+    rec[e.emotion] = {
+      segments: e.segments, share: e.share, low: e.wilson_low, high: e.wilson_high, trendLatest: e.trend_latest,
+      trendBaseline: e.trend_baseline, zScore: e.z_score,
+    };
+  }
   return db
     .prepare(`SELECT * FROM cells WHERE aggregate_id = ? ORDER BY matrix, row_key, col_key`)
     .all(aggregateId)
@@ -349,6 +450,9 @@ export function readCells(db: Db, aggregateId: number): CellRecord[] {
         nps: r.nps, npsDocs: r.nps_docs, npsImpact: r.nps_impact, trendPrev: r.trend_prev, trendMonth: r.trend_month,
         trendLatest: r.trend_latest, trendBaseline: r.trend_baseline, zScore: r.z_score, anomaly: r.anomaly === 1,
         series: Series.parse(JSON.parse(r.series_json)),
+        sentimentLow: r.sentiment_low ?? -1, sentimentHigh: r.sentiment_high ?? 1, negDocs: r.neg_docs,
+        negPer100: r.neg_per_100 ?? 0, negPer100Low: r.neg_per_100_low ?? 0, negPer100High: r.neg_per_100_high ?? 100,
+        emotions: emotions.get(cellKey(r.matrix, r.row_key, r.col_key)) ?? (Object.create(null) as Record<string, EmotionStat>),
       };
     });
 }
@@ -382,6 +486,39 @@ export function readQuotes(db: Db, aggregateId: number): StoredQuote[] {
     )
     .all(aggregateId)
     .map((r) => QuoteRow.parse(r));
+}
+
+const EmotionQuoteRow = z.object({
+  matrix: z.string(),
+  row_key: z.string(),
+  col_key: z.string(),
+  emotion: z.string(),
+  rank: z.number().int(),
+  segment_id: z.number().int(),
+  document_id: z.number().int(),
+  char_start: z.number().int(),
+  char_end: z.number().int(),
+  text: z.string(),
+  sentiment_score: z.number(),
+  emotion_score: z.number(),
+  external_id: z.string().nullable(),
+  source_name: z.string(),
+  locator: z.string(),
+  created_at: z.string().nullable(),
+});
+export type StoredEmotionQuote = z.infer<typeof EmotionQuoteRow>;
+
+export function readEmotionQuotes(db: Db, aggregateId: number): StoredEmotionQuote[] {
+  return db
+    .prepare(
+      `SELECT q.matrix, q.row_key, q.col_key, q.emotion, q.rank, q.segment_id, q.document_id, q.char_start,
+              q.char_end, q.text, q.sentiment_score, q.emotion_score, d.external_id, d.source_name, d.locator,
+              d.created_at
+         FROM cell_emotion_quotes q JOIN documents d ON d.id = q.document_id
+        WHERE q.aggregate_id = ? ORDER BY q.matrix, q.row_key, q.col_key, q.emotion, q.rank`,
+    )
+    .all(aggregateId)
+    .map((r) => EmotionQuoteRow.parse(r));
 }
 
 /* ----------------------------------------------------------------------------------------------
@@ -425,6 +562,24 @@ export function sourceSummaries(db: Db): SourceSummary[] {
         })
         .parse(r),
     );
+}
+
+export interface ScoreSummary {
+  scale: string;
+  documents: number;
+  mean: number;
+}
+
+/** Per score scale (except none): scored documents and their mean score, for naming scores by their scale. */
+export function scoreSummaries(db: Db): ScoreSummary[] {
+  return db
+    .prepare(
+      `SELECT score_scale AS scale, count(*) AS documents, avg(score) AS mean FROM documents
+        WHERE score IS NOT NULL AND score_scale IS NOT NULL AND score_scale <> 'none'
+        GROUP BY score_scale ORDER BY count(*) DESC, score_scale`,
+    )
+    .all()
+    .map((r) => z.object({ scale: z.string(), documents: z.number().int(), mean: z.number() }).parse(r));
 }
 
 export interface AnalysisVersion {

@@ -6,6 +6,7 @@ import { ingestSchema } from './001-ingest.js';
 import { analysisSchema } from './002-analysis.js';
 import { aggregateSchema } from './003-aggregate.js';
 import { warningsSchema } from './004-warnings.js';
+import { cellEmotionsSchema } from './005-cell-emotions.js';
 
 export interface Migration {
   name: string;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '002-analysis', sql: analysisSchema },
   { name: '003-aggregate', sql: aggregateSchema },
   { name: '004-warnings', sql: warningsSchema },
+  { name: '005-cell-emotions', sql: cellEmotionsSchema },
 ];

@@ -1,0 +1,133 @@
+/**
+ * Emotions aggregated like themes: per cell, the share of its segments that show each emotion (an
+ * emotion is "shown" when the analysis stored it for the segment, i.e. its score reached
+ * `analysis.emotions.threshold`), with a 95% Wilson interval and a monthly trend of that share.
+ * Formulas: docs/aggregation.md. Pure functions; no clock, no randomness.
+ */
+import { binomialSe, mean, round, roundOrNull, wilsonInterval, zScore } from './metrics.js';
+
+/** The built-in emotions codeframe (pipelines/codeframes/emotions.yaml), in its order. */
+export const DEFAULT_EMOTIONS = [
+  'frustration-anger',
+  'confusion',
+  'disappointment',
+  'worry',
+  'satisfaction-joy',
+  'gratitude',
+  'surprise',
+] as const;
+
+/** Short names people type (`emotion:frustration`) for the built-in ids. */
+const ALIASES: Readonly<Record<string, string>> = {
+  frustration: 'frustration-anger',
+  anger: 'frustration-anger',
+  satisfaction: 'satisfaction-joy',
+  joy: 'satisfaction-joy',
+};
+
+const LABELS: Readonly<Record<string, string>> = {
+  'frustration-anger': 'Frustration',
+  confusion: 'Confusion',
+  disappointment: 'Disappointment',
+  worry: 'Worry',
+  'satisfaction-joy': 'Joy',
+  gratitude: 'Gratitude',
+  surprise: 'Surprise',
+};
+
+export function emotionLabel(id: string): string {
+  if (Object.prototype.hasOwnProperty.call(LABELS, id)) return LABELS[id]!;
+  const s = id.replace(/[-_]+/g, ' ').trim();
+  return s ? s[0]!.toUpperCase() + s.slice(1) : id;
+}
+
+const POSITIVE = new Set(['satisfaction-joy', 'gratitude']);
+const NEUTRAL = new Set(['surprise']);
+
+/** Whether more of an emotion is bad news (colour direction): not for joy, gratitude or surprise. */
+export function emotionIsNegative(id: string): boolean {
+  return !POSITIVE.has(id) && !NEUTRAL.has(id);
+}
+
+export function canonicalEmotion(name: string): string {
+  const n = name.trim().toLowerCase();
+  return Object.prototype.hasOwnProperty.call(ALIASES, n) ? ALIASES[n]! : n;
+}
+
+/** The built-in emotions in codeframe order, then any other emotion seen in the data, by name. */
+export function emotionSet(seen: Iterable<string>): string[] {
+  const extra = [...new Set(seen)].filter((e) => !(DEFAULT_EMOTIONS as readonly string[]).includes(e)).sort();
+  return [...DEFAULT_EMOTIONS, ...extra];
+}
+
+export interface EmotionStat {
+  /** Segments in the cell showing the emotion. */
+  segments: number;
+  /** segments / cell mentions. */
+  share: number;
+  /** 95% Wilson interval of the share. */
+  low: number;
+  high: number;
+  /** The share in the latest month (segments of the cell that month showing it / cell segments that month). */
+  trendLatest: number | null;
+  /** Mean of that share over the trailing months in which the cell had segments. */
+  trendBaseline: number | null;
+  zScore: number | null;
+}
+
+export interface EmotionMember {
+  emotions: readonly string[];
+  month: string | null;
+}
+
+export interface EmotionTrendParams {
+  trailingMonths: number;
+  latestMonth: string | null;
+}
+
+/**
+ * Per emotion in `emotions`: how many of `members` show it, its share with a Wilson interval, and
+ * the latest month's share against the trailing months (z with the spread floored at the binomial
+ * standard error of the baseline for the latest month's volume, as for negative shares).
+ */
+export function emotionStats(
+  members: readonly EmotionMember[],
+  emotions: readonly string[],
+  params: EmotionTrendParams,
+): Record<string, EmotionStat> {
+  const n = members.length;
+  const counts = new Map<string, number>();
+  const perMonth = new Map<string, { total: number; hits: Map<string, number> }>();
+  for (const m of members) {
+    let month = m.month === null ? undefined : perMonth.get(m.month);
+    if (m.month !== null && !month) perMonth.set(m.month, (month = { total: 0, hits: new Map() }));
+    if (month) month.total++;
+    for (const e of new Set(m.emotions)) {
+      counts.set(e, (counts.get(e) ?? 0) + 1);
+      if (month) month.hits.set(e, (month.hits.get(e) ?? 0) + 1);
+    }
+  }
+  const months = [...perMonth.keys()].sort();
+  const latest = params.latestMonth !== null ? perMonth.get(params.latestMonth) : undefined;
+  const trailing = months.filter((m) => params.latestMonth !== null && m < params.latestMonth).slice(-params.trailingMonths);
+  const out = Object.create(null) as Record<string, EmotionStat>;
+  for (const e of emotions) {
+    const k = counts.get(e) ?? 0;
+    const w = wilsonInterval(k, n);
+    let trendLatest: number | null = null;
+    let trendBaseline: number | null = null;
+    let z: number | null = null;
+    if (latest && latest.total > 0) {
+      trendLatest = round((latest.hits.get(e) ?? 0) / latest.total, 6);
+      const shares = trailing.map((m) => {
+        const x = perMonth.get(m)!;
+        return (x.hits.get(e) ?? 0) / x.total;
+      });
+      trendBaseline = roundOrNull(mean(shares), 6);
+      const r = zScore(trendLatest, shares, binomialSe(trendBaseline ?? 0, latest.total));
+      z = roundOrNull(r.z, 3);
+    }
+    out[e] = { segments: k, share: n ? round(k / n) : 0, low: round(w.low), high: round(w.high), trendLatest, trendBaseline, zScore: z };
+  }
+  return out;
+}
