@@ -5,7 +5,7 @@
  * --dw); n = mean of the previous and next sentence (weight --nw). Prints pooled LOSO accuracy.
  */
 import { resolve } from 'node:path';
-import { cachedEncoder } from '../../src/models/cache.js';
+import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder } from '../../src/models/encoder.js';
 import { trainHead } from '../../src/models/head.js';
 import { classificationReport } from '../../src/models/metrics.js';

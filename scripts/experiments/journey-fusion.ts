@@ -8,7 +8,7 @@ import { ZeroShotClassifier } from '../../src/analyze/zeroshot.js';
 import { stems } from '../../src/analyze/lexical.js';
 import { parseAnalysisConfig } from '../../src/config/analysis.js';
 import { loadCodeframe } from '../../src/config/codeframe.js';
-import { cachedEncoder } from '../../src/models/cache.js';
+import { cachedEncoder } from '../../src/store/embeddings.js';
 import { createEncoder } from '../../src/models/encoder.js';
 import { trainHead } from '../../src/models/head.js';
 import { classificationReport } from '../../src/models/metrics.js';

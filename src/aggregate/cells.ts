@@ -5,7 +5,7 @@
 import type { AggregateConfig, MatrixSpec } from '../config/aggregate.js';
 import { matrixName } from '../config/aggregate.js';
 import type { CellRecord, EmotionQuoteRecord, QuoteRecord } from '../store/aggregate.js';
-import { dimensionValues, orderKeys, type FactView } from './facts.js';
+import { dimensionValues, orderKeys, type FactView, type Member } from './facts.js';
 import {
   binomialSe,
   mean,
@@ -81,11 +81,6 @@ export function computeOverall(views: readonly FactView[], npsScores?: readonly 
   };
 }
 
-export interface Member {
-  view: FactView;
-  /** Theme confidence for this cell: the cell's theme score, else the segment's best theme. */
-  themeScore: number;
-}
 
 interface Bucket {
   row: string;

@@ -4,76 +4,11 @@
  * `analysis.emotions.threshold`), with a 95% Wilson interval and a monthly trend of that share.
  * Formulas: docs/aggregation.md. Pure functions; no clock, no randomness.
  */
+import type { EmotionStat } from '../store/aggregate.js';
 import { binomialSe, mean, round, roundOrNull, wilsonInterval, zScore } from './metrics.js';
 
-/** The built-in emotions codeframe (pipelines/codeframes/emotions.yaml), in its order. */
-export const DEFAULT_EMOTIONS = [
-  'frustration-anger',
-  'confusion',
-  'disappointment',
-  'worry',
-  'satisfaction-joy',
-  'gratitude',
-  'surprise',
-] as const;
-
-/** Short names people type (`emotion:frustration`) for the built-in ids. */
-const ALIASES: Readonly<Record<string, string>> = {
-  frustration: 'frustration-anger',
-  anger: 'frustration-anger',
-  satisfaction: 'satisfaction-joy',
-  joy: 'satisfaction-joy',
-};
-
-const LABELS: Readonly<Record<string, string>> = {
-  'frustration-anger': 'Frustration',
-  confusion: 'Confusion',
-  disappointment: 'Disappointment',
-  worry: 'Worry',
-  'satisfaction-joy': 'Joy',
-  gratitude: 'Gratitude',
-  surprise: 'Surprise',
-};
-
-export function emotionLabel(id: string): string {
-  if (Object.prototype.hasOwnProperty.call(LABELS, id)) return LABELS[id]!;
-  const s = id.replace(/[-_]+/g, ' ').trim();
-  return s ? s[0]!.toUpperCase() + s.slice(1) : id;
-}
-
-const POSITIVE = new Set(['satisfaction-joy', 'gratitude']);
-const NEUTRAL = new Set(['surprise']);
-
-/** Whether more of an emotion is bad news (colour direction): not for joy, gratitude or surprise. */
-export function emotionIsNegative(id: string): boolean {
-  return !POSITIVE.has(id) && !NEUTRAL.has(id);
-}
-
-export function canonicalEmotion(name: string): string {
-  const n = name.trim().toLowerCase();
-  return Object.prototype.hasOwnProperty.call(ALIASES, n) ? ALIASES[n]! : n;
-}
-
-/** The built-in emotions in codeframe order, then any other emotion seen in the data, by name. */
-export function emotionSet(seen: Iterable<string>): string[] {
-  const extra = [...new Set(seen)].filter((e) => !(DEFAULT_EMOTIONS as readonly string[]).includes(e)).sort();
-  return [...DEFAULT_EMOTIONS, ...extra];
-}
-
-export interface EmotionStat {
-  /** Segments in the cell showing the emotion. */
-  segments: number;
-  /** segments / cell mentions. */
-  share: number;
-  /** 95% Wilson interval of the share. */
-  low: number;
-  high: number;
-  /** The share in the latest month (segments of the cell that month showing it / cell segments that month). */
-  trendLatest: number | null;
-  /** Mean of that share over the trailing months in which the cell had segments. */
-  trendBaseline: number | null;
-  zScore: number | null;
-}
+export { DEFAULT_EMOTIONS, canonicalEmotion, emotionIsNegative, emotionLabel, emotionSet } from '../config/emotions.js';
+export type { EmotionStat } from '../store/aggregate.js';
 
 export interface EmotionMember {
   emotions: readonly string[];

@@ -11,6 +11,13 @@ import { rollupThemes, rootOf, themeLabel, humanise, UNASSIGNED, type ThemeIndex
 export const UNKNOWN = 'unknown';
 
 /** A fact with its rolled-up themes (theme id -> score) and month. */
+/** A segment's place in one cell. */
+export interface Member {
+  view: FactView;
+  /** Theme confidence for this cell: the cell's theme score, else the segment's best theme. */
+  themeScore: number;
+}
+
 export interface FactView {
   fact: SegmentFact;
   themes: ReadonlyMap<string, number>;

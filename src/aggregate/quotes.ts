@@ -4,7 +4,7 @@
  * one long angry ticket does not supply every quote.
  */
 import type { CellRecord, EmotionQuoteRecord, QuoteRecord } from '../store/aggregate.js';
-import type { Member } from './cells.js';
+import type { Member } from './facts.js';
 
 /** Very short segments ("ok.", "Yes") are poor evidence; they are used only when nothing else is. */
 const MIN_QUOTE_CHARS = 25;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseWhere } from '../aggregate/facts.js';
 import { rankThemes, THEME_SORTS, type ThemeRank } from '../aggregate/query.js';
 import { toCsv } from '../report/csv.js';
+import { trendPhrase } from '../report/format.js';
 import { formatTable, parseOptions } from './common.js';
 import { DbFlags, openTarget } from './aggregate.js';
 import { FilterFlags, withQueryFlags } from './heatmap.js';
@@ -26,19 +27,13 @@ function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
 
-function trend(r: ThemeRank): string {
-  if (r.zScore === null || r.trendLatest === null || r.trendBaseline === null) return '';
-  const arrow = r.anomaly ? '▲▲' : r.zScore >= 1 ? '▲' : r.zScore <= -1 ? '▼' : '=';
-  return `${arrow} z ${r.zScore.toFixed(1)}`;
-}
-
 const HEADER = ['theme', 'parent', 'id', 'mentions', 'negative', '95% CI', 'sentiment', 'pain', 'nps impact', 'trend'];
 
-function row(r: ThemeRank): string[] {
+function row(r: ThemeRank, trailingMonths: number): string[] {
   return [
     r.label, r.parentLabel ?? '', r.theme, String(r.mentions), pct(r.negativeShare),
     `${pct(r.wilsonLow)}-${pct(r.wilsonHigh)}`, r.meanSentiment.toFixed(2), r.painIndex.toFixed(2),
-    r.npsImpact === null ? '' : r.npsImpact.toFixed(1), trend(r),
+    r.npsImpact === null ? '' : r.npsImpact.toFixed(1), trendPhrase(r, trailingMonths),
   ];
 }
 
@@ -62,9 +57,9 @@ export function registerThemes(program: Command): void {
         t.params,
       );
       if (o.format === 'json') process.stdout.write(`${JSON.stringify(ranks, null, 2)}\n`);
-      else if (o.format === 'csv') process.stdout.write(toCsv(HEADER, ranks.map(row)));
+      else if (o.format === 'csv') process.stdout.write(toCsv(HEADER, ranks.map((r) => row(r, t.params.trailingMonths))));
       else if (ranks.length === 0) process.stdout.write('No themed segments match.\n');
-      else process.stdout.write(`${formatTable(HEADER, ranks.map(row))}\n`);
+      else process.stdout.write(`${formatTable(HEADER, ranks.map((r) => row(r, t.params.trailingMonths)))}\n`);
     } finally {
       t.db.close();
     }

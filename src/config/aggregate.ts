@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { formatZodIssues } from './load.js';
-import { canonicalEmotion, DEFAULT_EMOTIONS } from '../aggregate/emotions.js';
+import { canonicalEmotion, DEFAULT_EMOTIONS } from './emotions.js';
 
 /** Built-in dimensions a matrix can have as rows or columns; `attr:<name>` is a document attribute. */
 export const BUILTIN_DIMENSIONS = [

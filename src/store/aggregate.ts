@@ -5,7 +5,22 @@
  */
 import { z } from 'zod';
 import type { Db } from './db.js';
-import type { EmotionStat } from '../aggregate/emotions.js';
+
+export interface EmotionStat {
+  /** Segments in the cell showing the emotion. */
+  segments: number;
+  /** segments / cell mentions. */
+  share: number;
+  /** 95% Wilson interval of the share. */
+  low: number;
+  high: number;
+  /** The share in the latest month (segments of the cell that month showing it / cell segments that month). */
+  trendLatest: number | null;
+  /** Mean of that share over the trailing months in which the cell had segments. */
+  trendBaseline: number | null;
+  zScore: number | null;
+}
+
 
 const AttrValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
