@@ -51,3 +51,15 @@ describe('terminal heatmap', () => {
     expect(plain).not.toContain('--wide');
   });
 });
+
+describe('trend in words', () => {
+  it('says rising, spike, falling, new or steady, with the ratio to the trailing mean and the z-score', async () => {
+    const { trendPhrase } = await import('../src/report/format.js');
+    expect(trendPhrase({ zScore: 4.42, trendLatest: 0.31, trendBaseline: 0.1, anomaly: true }, 3)).toBe('spike: 3.1x its trailing 3-month mean (z 4.4)');
+    expect(trendPhrase({ zScore: 1.5, trendLatest: 0.21, trendBaseline: 0.1, anomaly: false }, 3)).toBe('rising: 2.1x its trailing 3-month mean (z 1.5)');
+    expect(trendPhrase({ zScore: -2, trendLatest: 0.05, trendBaseline: 0.1, anomaly: false }, 6)).toBe('falling: 0.5x its trailing 6-month mean (z -2.0)');
+    expect(trendPhrase({ zScore: 3, trendLatest: 0.2, trendBaseline: 0, anomaly: false }, 3)).toBe('rising: new (none in the trailing 3 months) (z 3.0)');
+    expect(trendPhrase({ zScore: 0.3, trendLatest: 0.1, trendBaseline: 0.1, anomaly: false }, 3)).toBe('steady (z 0.3)');
+    expect(trendPhrase({ zScore: null, trendLatest: null, trendBaseline: null, anomaly: false }, 3)).toBe('');
+  });
+});
