@@ -38,8 +38,12 @@ export async function checkRedis(url: string, timeoutMs = 5_000): Promise<{ warn
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  // ioredis also emits connection errors as events; the awaited calls below report them.
-  client.on('error', () => undefined);
+  // The socket's own error (ECONNREFUSED, ENOTFOUND, NOAUTH...) arrives as an event; the awaited
+  // call only says "Connection is closed".
+  let socketError: NodeJS.ErrnoException | null = null;
+  client.on('error', (err: NodeJS.ErrnoException) => {
+    socketError ??= err;
+  });
   try {
     await client.connect();
     await client.ping();
@@ -54,8 +58,8 @@ export async function checkRedis(url: string, timeoutMs = 5_000): Promise<{ warn
     }
     return { warning };
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code ?? e.message.split('\n')[0] ?? 'unknown error';
+    const e = socketError ?? (err as NodeJS.ErrnoException);
+    const why = e.code && /^E[A-Z]+$/.test(e.code) ? e.code : (e.message.split('\n')[0] ?? 'unknown error');
     throw new UserError(`cannot reach the queue's Redis server at ${redactUrl(url)} (${why}); is redis-server running there?`);
   } finally {
     client.disconnect();
