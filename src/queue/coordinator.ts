@@ -172,7 +172,7 @@ export async function runDistributed(args: DistributedArgs): Promise<{ progress:
         const value: unknown = job.returnvalue;
         const entry = pending.get(id);
         if (entry && applyResult(ctx, pending, id, value)) {
-          if (job.attemptsMade > 1) stats.retried++;
+          if (job.attemptsStarted > 1) stats.retried++;
           const worker = (value as { worker?: unknown }).worker;
           if (typeof worker === 'string') workers.add(worker);
           done(entry);

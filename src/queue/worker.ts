@@ -66,7 +66,7 @@ export async function startWorker(config: PipelineConfig, settings: QueueSetting
       throw new Error(msg);
     }
     const started = performance.now();
-    log(`batch ${p.batch}: analysing ${p.items.length} segments (job ${job.id}, attempt ${job.attemptsMade + 1})`);
+    log(`batch ${p.batch}: analysing ${p.items.length} segments (job ${job.id}, attempt ${job.attemptsStarted})`);
     const result = await analyzer.analyze(p.items.map((i) => ({ doc: i.doc, text: i.text, field: i.field })));
     const rows = resultRows(result, p.items.map((i) => i.segmentId));
     const seconds = (performance.now() - started) / 1000;
