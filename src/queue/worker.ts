@@ -15,6 +15,7 @@ import type { PipelineConfig } from '../config/pipeline.js';
 import { Analyzer } from '../analyze/analyzer.js';
 import { loadAnalyzerParts } from '../analyze/models.js';
 import { resultRows } from '../analyze/pipeline.js';
+import type { Encoder } from '../models/encoder.js';
 import { UserError } from '../util/errors.js';
 import { redactUrl, type QueueSettings } from './config.js';
 import { JOB_NAME, JobPayload, PROTOCOL_VERSION, type JobResult } from './protocol.js';
@@ -22,6 +23,22 @@ import { bullConnection, checkRedis } from './redis.js';
 
 export function processName(): string {
   return `${hostname()}:${process.pid}`;
+}
+
+/** An encoder that embeds each distinct text of a call once. */
+export function embedOnce(encoder: Encoder): Encoder {
+  return {
+    id: encoder.id,
+    dim: encoder.dim,
+    async embed(texts: string[]): Promise<Float32Array[]> {
+      const distinct = [...new Set(texts)];
+      if (distinct.length === texts.length) return encoder.embed(texts);
+      const vectors = await encoder.embed(distinct);
+      const byText = new Map(distinct.map((t, i) => [t, vectors[i]!]));
+      return texts.map((t) => byText.get(t)!);
+    },
+    dispose: () => encoder.dispose(),
+  };
 }
 
 export interface RunningWorker {
@@ -39,7 +56,8 @@ export async function startWorker(config: PipelineConfig, settings: QueueSetting
   const parts = await loadAnalyzerParts(acfg, null);
   let analyzer: Analyzer;
   try {
-    analyzer = await Analyzer.create(acfg, parts);
+    // Like the coordinator's embedding cache: a text repeated within a batch is embedded once.
+    analyzer = await Analyzer.create(acfg, { ...parts, encoder: embedOnce(parts.encoder) });
   } catch (err) {
     await parts.encoder.dispose();
     throw err;
