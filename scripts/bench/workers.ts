@@ -88,6 +88,7 @@ queue: { url: "${redis.url}", batchSize: 64 }
   const rows: string[] = [];
   try {
     await ingestPipeline(db, config, startRun(db, { command: 'ingest', toolVersion: 'bench' }), {});
+    process.stderr.write(`ingested ${nSeg} rows; loading the models for the analysis key\n`);
     const acfg = parseAnalysisConfig(config.analysis);
     const parts = await loadAnalyzerParts(acfg, null);
     const key = parts.key;
@@ -95,8 +96,11 @@ queue: { url: "${redis.url}", batchSize: 64 }
     registerAnalysisVersion(db, key, parts.modelsJson, new Date().toISOString());
     const settings = queueSettings(config.queue, config.name)!;
     for (const n of counts) {
+      process.stderr.write(`starting ${n} worker(s)\n`);
       db.exec('DELETE FROM segment_themes; DELETE FROM segment_emotions; DELETE FROM segment_analysis; DELETE FROM document_analysis');
-      const workers = await startWorkers(n, join(dir, 'pipeline.yaml'), dir);
+      process.stderr.write('cleared the analysis tables\n');
+      // From the project folder, like this process: the analysis key depends on which models are found (e.g. ../shared/models).
+      const workers = await startWorkers(n, join(dir, 'pipeline.yaml'), ROOT);
       try {
         const segCounts = countAnalysableSegments(db);
         const batches = planBatches(staleDocumentIds(db, key), segCounts, settings.batchSize);
