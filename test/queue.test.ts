@@ -214,3 +214,32 @@ describe.skipIf(redis.skip)('coordinator loop with a real Redis', () => {
     }
   });
 });
+
+describe.skipIf(redis.skip)('voc worker with other models than the coordinator', () => {
+  it('refuses a batch made under another analysis key, and stops', async () => {
+    const url = requireRedis(redis);
+    const { Queue, QueueEvents } = await import('bullmq');
+    const { startWorker } = await import('../src/queue/worker.js');
+    const name = `voc-unit-refuse-${process.pid}-${Date.now()}`;
+    const settings = { ...queueSettings({ ...config.queue!, url }, config.name)!, name };
+    const lines: string[] = [];
+    const worker = await startWorker(config, settings, (l) => lines.push(l));
+    const queue = new Queue(name, { connection: bullConnection(url) });
+    const events = new QueueEvents(name, { connection: bullConnection(url) });
+    try {
+      await events.waitUntilReady();
+      const { payload } = payloadOf(staleDocumentIds(db, 'never-analysed').slice(0, 1), 0);
+      const job = await queue.add('analyze-batch', { protocol: PROTOCOL_VERSION, analysisKey: 'someone-elses-key', runId: null, documentIds: [], ...payload });
+      const failed = await job.waitUntilFinished(events).catch((e: unknown) => e);
+      expect((failed as Error).message).toMatch(new RegExp(`has analysis key ${worker.analysisKey}, batch 0 needs someone-elses-key`));
+      const stopped = await worker.stopped.catch((e: unknown) => e);
+      expect(stopped).toBeInstanceOf(UserError);
+      expect(lines.join('\n')).toMatch(/ready: queue/);
+    } finally {
+      await worker.close();
+      await events.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+});
