@@ -15,12 +15,15 @@ import {
   staleDocumentIds,
   unassignedRate,
   writeAnalysisBatch,
+  type BatchWrite,
   type DocRow,
   type SegRow,
 } from '../store/analysis.js';
 import type { Db } from '../store/db.js';
 import { UserError } from '../util/errors.js';
 import { Analyzer, type AnalyzeItem } from './analyzer.js';
+import type { QueueSettings } from '../queue/config.js';
+import type { DistributedStats } from '../queue/coordinator.js';
 import { runDiscovery } from './discover-run.js';
 import type { DocContext } from './journey.js';
 import { loadAnalyzerParts, type LoadedParts } from './models.js';
@@ -40,7 +43,13 @@ export interface AnalyzeOptions {
   /** run theme discovery afterwards (default: analysis.discovery.enabled) */
   discover?: boolean;
   onProgress?: (p: AnalyzeProgress) => void;
+  /** analyse on `voc worker` processes through this queue (docs/scale.md) instead of here */
+  queue?: QueueSettings | null;
+  /** progress lines of a distributed run (waiting for workers, retries) */
+  onLog?: (line: string) => void;
 }
+
+type AnalyzeOutput = Awaited<ReturnType<Analyzer['analyze']>>;
 
 export interface AnalyzeSummary {
   analysisKey: string;
@@ -53,6 +62,8 @@ export interface AnalyzeSummary {
   suggestions: number;
   seconds: number;
   segmentsPerSecond: number;
+  /** set when the batches were analysed by workers */
+  distributed?: DistributedStats;
 }
 
 /** Groups document ids into batches of about `batchSize` segments, stopping near `limit`. */
@@ -97,18 +108,18 @@ export function docContext(doc: DocRow, config: PipelineConfig): DocContext {
   };
 }
 
-interface PreparedBatch {
+/** A batch's documents and segments, in order, ready for the analyser (here or on a worker). */
+export interface LoadedBatch {
   docIds: number[];
   items: AnalyzeItem[];
   segIds: number[];
+}
+
+interface PreparedBatch extends LoadedBatch {
   vectors: Promise<Float32Array[]>;
 }
 
-/**
- * Loads a batch and starts embedding it. The encoder runs in worker threads, so the next batch is
- * embedded while the main thread scores and writes the current one.
- */
-function prepareBatch(db: Db, analyzer: Analyzer, config: PipelineConfig, ids: number[]): PreparedBatch {
+export function loadBatch(db: Db, config: PipelineConfig, ids: number[]): LoadedBatch {
   const { docs, segments } = loadDocuments(db, ids);
   const byDoc = new Map<number, SegRow[]>();
   for (const s of segments) {
@@ -125,10 +136,27 @@ function prepareBatch(db: Db, analyzer: Analyzer, config: PipelineConfig, ids: n
       segIds.push(s.id);
     }
   }
-  const vectors = analyzer.embed(items.map((i) => i.text));
+  return { docIds: docs.map((d) => d.id), items, segIds };
+}
+
+/**
+ * Loads a batch and starts embedding it. The encoder runs in worker threads, so the next batch is
+ * embedded while the main thread scores and writes the current one.
+ */
+function prepareBatch(db: Db, analyzer: Analyzer, config: PipelineConfig, ids: number[]): PreparedBatch {
+  const batch = loadBatch(db, config, ids);
+  const vectors = analyzer.embed(batch.items.map((i) => i.text));
   // Awaited later; a failure must not count as unhandled in the meantime.
   vectors.catch(() => undefined);
-  return { docIds: docs.map((d) => d.id), items, segIds, vectors };
+  return { ...batch, vectors };
+}
+
+/** The analyser's output for a batch as the rows the store writes (segment ids in item order). */
+export function resultRows(result: AnalyzeOutput, segIds: number[]): Pick<BatchWrite, 'segments' | 'documents'> {
+  return {
+    segments: result.segments.map((r, i) => ({ segmentId: segIds[i]!, ...r })),
+    documents: [...result.documents.entries()].map(([docKey, d]) => ({ documentId: Number(docKey), ...d })),
+  };
 }
 
 async function finishBatch(db: Db, analyzer: Analyzer, batch: PreparedBatch, key: string, runId: number | null) {
@@ -137,8 +165,7 @@ async function finishBatch(db: Db, analyzer: Analyzer, batch: PreparedBatch, key
     key,
     runId,
     now: new Date().toISOString(),
-    segments: result.segments.map((r, i) => ({ segmentId: batch.segIds[i]!, ...r })),
-    documents: [...result.documents.entries()].map(([docKey, d]) => ({ documentId: Number(docKey), ...d })),
+    ...resultRows(result, batch.segIds),
     documentIds: batch.docIds,
   });
   return { documents: batch.docIds.length, segments: batch.items.length };
@@ -220,8 +247,18 @@ export async function analyzePipeline(
     snapshotCodeframe(db, parts);
     const ids = options.reanalyze ? allDocumentIds(db) : staleDocumentIds(db, parts.key);
     const counts = countAnalysableSegments(db);
-    const batches = planBatches(ids, counts, acfg.batchSize, options.limit);
-    const progress = await runBatches(db, analyzer, config, batches, counts, parts.key, runId, options.onProgress);
+    const queue = options.queue ?? null;
+    const batches = planBatches(ids, counts, queue?.batchSize ?? acfg.batchSize, options.limit);
+    let distributed: DistributedStats | undefined;
+    let progress: AnalyzeProgress;
+    if (queue) {
+      const { runDistributed } = await import('../queue/coordinator.js');
+      ({ progress, stats: distributed } = await runDistributed({
+        db, config, batches, counts, key: parts.key, runId, settings: queue, onProgress: options.onProgress, onLog: options.onLog,
+      }));
+    } else {
+      progress = await runBatches(db, analyzer, config, batches, counts, parts.key, runId, options.onProgress);
+    }
     const after = parts.cacheStats();
     const discover = options.discover ?? acfg.discovery.enabled;
     const suggestions = discover && progress.segmentsDone > 0 ? await runDiscovery(db, parts, acfg, runId) : 0;
@@ -237,6 +274,7 @@ export async function analyzePipeline(
       suggestions,
       seconds,
       segmentsPerSecond: seconds > 0 ? progress.segmentsDone / seconds : 0,
+      ...(distributed ? { distributed } : {}),
     };
   } finally {
     await parts.encoder.dispose();

@@ -22,6 +22,7 @@ import { registerExport } from './export.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerCodeframe } from './codeframe.js';
+import { registerWorker } from './worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('voc')
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     .addHelpCommand(true)
     .exitOverride();
   registerRun(program);
+  registerWorker(program);
   registerCodeframe(program);
   registerIngest(program);
   registerAnalyze(program);

@@ -10,6 +10,7 @@ import { latestAggregate } from '../store/aggregate.js';
 import { parseAggregateConfig, parseExports, type ExportSpec } from '../config/aggregate.js';
 import { parseAnalysisConfig } from '../config/analysis.js';
 import type { PipelineConfig } from '../config/pipeline.js';
+import { queueSettings, type QueueSettings } from '../queue/config.js';
 import type { Db } from '../store/db.js';
 import { parseOptions } from './common.js';
 import { withPipelineRun } from './pipeline-run.js';
@@ -22,6 +23,7 @@ const RunOptions = z.object({
   strict: z.boolean().default(false),
   quiet: z.boolean().default(false),
   exports: z.boolean().default(true),
+  queue: z.string().min(1).optional(),
 });
 type RunOptions = z.infer<typeof RunOptions>;
 
@@ -34,6 +36,7 @@ export function registerRun(program: Command): void {
     .option('--strict', 'fail (exit 3) when any row or file is quarantined or any value warned about')
     .option('--no-exports', 'skip the configured exports and report')
     .option('-q, --quiet', 'print only the final summary')
+    .option('--queue <url>', "analyse on `voc worker` processes through this Redis (redis://HOST:6379; default: the config's queue section)")
     .action(async (raw: unknown) => {
       const opts = parseOptions(RunOptions, raw);
       await runPipeline(opts);
@@ -55,7 +58,10 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
         // So does an export path outside the working directory and root.
         const { exportSpecs, outPath } = await import('../report/exports-config.js');
         for (const spec of exportSpecs(config)) outPath(config, spec.out);
-        return { runId, ...(await runStages(db, config, runId, opts, progress)) };
+        // And a queue that is misconfigured or unreachable.
+        const queue = queueSettings(config.queue, config.name, opts.queue);
+        if (queue) await (await import('../queue/redis.js')).checkRedis(queue.url);
+        return { runId, ...(await runStages(db, config, runId, opts, progress, queue)) };
       },
       ({ runId: _runId, ingestFiles: _files, ...counts }) => counts,
     );
@@ -68,7 +74,7 @@ export async function runPipeline(opts: RunOptions): Promise<void> {
 }
 
 
-async function runStages(db: Db, config: PipelineConfig, runId: number, opts: RunOptions, progress: Progress) {
+async function runStages(db: Db, config: PipelineConfig, runId: number, opts: RunOptions, progress: Progress, queue: QueueSettings | null) {
   progress.stage('ingest');
   const ingest = await ingestPipeline(db, config, runId, {
     onFile: (f) => progress.log(`  ${f.skippedFile ? 'skip' : 'read'} ${f.path}${f.skippedFile ? ' (unchanged)' : `: ${f.read} records, ${f.new} new, ${f.updated} updated, ${f.quarantined} quarantined`}`),
@@ -80,8 +86,17 @@ async function runStages(db: Db, config: PipelineConfig, runId: number, opts: Ru
   progress.stage('analyze');
   const analysis = await analyzePipeline(db, config, runId, {
     onProgress: (p) => progress.update(p.segmentsDone, p.segmentsTotal),
+    queue,
+    onLog: (line) => (line.startsWith('warning') ? process.stderr.write(`voc: ${line}\n`) : progress.log(`  ${line}`)),
   });
   progress.done();
+  const d = analysis.distributed;
+  if (d) {
+    process.stdout.write(
+      `Distributed: ${d.batches} batches on queue ${d.queue} by ${d.workers.length} worker(s), ${d.retried} retried; ` +
+        `coordinator ${d.coordinatorMsPerBatch.toFixed(1)} ms per batch.\n`,
+    );
+  }
   process.stdout.write(
     `Analysis: ${analysis.segmentsAnalysed} segments in ${analysis.documentsAnalysed} documents ` +
       `(${analysis.segmentsPerSecond.toFixed(0)}/s; embedding cache ${analysis.cacheHits} hits, ${analysis.cacheMisses} misses); ` +

@@ -6,6 +6,7 @@
  * true: they are shown to users in validation errors.
  */
 import { z } from 'zod';
+import { QueueSection } from '../queue/config.js';
 
 export const SOURCE_KINDS = ['survey', 'interview', 'ticket'] as const;
 export const SourceKind = z.enum(SOURCE_KINDS);
@@ -217,6 +218,8 @@ export const PipelineConfig = z
     analysis: z.record(z.string(), z.unknown()).default({}),
     aggregate: z.record(z.string(), z.unknown()).default({}),
     exports: z.array(z.record(z.string(), z.unknown())).default([]),
+    /** Distributed analysis (`voc run --queue`, `voc worker`): see docs/scale.md. */
+    queue: QueueSection.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

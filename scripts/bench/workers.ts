@@ -1,0 +1,137 @@
+/**
+ * Distributed analysis throughput (`npm run bench -- workers`): the same generated segments
+ * analysed through the BullMQ queue by 1, 2 and 4 `voc worker` processes on this machine, timed
+ * from the first enqueue to the last result written (workers are started and their models loaded
+ * before the clock starts), and the coordinator's own time per batch (load from SQLite, enqueue,
+ * validate, write). Needs redis-server: VOC_BENCH_REDIS_URL, else a private one is started on a
+ * temp port. VOC_BENCH_SEGMENTS (default 1024) and VOC_BENCH_WORKERS (default 1,2,4) change it.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseYamlWith } from '../../src/config/load.js';
+import { PipelineConfig } from '../../src/config/pipeline.js';
+import { parseAnalysisConfig } from '../../src/config/analysis.js';
+import { loadAnalyzerParts } from '../../src/analyze/models.js';
+import { planBatches } from '../../src/analyze/pipeline.js';
+import { ingestPipeline } from '../../src/ingest/engine.js';
+import { countAnalysableSegments, registerAnalysisVersion, staleDocumentIds } from '../../src/store/analysis.js';
+import { openDatabase } from '../../src/store/db.js';
+import { startRun } from '../../src/store/runs.js';
+import { queueSettings } from '../../src/queue/config.js';
+import { runDistributed } from '../../src/queue/coordinator.js';
+import { checkRedis } from '../../src/queue/redis.js';
+import { seededRandom } from '../../src/analyze/discovery.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+const SUBJECTS = ['My box', 'The delivery', 'The app', 'The courier', 'Customer service', 'The chatbot', 'My refund', 'The price', 'Checkout'];
+const PROBLEMS = ['arrived late again', 'was great this week', 'keeps crashing', 'took forever to answer', 'charged me twice', 'was easy to use', 'left it in the rain'];
+
+async function redisUrl(dir: string): Promise<{ url: string; stop: () => void }> {
+  if (process.env.VOC_BENCH_REDIS_URL) return { url: process.env.VOC_BENCH_REDIS_URL, stop: () => undefined };
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const r = spawnSync('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no',
+    '--maxmemory-policy', 'noeviction', '--daemonize', 'yes', '--pidfile', join(dir, 'redis.pid')]);
+  if (r.status !== 0) throw new Error('redis-server is not installed and VOC_BENCH_REDIS_URL is not set');
+  const url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 50; i++) {
+    try {
+      await checkRedis(url, 500);
+      break;
+    } catch {
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+  return { url, stop: () => spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']) };
+}
+
+function startWorkers(n: number, configPath: string, cwd: string): Promise<ChildProcess[]> {
+  return Promise.all(
+    Array.from({ length: n }, () => new Promise<ChildProcess>((ok, fail) => {
+      const c = spawn(process.execPath, ['--import', TSX, join(ROOT, 'test/helpers/voc-dev.ts'), 'worker', '--config', configPath, '--quiet'], {
+        cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' },
+      });
+      let out = '';
+      const onData = (d: Buffer) => {
+        out += d.toString();
+        if (/ready: queue/.test(out)) ok(c);
+      };
+      c.stdout.on('data', onData);
+      c.stderr.on('data', onData);
+      c.once('exit', (code) => fail(new Error(`worker exited ${code}: ${out}`)));
+    })),
+  );
+}
+
+export async function run(): Promise<string> {
+  const nSeg = Number(process.env.VOC_BENCH_SEGMENTS ?? 1024);
+  const counts = (process.env.VOC_BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
+  const dir = mkdtempSync(join(tmpdir(), 'voc-bench-workers-'));
+  const redis = await redisUrl(dir);
+  const rand = seededRandom(5);
+  const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)]!;
+  writeFileSync(join(dir, 'in.csv'), `id,text\n${Array.from({ length: nSeg }, (_, i) => `${i},"${pick(SUBJECTS)} ${pick(PROBLEMS)} (#${i})."`).join('\n')}\n`);
+  const yaml = `name: bench-workers
+database: ${join(dir, 'bench.sqlite')}
+root: ${dir}
+sources:
+  - { name: bench, kind: survey, format: generic-csv, paths: in.csv, mapping: { id: id, text: [text] } }
+analysis: { discovery: { enabled: false } }
+queue: { url: "${redis.url}", batchSize: 64 }
+`;
+  writeFileSync(join(dir, 'pipeline.yaml'), yaml);
+  const config = parseYamlWith(yaml, PipelineConfig, 'bench pipeline');
+  const db = openDatabase(join(dir, 'bench.sqlite'));
+  const rows: string[] = [];
+  try {
+    await ingestPipeline(db, config, startRun(db, { command: 'ingest', toolVersion: 'bench' }), {});
+    process.stderr.write(`ingested ${nSeg} rows; loading the models for the analysis key\n`);
+    const acfg = parseAnalysisConfig(config.analysis);
+    const parts = await loadAnalyzerParts(acfg, null);
+    const key = parts.key;
+    await parts.encoder.dispose();
+    registerAnalysisVersion(db, key, parts.modelsJson, new Date().toISOString());
+    const settings = queueSettings(config.queue, config.name)!;
+    for (const n of counts) {
+      process.stderr.write(`starting ${n} worker(s)\n`);
+      db.exec('DELETE FROM segment_themes; DELETE FROM segment_emotions; DELETE FROM segment_analysis; DELETE FROM document_analysis');
+      process.stderr.write('cleared the analysis tables\n');
+      // From the project folder, like this process: the analysis key depends on which models are found (e.g. ../shared/models).
+      const workers = await startWorkers(n, join(dir, 'pipeline.yaml'), ROOT);
+      try {
+        const segCounts = countAnalysableSegments(db);
+        const batches = planBatches(staleDocumentIds(db, key), segCounts, settings.batchSize);
+        const t = performance.now();
+        const { progress, stats } = await runDistributed({ db, config, batches, counts: segCounts, key, runId: null, settings });
+        const s = (performance.now() - t) / 1000;
+        rows.push(`| ${n} | ${progress.segmentsDone} | ${stats.batches} | ${s.toFixed(1)} | ${(progress.segmentsDone / s).toFixed(1)} | ${stats.coordinatorMsPerBatch.toFixed(1)} | ${loadavg()[0]!.toFixed(1)} |`);
+        process.stderr.write(`${rows.at(-1)}\n`);
+      } finally {
+        for (const w of workers) w.kill('SIGTERM');
+        await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once('exit', r)))));
+      }
+    }
+  } finally {
+    db.close();
+    redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return [
+    '## Distributed analysis (BullMQ workers)',
+    '',
+    `Command: \`npm run bench -- workers\`, run on ${new Date().toISOString().slice(0, 10)}. ${nSeg} generated one-sentence segments, batches of 64, ` +
+      'workers are `voc worker` processes on this machine (models loaded before the clock starts), Redis on loopback; ' +
+      'the time runs from the first enqueue to the last result written.',
+    '',
+    '| workers | segments | batches | seconds | segments/s | coordinator ms per batch | load average after |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    'Coordinator ms per batch = loading the batch from SQLite, enqueueing it, validating the returned rows and writing them in one transaction. ' +
+      'On 2 cores (shared with other jobs during this run) more than 2 workers cannot add throughput: each worker already uses its encoder threads; ' +
+      'the point of workers is more machines, each adding its own cores.',
+  ].join('\n');
+}
