@@ -14,7 +14,7 @@ import { openDatabase, type Db } from '../src/store/db.js';
 import { startRun } from '../src/store/runs.js';
 import { loadBatch, planBatches } from '../src/analyze/pipeline.js';
 import { countAnalysableSegments, registerAnalysisVersion, staleDocumentIds } from '../src/store/analysis.js';
-import { QueueSection, queueSettings, redactUrl } from '../src/queue/config.js';
+import { QueueSection, queueSettings, redactUrl } from '../src/config/queue.js';
 import { applyResult, runDistributed, type PendingBatch } from '../src/queue/coordinator.js';
 import { JobPayload, PROTOCOL_VERSION, type JobResult } from '../src/queue/protocol.js';
 import { bullConnection, checkRedis } from '../src/queue/redis.js';

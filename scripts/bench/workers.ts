@@ -20,10 +20,10 @@ import { ingestPipeline } from '../../src/ingest/engine.js';
 import { countAnalysableSegments, registerAnalysisVersion, staleDocumentIds } from '../../src/store/analysis.js';
 import { openDatabase } from '../../src/store/db.js';
 import { startRun } from '../../src/store/runs.js';
-import { queueSettings } from '../../src/queue/config.js';
+import { queueSettings } from '../../src/config/queue.js';
 import { runDistributed } from '../../src/queue/coordinator.js';
 import { checkRedis } from '../../src/queue/redis.js';
-import { seededRandom } from '../../src/analyze/discovery.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -71,7 +71,7 @@ export async function run(): Promise<string> {
   const counts = (process.env.VOC_BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'voc-bench-workers-'));
   const redis = await redisUrl(dir);
-  const rand = seededRandom(5);
+  const rand = mulberry32(5);
   const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)]!;
   writeFileSync(join(dir, 'in.csv'), `id,text\n${Array.from({ length: nSeg }, (_, i) => `${i},"${pick(SUBJECTS)} ${pick(PROBLEMS)} (#${i})."`).join('\n')}\n`);
   const yaml = `name: bench-workers

@@ -22,8 +22,6 @@ import {
 import type { Db } from '../store/db.js';
 import { UserError } from '../util/errors.js';
 import { Analyzer, type AnalyzeItem } from './analyzer.js';
-import type { QueueSettings } from '../queue/config.js';
-import type { DistributedStats } from '../queue/coordinator.js';
 import { runDiscovery } from './discover-run.js';
 import type { DocContext } from './journey.js';
 import { loadAnalyzerParts, type LoadedParts } from './models.js';
@@ -43,10 +41,36 @@ export interface AnalyzeOptions {
   /** run theme discovery afterwards (default: analysis.discovery.enabled) */
   discover?: boolean;
   onProgress?: (p: AnalyzeProgress) => void;
-  /** analyse on `voc worker` processes through this queue (docs/scale.md) instead of here */
-  queue?: QueueSettings | null;
-  /** progress lines of a distributed run (waiting for workers, retries) */
-  onLog?: (line: string) => void;
+  /**
+   * Analyse the batches elsewhere instead of here: `voc run --queue` passes the BullMQ coordinator
+   * (src/queue/coordinator.ts, docs/scale.md). Injected so that analysis does not depend on the queue.
+   */
+  distribute?: BatchRunner | null;
+}
+
+export interface DistributedStats {
+  queue: string;
+  batches: number;
+  /** batches that needed more than one attempt (a worker failed or was killed) */
+  retried: number;
+  /** the workers that returned results (host:pid) */
+  workers: string[];
+  /** time the coordinator spent per batch loading, enqueueing, validating and writing */
+  coordinatorMsPerBatch: number;
+}
+
+/** Runs planned batches of document ids somewhere else and writes their results to `db`. */
+export interface BatchRunner {
+  batchSize: number;
+  run(args: {
+    db: Db;
+    config: PipelineConfig;
+    batches: number[][];
+    counts: Map<number, number>;
+    key: string;
+    runId: number | null;
+    onProgress?: ((p: AnalyzeProgress) => void) | undefined;
+  }): Promise<{ progress: AnalyzeProgress; stats: DistributedStats }>;
 }
 
 type AnalyzeOutput = Awaited<ReturnType<Analyzer['analyze']>>;
@@ -247,15 +271,12 @@ export async function analyzePipeline(
     snapshotCodeframe(db, parts);
     const ids = options.reanalyze ? allDocumentIds(db) : staleDocumentIds(db, parts.key);
     const counts = countAnalysableSegments(db);
-    const queue = options.queue ?? null;
-    const batches = planBatches(ids, counts, queue?.batchSize ?? acfg.batchSize, options.limit);
+    const distribute = options.distribute ?? null;
+    const batches = planBatches(ids, counts, distribute?.batchSize ?? acfg.batchSize, options.limit);
     let distributed: DistributedStats | undefined;
     let progress: AnalyzeProgress;
-    if (queue) {
-      const { runDistributed } = await import('../queue/coordinator.js');
-      ({ progress, stats: distributed } = await runDistributed({
-        db, config, batches, counts, key: parts.key, runId, settings: queue, onProgress: options.onProgress, onLog: options.onLog,
-      }));
+    if (distribute) {
+      ({ progress, stats: distributed } = await distribute.run({ db, config, batches, counts, key: parts.key, runId, onProgress: options.onProgress }));
     } else {
       progress = await runBatches(db, analyzer, config, batches, counts, parts.key, runId, options.onProgress);
     }

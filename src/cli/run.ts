@@ -10,7 +10,7 @@ import { latestAggregate } from '../store/aggregate.js';
 import { parseAggregateConfig, parseExports, type ExportSpec } from '../config/aggregate.js';
 import { parseAnalysisConfig } from '../config/analysis.js';
 import type { PipelineConfig } from '../config/pipeline.js';
-import { queueSettings, type QueueSettings } from '../queue/config.js';
+import { queueSettings, type QueueSettings } from '../config/queue.js';
 import type { Db } from '../store/db.js';
 import { parseOptions } from './common.js';
 import { withPipelineRun } from './pipeline-run.js';
@@ -86,8 +86,11 @@ async function runStages(db: Db, config: PipelineConfig, runId: number, opts: Ru
   progress.stage('analyze');
   const analysis = await analyzePipeline(db, config, runId, {
     onProgress: (p) => progress.update(p.segmentsDone, p.segmentsTotal),
-    queue,
-    onLog: (line) => (line.startsWith('warning') ? process.stderr.write(`voc: ${line}\n`) : progress.log(`  ${line}`)),
+    distribute: queue
+      ? (await import('../queue/coordinator.js')).queueRunner(queue, (line) =>
+          line.startsWith('warning') ? process.stderr.write(`voc: ${line}\n`) : progress.log(`  ${line}`),
+        )
+      : null,
   });
   progress.done();
   const d = analysis.distributed;

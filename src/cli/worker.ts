@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadPipelineConfig } from '../config/load.js';
-import { queueSettings } from '../queue/config.js';
+import { queueSettings } from '../config/queue.js';
 import { UserError } from '../util/errors.js';
 import { parseOptions } from './common.js';
 

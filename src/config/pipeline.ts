@@ -6,7 +6,7 @@
  * true: they are shown to users in validation errors.
  */
 import { z } from 'zod';
-import { QueueSection } from '../queue/config.js';
+import { QueueSection } from './queue.js';
 
 export const SOURCE_KINDS = ['survey', 'interview', 'ticket'] as const;
 export const SourceKind = z.enum(SOURCE_KINDS);

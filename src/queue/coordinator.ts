@@ -11,24 +11,16 @@
  */
 import type { Job } from 'bullmq';
 import type { PipelineConfig } from '../config/pipeline.js';
-import { loadBatch, type AnalyzeProgress } from '../analyze/pipeline.js';
+import { loadBatch, type AnalyzeProgress, type BatchRunner, type DistributedStats } from '../analyze/pipeline.js';
 import { writeAnalysisBatch } from '../store/analysis.js';
 import type { Db } from '../store/db.js';
 import { UserError } from '../util/errors.js';
-import { redactUrl, type QueueSettings } from './config.js';
+import { redactUrl, type QueueSettings } from '../config/queue.js';
 import { JOB_NAME, JobResult, PROTOCOL_VERSION, type JobPayload } from './protocol.js';
 import { bullConnection, checkRedis } from './redis.js';
 
-export interface DistributedStats {
-  queue: string;
-  batches: number;
-  /** batches that needed more than one attempt (a worker failed or was killed) */
-  retried: number;
-  /** the workers that returned results (host:pid) */
-  workers: string[];
-  /** time the coordinator spent per batch loading, enqueueing, validating and writing */
-  coordinatorMsPerBatch: number;
-}
+export type { DistributedStats };
+
 
 export interface PendingBatch {
   batch: number;
@@ -211,4 +203,9 @@ export async function runDistributed(args: DistributedArgs): Promise<{ progress:
   stats.workers = [...workers].sort();
   stats.coordinatorMsPerBatch = stats.batches ? overheadMs / stats.batches : 0;
   return { progress, stats };
+}
+
+/** The analysis pipeline's BatchRunner for this queue (`voc run --queue`). */
+export function queueRunner(settings: QueueSettings, onLog?: (line: string) => void): BatchRunner {
+  return { batchSize: settings.batchSize, run: (args) => runDistributed({ ...args, settings, onLog }) };
 }

@@ -6,7 +6,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { UserError } from '../util/errors.js';
-import { redactUrl } from './config.js';
+import { redactUrl } from '../config/queue.js';
 
 /** ioredis options for a redis:// or rediss:// URL (the URL was validated by QueueConfig). */
 export function redisOptions(url: string): RedisOptions {

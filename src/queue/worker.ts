@@ -17,7 +17,7 @@ import { loadAnalyzerParts } from '../analyze/models.js';
 import { resultRows } from '../analyze/pipeline.js';
 import type { Encoder } from '../models/encoder.js';
 import { UserError } from '../util/errors.js';
-import { redactUrl, type QueueSettings } from './config.js';
+import { redactUrl, type QueueSettings } from '../config/queue.js';
 import { JOB_NAME, JobPayload, PROTOCOL_VERSION, type JobResult } from './protocol.js';
 import { bullConnection, checkRedis } from './redis.js';
 
