@@ -472,11 +472,11 @@ export function readCells(db: Db, aggregateId: number): CellRecord[] {
     });
 }
 
-const QuoteRow = z.object({
+/** What every stored quote carries: its cell, rank, span, text and document. */
+const QuoteBase = z.object({
   matrix: z.string(),
   row_key: z.string(),
   col_key: z.string(),
-  kind: z.enum(['typical', 'negative']),
   rank: z.number().int(),
   segment_id: z.number().int(),
   document_id: z.number().int(),
@@ -489,6 +489,7 @@ const QuoteRow = z.object({
   locator: z.string(),
   created_at: z.string().nullable(),
 });
+const QuoteRow = QuoteBase.extend({ kind: z.enum(['typical', 'negative']) });
 export type StoredQuote = z.infer<typeof QuoteRow>;
 
 export function readQuotes(db: Db, aggregateId: number): StoredQuote[] {
@@ -503,24 +504,7 @@ export function readQuotes(db: Db, aggregateId: number): StoredQuote[] {
     .map((r) => QuoteRow.parse(r));
 }
 
-const EmotionQuoteRow = z.object({
-  matrix: z.string(),
-  row_key: z.string(),
-  col_key: z.string(),
-  emotion: z.string(),
-  rank: z.number().int(),
-  segment_id: z.number().int(),
-  document_id: z.number().int(),
-  char_start: z.number().int(),
-  char_end: z.number().int(),
-  text: z.string(),
-  sentiment_score: z.number(),
-  emotion_score: z.number(),
-  external_id: z.string().nullable(),
-  source_name: z.string(),
-  locator: z.string(),
-  created_at: z.string().nullable(),
-});
+const EmotionQuoteRow = QuoteBase.extend({ emotion: z.string(), emotion_score: z.number() });
 export type StoredEmotionQuote = z.infer<typeof EmotionQuoteRow>;
 
 export function readEmotionQuotes(db: Db, aggregateId: number): StoredEmotionQuote[] {
