@@ -91,6 +91,12 @@ export interface AnalyzeSummary {
 }
 
 /** Groups document ids into batches of about `batchSize` segments, stopping near `limit`. */
+/** Progress at the start of a run over planned batches of document ids (counts: segments per document). */
+export function startProgress(batches: number[][], counts: Map<number, number>): AnalyzeProgress {
+  const planned = batches.flat();
+  return { documentsDone: 0, documentsTotal: planned.length, segmentsDone: 0, segmentsTotal: planned.reduce((a, id) => a + (counts.get(id) ?? 0), 0) };
+}
+
 export function planBatches(ids: number[], counts: Map<number, number>, batchSize: number, limit?: number): number[][] {
   const batches: number[][] = [];
   let current: number[] = [];
@@ -222,13 +228,7 @@ async function runBatches(
   runId: number | null,
   onProgress: AnalyzeOptions['onProgress'],
 ): Promise<AnalyzeProgress> {
-  const planned = batches.flat();
-  const progress: AnalyzeProgress = {
-    documentsDone: 0,
-    documentsTotal: planned.length,
-    segmentsDone: 0,
-    segmentsTotal: planned.reduce((a, id) => a + (counts.get(id) ?? 0), 0),
-  };
+  const progress = startProgress(batches, counts);
   let next = batches.length ? prepareBatch(db, analyzer, config, batches[0]!) : null;
   for (let b = 0; next; b++) {
     const current = next;

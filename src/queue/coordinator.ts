@@ -11,7 +11,7 @@
  */
 import type { Job } from 'bullmq';
 import type { PipelineConfig } from '../config/pipeline.js';
-import { loadBatch, type AnalyzeProgress, type BatchRunner, type DistributedStats } from '../analyze/pipeline.js';
+import { loadBatch, startProgress, type AnalyzeProgress, type BatchRunner, type DistributedStats } from '../analyze/pipeline.js';
 import { writeAnalysisBatch } from '../store/analysis.js';
 import type { Db } from '../store/db.js';
 import { UserError } from '../util/errors.js';
@@ -87,13 +87,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runDistributed(args: DistributedArgs): Promise<{ progress: AnalyzeProgress; stats: DistributedStats }> {
   const { db, config, batches, counts, settings, key, runId } = args;
   const log = args.onLog ?? (() => undefined);
-  const planned = batches.flat();
-  const progress: AnalyzeProgress = {
-    documentsDone: 0,
-    documentsTotal: planned.length,
-    segmentsDone: 0,
-    segmentsTotal: planned.reduce((a, id) => a + (counts.get(id) ?? 0), 0),
-  };
+  const progress = startProgress(batches, counts);
   const stats: DistributedStats = { queue: settings.name, batches: 0, retried: 0, workers: [], coordinatorMsPerBatch: 0 };
   if (batches.length === 0) return { progress, stats };
 

@@ -247,18 +247,8 @@ export interface QuoteRecord {
 }
 
 /** A quote for one emotion of a journey cell. */
-export interface EmotionQuoteRecord {
-  matrix: string;
-  rowKey: string;
-  colKey: string;
+export interface EmotionQuoteRecord extends Omit<QuoteRecord, 'kind'> {
   emotion: string;
-  rank: number;
-  segmentId: number;
-  documentId: number;
-  charStart: number;
-  charEnd: number;
-  text: string;
-  sentimentScore: number;
   emotionScore: number;
 }
 
