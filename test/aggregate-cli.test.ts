@@ -1,7 +1,6 @@
 /** The aggregation commands end to end on a real database file: flags, output, errors. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerAggregate } from '../src/cli/aggregate.js';
@@ -11,6 +10,7 @@ import { registerQuotes } from '../src/cli/quotes.js';
 import { registerReport } from '../src/cli/report.js';
 import { registerThemes } from '../src/cli/themes.js';
 import { TestDb } from './aggregate-db.js';
+import { vocInProcess } from './helpers/cli-in-process.js';
 
 let t: TestDb | undefined;
 afterEach(() => {
@@ -19,26 +19,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function program(): Command {
-  const p = new Command('voc').exitOverride();
-  for (const register of [registerAggregate, registerHeatmap, registerThemes, registerQuotes, registerExport, registerReport]) register(p);
-  return p;
-}
-
-/** Runs `voc <args>` and returns what it printed to stdout. */
-async function voc(...args: string[]): Promise<string> {
-  let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await program().parseAsync(['node', 'voc', ...args]);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return out;
-}
+const voc = (...args: string[]): Promise<string> => vocInProcess([registerAggregate, registerHeatmap, registerThemes, registerQuotes, registerExport, registerReport], args);
 
 function data(): TestDb {
   const d = new TestDb();

@@ -2,7 +2,6 @@
  * Emotions aggregated like themes, the per-100-documents pain measure and the sentiment interval,
  * on a six-segment fixture whose numbers are derived by hand in the comments.
  */
-import { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emotionStats } from '../src/aggregate/emotions.js';
@@ -15,6 +14,7 @@ import { heatmapExportText } from '../src/report/exports.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
 import { readCells } from '../src/store/aggregate.js';
 import { addRun, TestDb } from './aggregate-db.js';
+import { vocInProcess } from './helpers/cli-in-process.js';
 
 let t: TestDb | undefined;
 afterEach(() => {
@@ -42,27 +42,7 @@ function fixture(): TestDb {
   return d;
 }
 
-function program(): Command {
-  const p = new Command('voc').exitOverride();
-  registerHeatmap(p);
-  registerExport(p);
-  registerQuotes(p);
-  return p;
-}
-
-async function voc(...args: string[]): Promise<string> {
-  let out = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await program().parseAsync(['node', 'voc', ...args]);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return out;
-}
+const voc = (...args: string[]): Promise<string> => vocInProcess([registerHeatmap, registerExport, registerQuotes], args);
 
 type EmotionRow = { matrix: string; row_key: string; col_key: string; emotion: string; mentions: number; segments: number; share: number; wilson_low: number; wilson_high: number };
 
