@@ -3,7 +3,7 @@
  * measures them leave-one-source-out (train without a source, score on it: what predicts an
  * unseen company):
  *
- *   npx tsx scripts/train-journey-heads.ts [--datasets ../shared/datasets] [--eval-only] [--fields stage,touchpoint]
+ *   npx tsx scripts/train-journey-heads.ts [--datasets ../shared/datasets] [--eval-only] [--fields stage,touchpoint] [--encoder use|transformers:<folder>]
  *
  * Texts are read in place from ../shared/datasets (models/corpus/journey-labels.jsonl keeps only
  * ids, offsets, hashes and labels). Writes models/heads/{stage,touchpoint}-general.json and
@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cachedEncoder } from '../src/store/embeddings.js';
-import { createEncoder, type Encoder } from '../src/models/encoder.js';
+import { createEncoder, parseEncoderFlag, type Encoder, type EncoderSpec } from '../src/models/encoder.js';
 import { saveHead, trainHead, type Head, type TrainHeadOptions } from '../src/models/head.js';
 import { classificationReport } from '../src/models/metrics.js';
 import { openDatabase } from '../src/store/db.js';
@@ -101,6 +101,8 @@ export interface JourneyReportOptions {
   fields: Field[];
   evalOnly: boolean;
   themes: boolean;
+  /** Sentence encoder the heads sit on (default USE lite); e.g. a transformers folder in ../shared/models. */
+  encoder?: EncoderSpec;
 }
 
 /** The leave-one-source-out report (markdown lines); trains and writes the heads unless evalOnly. */
@@ -112,7 +114,7 @@ export async function journeyReport(opts: JourneyReportOptions): Promise<string[
   if (corpus.mismatched) console.error(`${corpus.mismatched} items whose text no longer matches its hash were left out`);
   const items = corpus.items;
   const db = openDatabase('data/eval-embeddings.sqlite');
-  const base = await createEncoder({ backend: 'use' });
+  const base = await createEncoder(opts.encoder ?? { backend: 'use' });
   const encoder = cachedEncoder(db, base);
   const lines: string[] = [];
   try {
@@ -211,6 +213,7 @@ async function main(): Promise<void> {
     fields: arg('--fields', 'stage,touchpoint').split(',').filter((f): f is Field => f === 'stage' || f === 'touchpoint'),
     evalOnly: process.argv.includes('--eval-only'),
     themes: process.argv.includes('--themes'),
+    encoder: parseEncoderFlag(arg('--encoder', 'use')),
   });
   if (!process.argv.includes('--no-doc')) {
     writeFileSync('docs/eval-journey.md', `${lines.join('\n')}\n`);
