@@ -10,10 +10,10 @@ import { classificationReport, formatReport, multiLabelReport, type Classificati
 import { createSentimentModel } from '../models/sentiment.js';
 import { normaliseSentimentLabel } from '../models/sentiment-train.js';
 import { parseOptions } from './common.js';
-import { TASKS } from './train.js';
+import { TRAIN_TASKS } from '../pipeline/train.js';
 
 const EvalOptions = z.object({
-  task: z.enum(TASKS),
+  task: z.enum(TRAIN_TASKS),
   input: z.string().min(1),
   textColumn: z.string().min(1).default('text'),
   labelColumn: z.string().min(1).default('label'),
@@ -34,7 +34,7 @@ export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('Measure a sentiment model or classifier head on labelled examples (accuracy, macro-F1, per class, confusion)')
-    .argument('<task>', `what the labels are: ${TASKS.join(' | ')}`)
+    .argument('<task>', `what the labels are: ${TRAIN_TASKS.join(' | ')}`)
     .requiredOption('-i, --input <file>', 'labelled examples (.csv with a header row, or .jsonl)')
     .option('--text-column <name>', 'column with the text', 'text')
     .option('--label-column <name>', 'column with the gold label(s)', 'label')
