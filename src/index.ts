@@ -15,9 +15,10 @@ export type { IngestReport, FileReport } from './ingest/engine.js';
 export type { AnalyzeSummary } from './analyze/pipeline.js';
 export type { AggregateSummary } from './aggregate/pipeline.js';
 
-// Without a database: classification, and training heads from a coded sample.
+// Without a database: classification, training heads from a coded sample, measuring them.
 export { classify, classifyFile, classifyRows, ClassifySettings, ClassifyFileOptions, type Classified, type TextRow } from './pipeline/classify.js';
 export { train, TrainOptions, TRAIN_TASKS } from './pipeline/train.js';
+export { evaluate, EvalOptions, type EvalResult } from './pipeline/evaluate.js';
 export type { Head } from './models/head.js';
 
 // Codeframes from the data: discovered themes and drafts.
