@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aggregatePipeline, queryMatrix } from '../src/aggregate/pipeline.js';
 import { findQuotes, rankThemes } from '../src/aggregate/query.js';
-import { parseAggregateConfig } from '../src/config/aggregate.js';
+import { parseAggregateConfig, parseExports } from '../src/config/aggregate.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
 import { excelSafe, toCsv } from '../src/report/csv.js';
 import { heatmapExportText, quotesExportText } from '../src/report/exports.js';
@@ -121,10 +121,10 @@ describe('exports', () => {
       ]);
       expect(readFileSync(join(out, 'pain.csv'), 'utf8').split('\n')[0]).toBe('stage,label,billing,double-charge,delivery');
       expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
-      expect(() => runExports(t!.db, { ...config, exports: [{ type: 'heatmap', metric: 'joy', out: 'x.csv' }] })).toThrow(/exports: section/);
+      expect(() => parseExports([{ type: 'heatmap', metric: 'joy', out: 'x.csv' }])).toThrow(/exports: section/);
       // outputDir and export paths stay under the working directory or root unless allowed.
       expect(() => runExports(t!.db, { ...config, outputDir: join(out, '../..') })).toThrow(/is outside the working directory .* and the pipeline root/);
-      expect(() => runExports(t!.db, { ...config, exports: [{ type: 'heatmap', out: '../escape.csv' }] })).toThrow(/export "\.\.\/escape\.csv" .* is outside/);
+      expect(() => runExports(t!.db, { ...config, exports: parseExports([{ type: 'heatmap', out: '../escape.csv' }]) })).toThrow(/export "\.\.\/escape\.csv" .* is outside/);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

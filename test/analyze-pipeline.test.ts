@@ -12,7 +12,7 @@ import { ingestPipeline } from '../src/ingest/engine.js';
 import { openDatabase, type Db } from '../src/store/db.js';
 import { startRun } from '../src/store/runs.js';
 import { analyzePipeline } from '../src/analyze/pipeline.js';
-import { classifyFile } from '../src/cli/classify.js';
+import { classifyFile } from '../src/pipeline/classify.js';
 import { makeWorkspace, PROJECT_ROOT, runVoc, type Workspace } from './helpers/workspace.js';
 import { loadCodeframe } from '../src/config/codeframe.js';
 import { createEncoder } from '../src/models/encoder.js';

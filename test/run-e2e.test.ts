@@ -129,7 +129,7 @@ describe('voc run', () => {
     const bad = ws.write('bad.yaml', CONFIG(ws).replace('discovery: { enabled: false }', 'discovery: { enabled: maybe }'));
     const r = runVoc(['run', '--config', bad], ws.dir);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/analysis section[\s\S]*discovery\.enabled: found "maybe"; expected/);
+    expect(r.stderr).toMatch(/Invalid pipeline config \S*bad\.yaml:\n\s+analysis\.discovery\.enabled: found "maybe"; expected/);
     expect(r.stderr).not.toMatch(/ingest/); // validated before anything was read
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

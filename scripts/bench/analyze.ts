@@ -60,7 +60,7 @@ async function measure(analyzer: Analyzer, list: string[], batch: number): Promi
 function classifyRss(dir: string, rows: number): { seconds: number; peakMb: number } {
   const input = join(dir, `in-${rows}.csv`);
   writeFileSync(input, `id,text\n${texts(rows, 1, 3).map((t, i) => `${i},"${t}"`).join('\n')}\n`);
-  const code = `const { classifyFile } = await import(${JSON.stringify(new URL('../../src/cli/classify.ts', import.meta.url).href)});
+  const code = `const { classifyFile } = await import(${JSON.stringify(new URL('../../src/pipeline/classify.ts', import.meta.url).href)});
 const t = performance.now();
 await classifyFile({ input: ${JSON.stringify(input)}, textColumn: 'text', idColumn: 'id', output: ${JSON.stringify(`${input}.jsonl`)}, format: 'csv', batchSize: 64 });
 console.log(JSON.stringify({ seconds: (performance.now() - t) / 1000, peakMb: process.resourceUsage().maxRSS / 1024 }));`;

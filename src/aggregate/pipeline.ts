@@ -6,7 +6,6 @@ import type { PipelineConfig } from '../config/pipeline.js';
 import {
   matricesOf,
   matrixName,
-  parseAggregateConfig,
   type AggregateConfig,
   type MatrixSpec,
 } from '../config/aggregate.js';
@@ -111,7 +110,7 @@ export function aggregatePipeline(
   runId: number,
   now: Date = new Date(),
 ): AggregateSummary {
-  const params = parseAggregateConfig(config.aggregate);
+  const params = config.aggregate;
   const scope = loadScope(db);
   if (scope.views.length === 0) {
     throw new UserError('Nothing to aggregate: no analysed segments in the database. Run `voc analyze` first.');

@@ -4,7 +4,7 @@
  * resumes where it stopped and never leaves half a document). Then discover themes among the
  * segments no theme claimed.
  */
-import { parseAnalysisConfig, type AnalysisConfig } from '../config/analysis.js';
+import type { AnalysisConfig } from '../config/analysis.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import {
   allDocumentIds,
@@ -260,7 +260,7 @@ export async function analyzePipeline(
   runId: number | null,
   options: AnalyzeOptions = {},
 ): Promise<AnalyzeSummary> {
-  const acfg: AnalysisConfig = parseAnalysisConfig(config.analysis, 'analysis section of the pipeline config');
+  const acfg: AnalysisConfig = config.analysis;
   const started = performance.now();
   const parts = await loadAnalyzerParts(acfg, db);
   try {

@@ -40,7 +40,7 @@ export function openTarget(flags: { db?: string | undefined; config?: string | u
     config: pipeline?.config ?? null,
     configPath: pipeline?.path ?? null,
     configHash: pipeline?.hash ?? null,
-    params: parseAggregateConfig(pipeline?.config.aggregate ?? {}),
+    params: pipeline?.config.aggregate ?? parseAggregateConfig({}),
   };
 }
 
@@ -91,7 +91,7 @@ export function registerAggregate(program: Command): void {
         });
         let summary: AggregateSummary;
         try {
-          summary = aggregatePipeline(t.db, { aggregate: t.config?.aggregate ?? {} }, runId);
+          summary = aggregatePipeline(t.db, { aggregate: t.params }, runId);
         } catch (err) {
           finishRun(t.db, runId, 'failed', null, (err as Error).message);
           throw err;

@@ -1,9 +1,9 @@
-/** `voc analyze`: sentiment, emotions, themes, journey stage and touchpoint for new or stale segments. */
+/** `voc analyze`: sentiment, emotions, themes, journey stage and touchpoint for new or stale segments (src/pipeline/stages.ts). */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { analyzePipeline, type AnalyzeSummary } from '../analyze/pipeline.js';
+import type { AnalyzeSummary } from '../analyze/pipeline.js';
+import { analyze } from '../pipeline/stages.js';
 import { parseOptions } from './common.js';
-import { withPipelineRun } from './pipeline-run.js';
 
 const AnalyzeOptions = z.object({
   config: z.string().min(1),
@@ -26,28 +26,13 @@ export function registerAnalyze(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (raw: unknown) => {
       const opts = parseOptions(AnalyzeOptions, raw);
-      const summary = await runAnalyzeCommand(opts);
+      // A counter on a terminal; nothing in logs or with --json.
+      const tty = process.stderr.isTTY && !opts.json;
+      const progress = (done: number, total?: number) => void process.stderr.write(`\ranalysing ${done}/${total ?? '?'} segments`);
+      const summary = await analyze({ ...opts, exitOnSignal: true }, tty ? { progress } : {});
+      if (tty) process.stderr.write('\n');
       process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatAnalyzeSummary(summary)}\n`);
     });
-}
-
-export async function runAnalyzeCommand(opts: z.infer<typeof AnalyzeOptions>): Promise<AnalyzeSummary> {
-  const tty = process.stderr.isTTY && !opts.json;
-  return withPipelineRun(
-    opts,
-    'analyze',
-    async ({ db, config, runId }) => {
-      const summary = await analyzePipeline(db, config, runId, {
-        limit: opts.limit,
-        reanalyze: opts.reanalyze,
-        discover: opts.discover,
-        onProgress: tty ? (p) => process.stderr.write(`\ranalysing ${p.segmentsDone}/${p.segmentsTotal} segments`) : undefined,
-      });
-      if (tty) process.stderr.write('\n');
-      return summary;
-    },
-    (summary) => ({ analyze: summary }),
-  );
 }
 
 export function formatAnalyzeSummary(s: AnalyzeSummary): string {

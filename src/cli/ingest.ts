@@ -1,10 +1,11 @@
-/** `voc ingest`: read every configured export into the database. */
+/** `voc ingest`: read every configured export into the database (src/pipeline/stages.ts); print the report. */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ingestPipeline, type FileReport, type IngestReport } from '../ingest/engine.js';
+import type { FileReport, IngestReport } from '../ingest/engine.js';
+import type { PipelineEvent } from '../pipeline/reporter.js';
+import { ingest } from '../pipeline/stages.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { formatTable, parseOptions } from './common.js';
-import { withPipelineRun } from './pipeline-run.js';
 
 const IngestOptions = z.object({
   config: z.string().min(1),
@@ -25,21 +26,14 @@ export function registerIngest(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (raw: unknown) => {
       const opts = parseOptions(IngestOptions, raw);
-      const report = await runIngestCommand(opts);
+      const printFile = (e: PipelineEvent): void => {
+        if (e.type === 'file') process.stderr.write(`${fileLine(e.file)}\n`);
+      };
+      const report = await ingest({ ...opts, exitOnSignal: true }, opts.json ? {} : { event: printFile });
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(`${formatIngestReport(report)}\n`);
       strictCheck(opts.strict, report);
     });
-}
-
-export async function runIngestCommand(opts: { config: string; db?: string; force?: boolean; json?: boolean }): Promise<IngestReport> {
-  const onFile = opts.json ? undefined : (f: FileReport) => process.stderr.write(`${fileLine(f)}\n`);
-  return withPipelineRun(
-    opts,
-    'ingest',
-    ({ db, config, runId }) => ingestPipeline(db, config, runId, { force: opts.force, onFile }),
-    (report) => ({ ingest: report.totals }),
-  );
 }
 
 function fileLine(f: FileReport): string {

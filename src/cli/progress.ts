@@ -3,6 +3,7 @@
  * log files), nothing with --quiet.
  */
 import cliProgress from 'cli-progress';
+import type { PipelineEvent, Reporter } from '../pipeline/reporter.js';
 
 export interface Progress {
   stage(name: string, total?: number): void;
@@ -68,5 +69,19 @@ function barProgress(stream: NodeJS.WriteStream): Progress {
       stream.write(`${line}\n`);
     },
     done: stop,
+  };
+}
+
+/**
+ * A library Reporter (src/pipeline/reporter.ts) drawing on a Progress: stages and counts go to the
+ * bar or log lines, detail lines are indented, warnings go to stderr, events to `onEvent`.
+ */
+export function progressReporter(progress: Progress, onEvent?: (event: PipelineEvent) => void): Reporter {
+  return {
+    stage: (name, total) => progress.stage(name, total),
+    progress: (done, total) => progress.update(done, total),
+    log: (line) => progress.log(`  ${line}`),
+    warn: (message) => void process.stderr.write(`voc: ${message}\n`),
+    ...(onEvent ? { event: onEvent } : {}),
   };
 }

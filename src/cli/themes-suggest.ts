@@ -1,35 +1,14 @@
 /**
  * `voc themes suggest` and `voc themes accept`: subcommands of the `themes` command (whose own
- * ranking action lives in themes.ts, owned by aggregation), registered from there.
+ * ranking action lives in themes.ts, owned by aggregation), registered from there. The work is in
+ * src/pipeline/themes.ts; its option schemas are the flags'.
  */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { appendThemeToCodeframe } from '../analyze/accept.js';
-import { runDiscovery } from '../analyze/discover-run.js';
-import { loadAnalyzerParts } from '../analyze/models.js';
-import { parseAnalysisConfig } from '../config/analysis.js';
-import { getSuggestion, listSuggestions, markSuggestionAccepted, type SuggestionRow } from '../store/analysis.js';
-import { openDatabase, type Db } from '../store/db.js';
-import { UserError } from '../util/errors.js';
+import { AcceptThemeOptions, SuggestThemesOptions, acceptTheme, suggestThemes, type SuggestionRow } from '../pipeline/themes.js';
 import { formatTable, parseOptions } from './common.js';
-import { loadPipelineConfig } from '../config/load.js';
 
-const SuggestOptions = z.object({
-  config: z.string().min(1).optional(),
-  db: z.string().optional(),
-  json: z.boolean().default(false),
-  refresh: z.boolean().default(false),
-});
-
-const kebab = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case theme id, e.g. "portion-size"');
-const AcceptOptions = z.object({
-  config: z.string().min(1),
-  db: z.string().optional(),
-  as: kebab,
-  label: z.string().min(1).optional(),
-  parent: kebab.optional(),
-});
+const JsonFlag = z.object({ json: z.boolean().default(false) });
 
 export function registerThemeSubcommands(themes: Command): void {
   themes
@@ -40,9 +19,9 @@ export function registerThemeSubcommands(themes: Command): void {
     .option('--refresh', 'run discovery again first')
     .option('--json', 'print JSON')
     .action(async (raw: unknown) => {
-      const opts = parseOptions(SuggestOptions, raw);
-      const rows = await suggest(opts);
-      process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatSuggestions(rows)}\n`);
+      const opts = parseOptions(SuggestThemesOptions, raw);
+      const rows = await suggestThemes(opts);
+      process.stdout.write(parseOptions(JsonFlag, raw).json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatSuggestions(rows)}\n`);
     });
   themes
     .command('accept <id>')
@@ -53,65 +32,10 @@ export function registerThemeSubcommands(themes: Command): void {
     .option('--parent <theme-id>', 'put it under this theme')
     .option('--db <file>', 'database file (default: the config\'s "database")')
     .action((id: string, raw: unknown) => {
-      const opts = parseOptions(AcceptOptions, raw);
-      const file = accept(id, opts);
-      process.stdout.write(`added theme "${opts.as}" to ${file}; the next \`voc analyze\` re-analyses with it\n`);
+      const opts = parseOptions(AcceptThemeOptions, raw);
+      const { codeframe } = acceptTheme(id, opts);
+      process.stdout.write(`added theme "${opts.as}" to ${codeframe}; the next \`voc analyze\` re-analyses with it\n`);
     });
-}
-
-function open(opts: { config?: string | undefined; db?: string | undefined }) {
-  const pipeline = opts.config ? loadPipelineConfig(opts.config).config : undefined;
-  const db = openDatabase(resolve(opts.db ?? pipeline?.database ?? 'data/voc.sqlite'));
-  return { db, acfg: parseAnalysisConfig(pipeline?.analysis ?? {}, 'analysis section of the pipeline config') };
-}
-
-async function suggest(opts: z.infer<typeof SuggestOptions>): Promise<SuggestionRow[]> {
-  const { db, acfg } = open(opts);
-  try {
-    if (opts.refresh || !listSuggestions(db).some((s) => s.status === 'proposed')) await discover(db, acfg);
-    return listSuggestions(db);
-  } finally {
-    db.close();
-  }
-}
-
-async function discover(db: Db, acfg: ReturnType<typeof parseAnalysisConfig>): Promise<void> {
-  const parts = await loadAnalyzerParts(acfg, db);
-  try {
-    await runDiscovery(db, parts, acfg, null);
-  } finally {
-    await parts.encoder.dispose();
-  }
-}
-
-function accept(ref: string, opts: z.infer<typeof AcceptOptions>): string {
-  const { db, acfg } = open(opts);
-  try {
-    const s = getSuggestion(db, ref);
-    if (!s) throw new UserError(`No theme suggestion "${ref}" (list them with \`voc themes suggest\`)`);
-    if (s.status === 'accepted') throw new UserError(`Suggestion ${s.id} was already accepted`);
-    const file = acfg.codeframes.themes;
-    const label = opts.label ?? s.label;
-    appendThemeToCodeframe(file, {
-      id: opts.as,
-      label,
-      description: `Discovered theme; distinctive terms: ${s.terms.join(', ')}.`,
-      examples: s.quotes.map((q) => q.text),
-      suggestionKey: s.suggestion_key,
-      parent: opts.parent,
-    });
-    markSuggestionAccepted(db, s.id, {
-      theme_id: opts.as,
-      parent_id: opts.parent ?? null,
-      label,
-      description: `Discovered theme; distinctive terms: ${s.terms.join(', ')}.`,
-      origin: 'discovered',
-      codeframe: resolve(file),
-    });
-    return file;
-  } finally {
-    db.close();
-  }
 }
 
 export function formatSuggestions(rows: SuggestionRow[]): string {

@@ -1,10 +1,10 @@
 /**
- * The `aggregate:` and `exports:` sections of a pipeline config. The pipeline schema keeps them
- * free-form; this stage validates them here so its options live next to the code that uses them.
+ * The `aggregate:` and `exports:` sections of a pipeline config. The pipeline schema (pipeline.ts)
+ * embeds these schemas, so a pipeline file is validated once and the stages receive typed sections;
+ * `parseAggregateConfig` / `parseExports` validate a section given on its own (stored params, tests).
  */
 import { z } from 'zod';
-import { UserError } from '../util/errors.js';
-import { formatZodIssues } from './load.js';
+import { validateWith } from './issues.js';
 import { canonicalEmotion, DEFAULT_EMOTIONS } from './emotions.js';
 
 /** Built-in dimensions a matrix can have as rows or columns; `attr:<name>` is a document attribute. */
@@ -163,18 +163,12 @@ export type ExportSpec = z.infer<typeof ExportSpec>;
 export type HeatmapExport = z.infer<typeof HeatmapExport>;
 export type QuotesExport = z.infer<typeof QuotesExport>;
 
-function validate<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(raw);
-  if (!result.success) throw new UserError(formatZodIssues(result.error, raw, what));
-  return result.data;
-}
-
 export function parseAggregateConfig(raw: unknown): AggregateConfig {
-  return validate(AggregateConfig, raw ?? {}, 'aggregate: section');
+  return validateWith(AggregateConfig, raw ?? {}, 'aggregate: section');
 }
 
 export function parseExports(raw: unknown): ExportSpec[] {
-  return validate(z.array(ExportSpec), raw ?? [], 'exports: section');
+  return validateWith(z.array(ExportSpec), raw ?? [], 'exports: section');
 }
 
 /** The configured matrices plus one attr:<name> x stage matrix per configured attribute. */

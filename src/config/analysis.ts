@@ -1,10 +1,10 @@
 /**
  * The `analysis:` section of a pipeline config. Every key has a default, so `analysis: {}` (or no
- * section at all) runs the built-in codeframes with the default encoder.
+ * section at all) runs the built-in codeframes with the default encoder. The pipeline schema
+ * (pipeline.ts) embeds it, so a pipeline file is validated in one pass.
  */
 import { z } from 'zod';
-import { formatZodIssues } from './load.js';
-import { UserError } from '../util/errors.js';
+import { validateWith } from './issues.js';
 import { encoderSpecSchema, type EncoderSpec } from '../models/encoder-spec.js';
 
 /** The sentence encoder: the models engineer's spec schema, so config and encoder never drift. */
@@ -205,9 +205,10 @@ export const AnalysisConfig = z
   .strict();
 export type AnalysisConfig = z.infer<typeof AnalysisConfig>;
 
-/** Validates the free-form `analysis` section of a PipelineConfig. */
+/**
+ * Validates an `analysis` section given on its own (`voc classify` without a config, scripts,
+ * tests). A pipeline file's section is already typed: `loadPipelineConfig(...).config.analysis`.
+ */
 export function parseAnalysisConfig(raw: unknown, what = 'analysis section'): AnalysisConfig {
-  const result = AnalysisConfig.safeParse(raw ?? {});
-  if (!result.success) throw new UserError(formatZodIssues(result.error, raw, what));
-  return result.data;
+  return validateWith(AnalysisConfig, raw ?? {}, what);
 }

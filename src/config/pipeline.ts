@@ -2,10 +2,15 @@
  * Pipeline configuration: the schema of `pipelines/*.yaml`.
  *
  * Every other module receives a validated, typed `PipelineConfig`; the types are inferred from
- * these schemas so validation and types never drift apart. Keep the `.describe()` texts short and
- * true: they are shown to users in validation errors.
+ * these schemas so validation and types never drift apart. The whole file is one schema, the
+ * later stages' sections (`analysis`, `aggregate`, `exports`, `queue`) included, so a file is
+ * parsed once, a mistake anywhere fails before anything runs, and its message names the file and
+ * the full key path (`analysis.themes.threshold: found 2; ...`). Keep the `.describe()` texts
+ * short and true: they are shown to users in validation errors.
  */
 import { z } from 'zod';
+import { AggregateConfig, ExportSpec } from './aggregate.js';
+import { AnalysisConfig } from './analysis.js';
 import { QueueSection } from './queue.js';
 
 export const SOURCE_KINDS = ['survey', 'interview', 'ticket'] as const;
@@ -214,10 +219,10 @@ export const PipelineConfig = z
     sources: z.array(SourceConfig).min(1),
     redaction: RedactionConfig.prefault({}),
     ingest: IngestLimits.prefault({}),
-    /** Later stages own their sections; they validate them with their own schemas. */
-    analysis: z.record(z.string(), z.unknown()).default({}),
-    aggregate: z.record(z.string(), z.unknown()).default({}),
-    exports: z.array(z.record(z.string(), z.unknown())).default([]),
+    /** Each stage's section keeps its schema beside the stage's options (analysis.ts, aggregate.ts). */
+    analysis: AnalysisConfig.prefault({}),
+    aggregate: AggregateConfig.prefault({}),
+    exports: z.array(ExportSpec).default([]),
     /** Distributed analysis (`voc run --queue`, `voc worker`): see docs/scale.md. */
     queue: QueueSection.optional(),
   })
@@ -232,3 +237,5 @@ export const PipelineConfig = z
     });
   });
 export type PipelineConfig = z.infer<typeof PipelineConfig>;
+/** What a pipeline file (or a library caller) may write: sections and defaults optional. */
+export type PipelineConfigInput = z.input<typeof PipelineConfig>;

@@ -10,7 +10,6 @@
  */
 import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
-import { parseAnalysisConfig } from '../config/analysis.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { Analyzer } from '../analyze/analyzer.js';
 import { loadAnalyzerParts } from '../analyze/models.js';
@@ -52,7 +51,7 @@ export interface RunningWorker {
 export async function startWorker(config: PipelineConfig, settings: QueueSettings, log: (line: string) => void): Promise<RunningWorker> {
   const { warning } = await checkRedis(settings.url);
   if (warning) log(`warning: ${warning}`);
-  const acfg = parseAnalysisConfig(config.analysis, 'analysis section of the pipeline config');
+  const acfg = config.analysis;
   const parts = await loadAnalyzerParts(acfg, null);
   let analyzer: Analyzer;
   try {

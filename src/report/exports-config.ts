@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { latestAggregate } from '../store/aggregate.js';
 import { confineOutput } from '../util/paths.js';
-import { parseAggregateConfig, parseExports, type ExportSpec } from '../config/aggregate.js';
+import type { ExportSpec } from '../config/aggregate.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import type { Db } from '../store/db.js';
 import { heatmapExportText, quotesExportText } from './exports.js';
@@ -32,8 +32,8 @@ export function outPath(config: ExportsConfig, out: string): string {
 
 /** The configured exports plus the default report, in order. */
 export function exportSpecs(config: ExportsConfig): ExportSpec[] {
-  const specs = parseExports(config.exports);
-  const report = parseAggregateConfig(config.aggregate).report;
+  const specs = [...config.exports];
+  const report = config.aggregate.report;
   if (report !== false && !specs.some((s) => s.type === 'report')) specs.push({ type: 'report', out: report });
   return specs;
 }
@@ -53,7 +53,7 @@ export function staleExports(db: Db, config: ExportsConfig): ExportSpec[] {
 }
 
 export function runExports(db: Db, config: ExportsConfig, only?: readonly ExportSpec[]): ExportResult[] {
-  const params = parseAggregateConfig(config.aggregate);
+  const params = config.aggregate;
   return (only ?? exportSpecs(config)).map((spec): ExportResult => {
     const path = outPath(config, spec.out);
     if (spec.type === 'report') {

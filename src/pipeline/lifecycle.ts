@@ -1,12 +1,18 @@
 /**
- * The life of a recorded run, shared by `voc ingest`, `voc analyze` and `voc run`: load the config,
- * open the database, take the lock, mark runs a killed process left behind as interrupted, record
- * the run, and close it as ok or failed whatever happens.
+ * The life of a recorded run, shared by ingest, analyze and the whole pipeline (and so by `voc
+ * ingest`, `voc analyze`, `voc run`): load the config, open the database, take the lock, mark runs
+ * a killed process left behind as interrupted, record the run, and close it as ok or failed
+ * whatever happens.
+ *
+ * Signals are the caller's business: a library must not exit the process it runs in, so only with
+ * `exitOnSignal` (the CLI) does Ctrl-C / SIGTERM mark the run interrupted, release the lock and exit
+ * 130 / 143. Without it a killed process leaves a `running` row that the next run marks
+ * interrupted, and a lock whose owner is gone, which the next run takes over (store/lock.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { storageError } from '../store/errors.js';
-import { loadPipelineConfig } from '../config/load.js';
+import { loadPipelineConfig, type LoadedPipeline } from '../config/load.js';
 import type { PipelineConfig } from '../config/pipeline.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { finishRun, markStaleRunsInterrupted, startRun } from '../store/runs.js';
@@ -20,15 +26,25 @@ export interface RunContext {
   runId: number;
 }
 
+/** Where a recorded run gets its config and database. */
+export interface RunTarget {
+  /** a pipeline YAML file, or one loaded with `loadPipelineConfig` */
+  config: string | LoadedPipeline;
+  /** the database file (default: the config's `database`) */
+  db?: string | undefined;
+  /** on SIGINT / SIGTERM: mark the run interrupted, release the lock, exit 130 / 143 (the CLI's choice) */
+  exitOnSignal?: boolean | undefined;
+}
+
 export async function withPipelineRun<T>(
-  opts: { config: string; db?: string | undefined },
+  target: RunTarget,
   command: string,
   work: (ctx: RunContext) => Promise<T>,
   /** What to store as the run's counts. */
   summarise: (result: T) => unknown,
 ): Promise<T> {
-  const { config, path, hash } = loadPipelineConfig(opts.config);
-  const dbPath = resolve(opts.db ?? config.database);
+  const { config, path, hash } = typeof target.config === 'string' ? loadPipelineConfig(target.config) : target.config;
+  const dbPath = resolve(target.db ?? config.database);
   try {
     mkdirSync(dirname(dbPath), { recursive: true });
   } catch (err) {
@@ -43,9 +59,7 @@ export async function withPipelineRun<T>(
   }
   let db: Db | null = null;
   let runId: number | null = null;
-  // Ctrl-C or a service manager's TERM: the run is marked interrupted, the lock released, and the
-  // process exits 130 or 143. Work between batches is lost only in memory: files not finished
-  // are read again next time.
+  // Work between batches is lost only in memory: files not finished are read again next time.
   const onSignal = (signal: NodeJS.Signals) => {
     try {
       if (db && runId !== null) finishRun(db, runId, 'interrupted', null, `stopped by ${signal}`);
@@ -57,8 +71,10 @@ export async function withPipelineRun<T>(
     process.stderr.write(`voc: stopped by ${signal}; run ${runId ?? '-'} marked interrupted. Run again to continue.\n`);
     process.exit(signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  if (target.exitOnSignal) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   try {
     db = openDatabase(dbPath);
     markStaleRunsInterrupted(db);
