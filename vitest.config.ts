@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // The run's shared vector cache for test files that use test/helpers/shared-encoder.ts.
+    globalSetup: ['test/helpers/global-setup.ts'],
     env: { DOTENV_CONFIG_QUIET: 'true' },
   },
 });
