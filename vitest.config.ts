@@ -8,8 +8,13 @@ export default defineConfig({
     // Model-backed tests load a TF.js graph once per file; give them room on a 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // Forks, not threads: in-process CLI tests (helpers/cli-in-process.ts) need process.chdir.
     pool: 'forks',
-    // The run's shared vector cache for test files that use test/helpers/shared-encoder.ts.
+    // Vitest's default on 2 cores is one worker (CPUs - 1): every file in turn. Two files side by
+    // side took the suite from ~11 to ~4 minutes here; model tests run their encoder in-process
+    // (helpers/shared-encoder.ts), so two workers do not oversubscribe the cores.
+    maxWorkers: 2,
+    // The vector cache shared by the test files that use test/helpers/shared-encoder.ts.
     globalSetup: ['test/helpers/global-setup.ts'],
     env: { DOTENV_CONFIG_QUIET: 'true' },
   },
