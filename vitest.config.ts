@@ -14,6 +14,12 @@ export default defineConfig({
     // side took the suite from ~11 to ~4 minutes here; model tests run their encoder in-process
     // (helpers/shared-encoder.ts), so two workers do not oversubscribe the cores.
     maxWorkers: 2,
+    // One module graph per worker, not one per file: each file otherwise imports src/ and its
+    // dependencies (TF.js, natural, better-sqlite3, commander) again, 2-5 s a file here, and a
+    // measured 221 s suite took 143 s without it. vi.mock stays per file (helpers/shared-encoder.ts
+    // mocks do not reach files that do not ask for them). The rule that comes with it: a test puts
+    // back what it changes in the process (cwd, exitCode, spies, env), as helpers/cli-in-process.ts does.
+    isolate: false,
     // The vector cache shared by the test files that use test/helpers/shared-encoder.ts.
     globalSetup: ['test/helpers/global-setup.ts'],
     env: { DOTENV_CONFIG_QUIET: 'true' },
