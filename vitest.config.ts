@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Slow end-to-end trials (kill -9 in every phase) run with `npm run test:e2e`.
+    // Real-process and slow end-to-end trials (kill -9, signals, sentiment training) run with `npm run test:e2e`.
     exclude: ['test/e2e/**', 'node_modules/**'],
     // Model-backed tests load a TF.js graph once per file; give them room on a 2-core machine.
     testTimeout: 120_000,
