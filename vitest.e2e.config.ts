@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 600_000,
     pool: 'forks',
+    // The shared vector cache (test/helpers/global-setup.ts), for files that use shared-encoder.ts.
+    globalSetup: ['test/helpers/global-setup.ts'],
     env: { DOTENV_CONFIG_QUIET: 'true' },
   },
 });

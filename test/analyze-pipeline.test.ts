@@ -3,7 +3,7 @@
  * for every analysable segment, document rows, idempotence (a second run analyses nothing),
  * re-analysis of exactly the updated document, and `voc classify` output shape and order.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseYamlWith } from '../src/config/load.js';
@@ -13,10 +13,15 @@ import { openDatabase, type Db } from '../src/store/db.js';
 import { startRun } from '../src/store/runs.js';
 import { analyzePipeline } from '../src/analyze/pipeline.js';
 import { classifyFile } from '../src/pipeline/classify.js';
-import { makeWorkspace, PROJECT_ROOT, runVoc, type Workspace } from './helpers/workspace.js';
+import { makeWorkspace, PROJECT_ROOT, type Workspace } from './helpers/workspace.js';
+import { runVocInProcess } from './helpers/cli-in-process.js';
+import { disposeSharedEncoders } from './helpers/shared-encoder.js';
 import { loadCodeframe } from '../src/config/codeframe.js';
 import { createEncoder } from '../src/models/encoder.js';
 import { saveHead, trainHead } from '../src/models/head.js';
+
+// The real encoder, loaded once for the whole file (helpers/shared-encoder.ts).
+vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
 
 const HEADER = 'ResponseId,SubmittedAt,NPS,Channel,Comment';
 const ROWS = [
@@ -78,7 +83,10 @@ beforeAll(async () => {
   config = parseYamlWith(yaml(), PipelineConfig, 'test config');
   await ingest(ROWS);
 });
-afterAll(() => ws?.cleanup());
+afterAll(async () => {
+  ws?.cleanup();
+  await disposeSharedEncoders();
+});
 
 describe('analyzePipeline', () => {
   it('analyses every analysable segment and document, resuming after a partial (--limit) run', async () => {
@@ -160,23 +168,22 @@ describe('analyzePipeline', () => {
 });
 
 describe('voc analyze / voc themes suggest (CLI)', () => {
-  it('prints the summary, and the suggestions command lists (possibly zero) suggestions', () => {
-    // Run from the project folder: under tsx the encoder's worker resolves tsx from the working
-    // directory (the config holds absolute paths, so the folder does not matter otherwise).
+  it('prints the summary, and the suggestions command lists (possibly zero) suggestions', async () => {
+    // The config holds absolute paths, so the working folder does not matter here.
     const cfgPath = ws.writeConfig(yaml());
-    const first = runVoc(['analyze', '--config', cfgPath, '--reanalyze'], PROJECT_ROOT);
+    const first = await runVocInProcess(['analyze', '--config', cfgPath, '--reanalyze'], PROJECT_ROOT);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/segments analysed: +\d+ \(5 documents\)/);
     expect(first.stdout).toMatch(/embedding cache: +\d+ hits, \d+ misses/);
     expect(first.stdout).toMatch(/unassigned rate: +[\d.]+%/);
     expect(first.stdout).toMatch(/segments\/s/);
-    const again = runVoc(['analyze', '--config', cfgPath, '--json'], PROJECT_ROOT);
+    const again = await runVocInProcess(['analyze', '--config', cfgPath, '--json'], PROJECT_ROOT);
     expect(JSON.parse(again.stdout)).toMatchObject({ segmentsAnalysed: 0, documentsAnalysed: 0 });
-    const bad = runVoc(['analyze', '--config', cfgPath, '--limit', 'many'], PROJECT_ROOT);
+    const bad = await runVocInProcess(['analyze', '--config', cfgPath, '--limit', 'many'], PROJECT_ROOT);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--limit');
-    const suggest = runVoc(['themes', 'suggest', '--config', cfgPath, '--json'], PROJECT_ROOT);
+    const suggest = await runVocInProcess(['themes', 'suggest', '--config', cfgPath, '--json'], PROJECT_ROOT);
     expect(suggest.status).toBe(0);
     expect(Array.isArray(JSON.parse(suggest.stdout))).toBe(true);
   });
@@ -207,7 +214,10 @@ describe('trained theme head', () => {
   }, 120_000);
 
   it('decides themes when configured (signal head) and re-analyses under a new key', async () => {
-    const cf = loadCodeframe('builtin:voc-default.yaml').themes.filter((t) => t.isLeaf && t.examples.length);
+    // A head over a dozen of the codeframe's themes: enough for the head to decide every theme,
+    // and a quarter of the training time of one over all of them (this test is about the
+    // pipeline's use of a head, not its quality: test/models-head.test.ts).
+    const cf = loadCodeframe('builtin:voc-default.yaml').themes.filter((t) => t.isLeaf && t.examples.length).slice(0, 12);
     const encoder = await createEncoder({ backend: 'use' });
     const headPath = join(ws.dir, 'themes.head.json');
     try {

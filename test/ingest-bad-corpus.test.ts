@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { makeWorkspace, PROJECT_ROOT, runVoc, type CliResult, type Workspace } from './helpers/workspace.js';
+import { makeWorkspace, PROJECT_ROOT, type CliResult, type Workspace } from './helpers/workspace.js';
+import { runVocInProcess } from './helpers/cli-in-process.js';
 
 const Entry = z.object({
   file: z.string(),
@@ -32,14 +33,14 @@ let report: { files: Array<Record<string, unknown> & { path: string; source: str
 
 const sourceName = (i: number) => `bad${String(i).padStart(2, '0')}`;
 
-beforeAll(() => {
+beforeAll(async () => {
   ws = makeWorkspace('voc-bad-');
   const sources = MANIFEST.map((e, i) => {
     ws.copy(join('fixtures/bad', e.file), join('in', e.file));
     return { name: sourceName(i), kind: e.kind, format: e.format, paths: join('in', e.file), ...(e.mapping ? { mapping: e.mapping } : {}) };
   });
   ws.writeConfig(JSON.stringify({ name: 'bad', database: ws.dbPath, root: ws.dir, sources }));
-  run = runVoc(['ingest', '--config', ws.configPath, '--json'], ws.dir);
+  run = await runVocInProcess(['ingest', '--config', ws.configPath, '--json'], ws.dir);
   report = JSON.parse(run.stdout) as typeof report;
 }, 120_000);
 

@@ -4,7 +4,9 @@
  * A full disk is simulated with SQLite's own limit (`PRAGMA max_page_count`), which fails writes
  * with SQLITE_FULL exactly as a full disk does. After "space is freed" the next run reads the file
  * again and stores every row once. A file that is not a database, a read-only database and a
- * read-only folder each give one line, exit 5, no stack trace.
+ * read-only folder each give one line, exit 5, no stack trace (through the CLI program,
+ * in-process). SIGINT / SIGTERM and two processes racing for a new database need real processes:
+ * test/e2e/ingest-process.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,8 @@ import { ingestPipeline } from '../src/ingest/engine.js';
 import { openDatabase } from '../src/store/db.js';
 import { storageError } from '../src/store/errors.js';
 import { startRun } from '../src/store/runs.js';
-import { makeWorkspace, runVoc, type Workspace } from './helpers/workspace.js';
+import { makeWorkspace, type Workspace } from './helpers/workspace.js';
+import { runVocInProcess } from './helpers/cli-in-process.js';
 
 let ws: Workspace;
 let config: PipelineConfig;
@@ -86,20 +89,20 @@ describe('a full disk during ingest', () => {
 });
 
 describe('databases that cannot be written give one clear line', () => {
-  it('a file that is not a database', () => {
+  it('a file that is not a database', async () => {
     const bogus = ws.write('not-a-db.sqlite', 'this is a text file, not SQLite '.repeat(200));
-    const r = runVoc(['ingest', '--config', ws.configPath, '--db', bogus], ws.dir);
+    const r = await runVocInProcess(['ingest', '--config', ws.configPath, '--db', bogus], ws.dir);
     expect(r.status).toBe(5);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/SQLITE_NOTADB.*not a SQLite database/);
   });
 
-  it('a read-only database file', () => {
+  it('a read-only database file', async () => {
     const ro = join(ws.dir, 'ro', 'voc.sqlite');
     openDatabase(ro).close();
     chmodSync(ro, 0o444);
     try {
-      const r = runVoc(['ingest', '--config', ws.configPath, '--db', ro], ws.dir);
+      const r = await runVocInProcess(['ingest', '--config', ws.configPath, '--db', ro], ws.dir);
       if (process.getuid?.() === 0) {
         // root writes through file modes; nothing to show here but that the run succeeds
         expect(r.status).toBe(0);
@@ -130,94 +133,11 @@ describe('databases that cannot be written give one clear line', () => {
     }
   });
 
-  it('a folder that cannot be created', () => {
+  it('a folder that cannot be created', async () => {
     writeFileSync(join(ws.dir, 'afile'), 'x');
-    const r = runVoc(['ingest', '--config', ws.configPath, '--db', join(ws.dir, 'afile', 'sub', 'voc.sqlite')], ws.dir);
+    const r = await runVocInProcess(['ingest', '--config', ws.configPath, '--db', join(ws.dir, 'afile', 'sub', 'voc.sqlite')], ws.dir);
     expect(r.status).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
-});
-
-describe('clean starts and stops', () => {
-  it('SIGINT and SIGTERM mark the run interrupted, release the lock and exit 130 / 143; the next run finishes the file', async () => {
-    const { spawn } = await import('node:child_process');
-    const { existsSync } = await import('node:fs');
-    const { pathToFileURL } = await import('node:url');
-    const { PROJECT_ROOT } = await import('./helpers/workspace.js');
-    const lines = ['id,date,comment'];
-    for (let i = 0; i < 60_000; i++) lines.push(`s${i},2026-01-01,"Ticket ${i}: the parcel was late and nobody called me back about the refund."`);
-    const sig = makeWorkspace('voc-signal-');
-    try {
-      sig.write('in/big.csv', `${lines.join('\n')}\n`);
-      sig.writeConfig(readConfig().replace(ws.dbPath, sig.dbPath).replace(`root: ${ws.dir}`, `root: ${sig.dir}`));
-      for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-        const child = spawn(
-          process.execPath,
-          ['--import', pathToFileURL(join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(PROJECT_ROOT, 'test/helpers/voc-dev.ts'), 'ingest', '--config', sig.configPath, '--force'],
-          { cwd: sig.dir, stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        // Wait until the run has started writing (the lock file exists), then stop it.
-        const t0 = Date.now();
-        while (!existsSync(`${sig.dbPath}.lock`) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
-        await new Promise((r) => setTimeout(r, 400));
-        child.kill(signal);
-        const exit = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-        expect(exit, stderr).toBe(code);
-        expect(stderr).toMatch(new RegExp(`stopped by ${signal}; run \\d+ marked interrupted`));
-        expect(existsSync(`${sig.dbPath}.lock`)).toBe(false);
-        const db = openDatabase(sig.dbPath);
-        try {
-          const last = db.prepare('SELECT status, message FROM runs ORDER BY id DESC LIMIT 1').get() as { status: string; message: string };
-          expect(last).toEqual({ status: 'interrupted', message: `stopped by ${signal}` });
-        } finally {
-          db.close();
-        }
-      }
-      const r = runVoc(['ingest', '--config', sig.configPath], sig.dir);
-      expect(r.status, r.stderr).toBe(0);
-      const db = openDatabase(sig.dbPath);
-      try {
-        expect((db.prepare('SELECT COUNT(*) AS n FROM documents').get() as { n: number }).n).toBe(60_000);
-      } finally {
-        db.close();
-      }
-    } finally {
-      sig.cleanup();
-    }
-  }, 120_000);
-
-  it('two first runs on a new database at once: one migrates and runs, the other is told the database is locked', async () => {
-    const { spawn } = await import('node:child_process');
-    const { pathToFileURL } = await import('node:url');
-    const { PROJECT_ROOT } = await import('./helpers/workspace.js');
-    for (let trial = 0; trial < 3; trial++) {
-      const two = makeWorkspace('voc-race-');
-      try {
-        two.write('in/big.csv', 'id,date,comment\nr1,2026-01-01,"late parcel"\n');
-        two.writeConfig(readConfig().replace(ws.dbPath, two.dbPath).replace(`root: ${ws.dir}`, `root: ${two.dir}`));
-        const start = () =>
-          new Promise<{ code: number | null; stderr: string }>((resolveRun) => {
-            const child = spawn(
-              process.execPath,
-              ['--import', pathToFileURL(join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(PROJECT_ROOT, 'test/helpers/voc-dev.ts'), 'ingest', '--config', two.configPath],
-              { cwd: two.dir, stdio: ['ignore', 'ignore', 'pipe'] },
-            );
-            let stderr = '';
-            child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-            child.on('exit', (code) => resolveRun({ code, stderr }));
-          });
-        const results = await Promise.all([start(), start()]);
-        for (const r of results) {
-          expect([0, 4], r.stderr).toContain(r.code);
-          expect(r.stderr).not.toMatch(/already exists|internal error/);
-        }
-        expect(results.some((r) => r.code === 0)).toBe(true);
-      } finally {
-        two.cleanup();
-      }
-    }
-  }, 120_000);
 });

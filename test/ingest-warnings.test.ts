@@ -4,8 +4,9 @@
  * column names (read as "name (2)", not dropped), and one invalid byte in a UTF-8 file (replaced
  * and counted, not the whole file decoded as Windows-1252).
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { makeWorkspace, runVoc } from './helpers/workspace.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeWorkspace, type CliResult } from './helpers/workspace.js';
+import { runVocInProcess } from './helpers/cli-in-process.js';
 import { openDatabase } from '../src/store/db.js';
 
 const ws = makeWorkspace('voc-warn-');
@@ -33,7 +34,10 @@ sources:
 `);
 
 describe('ingest warnings', () => {
-  const strict = runVoc(['ingest', '--config', ws.configPath, '--strict'], ws.dir);
+  let strict: CliResult;
+  beforeAll(async () => {
+    strict = await runVocInProcess(['ingest', '--config', ws.configPath, '--strict'], ws.dir);
+  });
 
   it('are counted per file and kind in the summary, and --strict fails on them', () => {
     expect(strict.status).toBe(3);
@@ -62,8 +66,8 @@ describe('ingest warnings', () => {
     }
   });
 
-  it('voc status lists them', () => {
-    const r = runVoc(['status', '--db', ws.dbPath], ws.dir);
+  it('voc status lists them', async () => {
+    const r = await runVocInProcess(['status', '--db', ws.dbPath], ws.dir);
     expect(r.stdout).toMatch(/warnings per file/);
     expect(r.stdout).toMatch(/in\/utf8\.csv +invalid-utf8 +1/);
   });

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
-import { fitTemperature, loadHead, saveHead, trainHead } from '../src/models/head.js';
+import { fitTemperature, loadHead, saveHead, trainHead, type Head } from '../src/models/head.js';
 import { mulberry32 } from '../src/util/random.js';
 import { readLabelled, readTextSample } from '../src/models/labelled.js';
 import { classificationReport, rocAuc } from '../src/models/metrics.js';
@@ -11,6 +11,11 @@ import { fitTfidf, terms, TfidfVectorizer, wordTokens } from '../src/models/tfid
 import { labelAsText, labelTextsFor } from '../src/models/label-texts.js';
 import { loadCodeframe } from '../src/config/codeframe.js';
 import { UserError } from '../src/util/errors.js';
+import { disposeSharedEncoders } from './helpers/shared-encoder.js';
+
+// The real encoder, loaded once per file, its vectors cached for the run (helpers/shared-encoder.ts).
+vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
+afterAll(disposeSharedEncoders);
 
 const FIXTURE = join(import.meta.dirname, 'fixtures-models', 'feedback.csv');
 
@@ -120,6 +125,10 @@ describe('classifier heads on the real USE encoder', () => {
   let texts: string[];
   let sentiment: string[];
   let themes: string[][];
+  // The head with default options, trained once and checked by several tests below (training one
+  // takes seconds on two cores); the determinism test trains its twin.
+  let defaultHead: Promise<Head> | undefined;
+  const trainDefault = () => (defaultHead ??= trainHead(texts, sentiment, { encoder, card: { name: 'fixture-sentiment' } }));
 
   beforeAll(async () => {
     encoder = await createEncoder({ backend: 'use', threads: 1 });
@@ -136,7 +145,7 @@ describe('classifier heads on the real USE encoder', () => {
   });
 
   it('trains, predicts unseen texts, saves, reloads identically and is deterministic', async () => {
-    const head = await trainHead(texts, sentiment, { encoder, card: { name: 'fixture-sentiment' } });
+    const head = await trainDefault();
     expect(head.labels).toEqual(['negative', 'neutral', 'positive']);
     const probe = ['The courier left my box in the rain and it came two days late.', 'Absolutely delicious recipes, thank you!', 'Can I change my delivery day?'];
     const preds = await head.predict(probe);
@@ -159,7 +168,7 @@ describe('classifier heads on the real USE encoder', () => {
   });
 
   it('whitens the embedding block for few-shot heads (auto), keeps it across save/load, and can be turned off', async () => {
-    const few = await trainHead(texts, sentiment, { encoder });
+    const few = await trainDefault();
     expect(few.file.features.whiten?.shrinkage).toBeGreaterThan(0);
     const plain = await trainHead(texts, sentiment, { encoder, whiten: false });
     expect(plain.file.features.whiten).toBeUndefined();
@@ -174,7 +183,7 @@ describe('classifier heads on the real USE encoder', () => {
   });
 
   it('adds character n-grams automatically on small sets, keeps them across save/load, and can turn them off', async () => {
-    const auto = await trainHead(texts, sentiment, { encoder });
+    const auto = await trainDefault();
     expect(auto.file.features.tfidf?.chars).toEqual([2, 4]);
     expect(auto.file.features.tfidf?.vocabulary.some((t) => t.startsWith('#'))).toBe(true);
     const words = await trainHead(texts, sentiment, { encoder, charNgrams: false });

@@ -5,19 +5,24 @@
  * `voc run` here (texts, ids, column names, attribute values, channels), twice, and every
  * segment must come out analysed with finite scores, the aggregate and exports written.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { makeWorkspace, runVoc, type Workspace } from './helpers/workspace.js';
+import { makeWorkspace, type CliResult, type Workspace } from './helpers/workspace.js';
+import { runVocInProcess } from './helpers/cli-in-process.js';
+import { disposeSharedEncoders } from './helpers/shared-encoder.js';
+
+// Both runs through the CLI program in-process, on one loaded encoder (helpers/shared-encoder.ts).
+vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
 
 const NAMES = Object.getOwnPropertyNames(Object.prototype);
 
 let ws: Workspace;
-let first: ReturnType<typeof runVoc>;
-let second: ReturnType<typeof runVoc>;
+let first: CliResult;
+let second: CliResult;
 
-beforeAll(() => {
+beforeAll(async () => {
   ws = makeWorkspace('voc-proto-');
   const header = ['id', 'date', 'score', 'channel', 'comment', 'constructor', '__proto__'].join(',');
   const rows = NAMES.map((n, i) =>
@@ -47,11 +52,14 @@ exports:
   - { type: heatmap, rows: "attr:plan", cols: stage, metric: mentions, out: plan-stage.csv }
   - { type: report, out: report.html }
 `);
-  first = runVoc(['run', '--config', ws.configPath, '--quiet'], ws.dir);
-  second = runVoc(['run', '--config', ws.configPath, '--quiet'], ws.dir);
+  first = await runVocInProcess(['run', '--config', ws.configPath, '--quiet'], ws.dir);
+  second = await runVocInProcess(['run', '--config', ws.configPath, '--quiet'], ws.dir);
 }, 300_000);
 
-afterAll(() => ws?.cleanup());
+afterAll(async () => {
+  ws?.cleanup();
+  await disposeSharedEncoders();
+});
 
 describe('Object.prototype names as customer data', () => {
   it('both runs succeed', () => {

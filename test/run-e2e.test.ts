@@ -1,13 +1,19 @@
 /**
- * `voc run` end to end on a slice of the real fixtures, through the real CLI: ingest, analysis
- * with the real encoder, aggregation, exports and report; a second run changes nothing; a lock
- * keeps a second run out; failures exit non-zero with one clear line.
+ * `voc run` end to end on a slice of the real fixtures, through the real CLI program (in-process,
+ * helpers/cli-in-process.ts; the real encoder loaded once for the file): ingest, analysis,
+ * aggregation, exports and report; a second run changes nothing; a lock keeps a second run out;
+ * failures exit non-zero with one clear line. The last test spawns the real process once, so that
+ * start-up from bin and the exit status stay covered here too (test/e2e/ has the kill trials).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeWorkspace, runVoc, type Workspace } from './helpers/workspace.js';
+import { runVocInProcess } from './helpers/cli-in-process.js';
+import { disposeSharedEncoders } from './helpers/shared-encoder.js';
+
+vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
 
 let ws: Workspace;
 
@@ -66,11 +72,14 @@ beforeAll(() => {
   ws.copy('fixtures/tickets/social-dms.csv');
   ws.writeConfig(CONFIG(ws));
 });
-afterAll(() => ws.cleanup());
+afterAll(async () => {
+  ws.cleanup();
+  await disposeSharedEncoders();
+});
 
 describe('voc run', () => {
-  it('ingests, analyses, aggregates and writes the exports and report', () => {
-    const r = runVoc(['run', '--config', ws.configPath], ws.dir);
+  it('ingests, analyses, aggregates and writes the exports and report', async () => {
+    const r = await runVocInProcess(['run', '--config', ws.configPath], ws.dir);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Counts reconcile: read 121 = 121 new/);
@@ -85,9 +94,9 @@ describe('voc run', () => {
     expect(s.cells.n).toBeGreaterThan(0);
   });
 
-  it('changes nothing when run again on the same exports', () => {
+  it('changes nothing when run again on the same exports', async () => {
     const before = snapshot();
-    const r = runVoc(['run', '--config', ws.configPath], ws.dir);
+    const r = await runVocInProcess(['run', '--config', ws.configPath], ws.dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/3 file\(s\) skipped/);
     expect(r.stdout).toMatch(/Analysis: 0 segments/);
@@ -95,14 +104,14 @@ describe('voc run', () => {
     expect(snapshot()).toEqual(before);
   });
 
-  it('writes again an export that is missing or half-written (a kill during the exports), with no new data', () => {
+  it('writes again an export that is missing or half-written (a kill during the exports), with no new data', async () => {
     const csvPath = join(ws.dir, 'out', 'stage-theme.csv');
     const good = readFileSync(csvPath, 'utf8');
     rmSync(join(ws.dir, 'out', 'report.html'));
     writeFileSync(csvPath, good.slice(0, 20)); // half-written, and older than the aggregate
     utimesSync(csvPath, new Date(2000, 0, 1), new Date(2000, 0, 1));
     const before = snapshot();
-    const r = runVoc(['run', '--config', ws.configPath], ws.dir);
+    const r = await runVocInProcess(['run', '--config', ws.configPath], ws.dir);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/No new or changed data; 2 export\(s\) missing or older than the latest aggregate are written again/);
     expect(readFileSync(csvPath, 'utf8')).toBe(good);
@@ -110,22 +119,22 @@ describe('voc run', () => {
     expect(snapshot()).toEqual(before);
   });
 
-  it('refuses to run while another process holds the lock', () => {
+  it('refuses to run while another process holds the lock', async () => {
     // The test runner's own pid is alive, so the lock is not stale.
     writeFileSync(`${ws.dbPath}.lock`, JSON.stringify({ pid: process.pid, what: 'run', since: '2026-11-22T02:00:00Z' }));
     try {
-      const r = runVoc(['run', '--config', ws.configPath], ws.dir);
+      const r = await runVocInProcess(['run', '--config', ws.configPath], ws.dir);
       expect(r.status).toBe(4);
       expect(r.stderr).toMatch(/Another voc process \(pid \d+, run/);
     } finally {
       writeFileSync(`${ws.dbPath}.lock`, JSON.stringify({ pid: 2 ** 22 + 1, what: 'run', since: 'x' })); // stale: taken over
     }
-    const r = runVoc(['run', '--config', ws.configPath, '--quiet'], ws.dir);
+    const r = await runVocInProcess(['run', '--config', ws.configPath, '--quiet'], ws.dir);
     expect(r.status).toBe(0);
     expect(existsSync(`${ws.dbPath}.lock`)).toBe(false);
   });
 
-  it('exits non-zero with one clear line on a broken analysis config', () => {
+  it('exits non-zero with one clear line on a broken analysis config (a spawned process)', () => {
     const bad = ws.write('bad.yaml', CONFIG(ws).replace('discovery: { enabled: false }', 'discovery: { enabled: maybe }'));
     const r = runVoc(['run', '--config', bad], ws.dir);
     expect(r.status).toBe(2);

@@ -17,7 +17,14 @@
  * quote that swallowed the rows after it). The record's first line is reported as an error and
  * reading starts again on the next line, so a stray quote costs one line. A valid file never
  * triggers any of these, so its rows come out exactly as a reference parser reads them.
+ *
+ * This file is the state machine; which breaks end a record is in csv-line-ends.ts, the error
+ * events and their wording in csv-token-errors.ts.
  */
+import { CR, LF, QUOTE, detectTerminator, endsRecord, textAfterFirstLineEnd, type LineEnd } from './csv-line-ends.js';
+import { afterQuoteError, tokenError, type TokenError } from './csv-token-errors.js';
+
+export type { TokenError } from './csv-token-errors.js';
 
 export interface TokenizerOptions {
   delimiter: string;
@@ -32,20 +39,8 @@ export interface TokenRow {
   fields: string[];
 }
 
-export interface TokenError {
-  type: 'error';
-  /** The line that is given up; reading resumed on the line after it. */
-  line: number;
-  kind: 'unclosed-quote' | 'after-quote' | 'column-count';
-  message: string;
-  excerpt: string;
-}
-
 export type TokenEvent = TokenRow | TokenError;
 
-const CR = 13;
-const LF = 10;
-const QUOTE = 34;
 const SPACE = 32;
 const TAB = 9;
 
@@ -82,7 +77,7 @@ export class CsvTokenizer {
   private rawChars = 0;
   private expectedColumns: number | undefined;
   /** The file's record end, once seen; input is held back until then. */
-  private terminator: 'lf' | 'crlf' | 'cr' | undefined;
+  private terminator: LineEnd | undefined;
   private pending = '';
   /** The line a replay starts on (after the given-up record's first line end). */
   private resumeLine = 1;
@@ -119,13 +114,6 @@ export class CsvTokenizer {
     return out;
   }
 
-  /** Whether the break at buf[i] (already known to be CR or LF) ends a record. */
-  private endsRecord(c: number, continuesCRLF: boolean): boolean {
-    if (this.terminator === 'cr') return c === CR;
-    if (this.terminator === 'crlf') return continuesCRLF;
-    return c === LF;
-  }
-
   private run(input: string, out: TokenEvent[], atEnd: boolean): void {
     let buf = input;
     let i = 0;
@@ -151,7 +139,7 @@ export class CsvTokenizer {
             rawStart = i;
             continue;
           }
-          if (!this.endsRecord(c, continuesCRLF)) {
+          if (!endsRecord(this.terminator, c, continuesCRLF)) {
             // A break that is not the file's line end: text in an unquoted field, white space after
             // a closing quote (the CR of a CRLF), or skipped.
             if (this.state === State.FieldStart || this.state === State.Unquoted) {
@@ -354,26 +342,11 @@ export class CsvTokenizer {
   }
 
   private errorHere(kind: TokenError['kind'], detail: string): TokenError {
-    const multi = kind !== 'after-quote';
-    const excerpt = (this.raw.join('') + this.field).slice(0, 200);
-    return {
-      type: 'error',
-      line: this.recordLine,
-      kind,
-      message: multi
-        ? `unbalanced quote: ${detail}; line ${this.recordLine} was skipped and reading resumed on line ${this.recordLine + 1}`
-        : `malformed CSV: ${detail}; the line was skipped`,
-      excerpt,
-    };
+    return tokenError(kind, this.recordLine, detail, (this.raw.join('') + this.field).slice(0, 200));
   }
 
   private afterQuoteError(buf: string, i: number): TokenError {
-    const ch = JSON.stringify(buf[i]);
-    const err = this.errorHere('after-quote', `character ${ch} after the closing quote of field ${this.fields.length + 1} (a quote inside a quoted field must be doubled)`);
-    if (this.spansLines) {
-      err.message = `unbalanced quote: a quoted field opened on line ${err.line} ends with a stray ${ch} after its closing quote; line ${err.line} was skipped and reading resumed on line ${err.line + 1}`;
-    }
-    return err;
+    return afterQuoteError(buf[i] ?? '', this.fields.length + 1, this.spansLines, this.recordLine, (this.raw.join('') + this.field).slice(0, 200));
   }
 
   /**
@@ -381,25 +354,10 @@ export class CsvTokenizer {
    * record has not yet left its first line.
    */
   private replayAfterFirstLine(buf: string, rawStart: number, i: number): string | null {
-    const text = this.raw.join('') + buf.slice(rawStart, i);
-    let k = 0;
-    let breaks = 0;
-    while (k < text.length) {
-      const c = text.charCodeAt(k);
-      if (c === LF || c === CR) {
-        const crlf = c === CR && text.charCodeAt(k + 1) === LF;
-        breaks++;
-        const end = this.terminator === 'cr' ? c === CR : this.terminator === 'crlf' ? crlf : c === LF || crlf;
-        if (end) {
-          this.resumeLine = this.recordLine + breaks;
-          return text.slice(crlf ? k + 2 : k + 1);
-        }
-        k += crlf ? 2 : 1;
-        continue;
-      }
-      k++;
-    }
-    return null;
+    const after = textAfterFirstLineEnd(this.raw.join('') + buf.slice(rawStart, i), this.terminator);
+    if (after === null) return null;
+    this.resumeLine = this.recordLine + after.breaks;
+    return after.rest;
   }
 
   /**
@@ -417,22 +375,4 @@ export class CsvTokenizer {
     }
     return replay;
   }
-}
-
-/**
- * The record end of a file from its first line break outside quotes, or undefined when the text
- * seen so far has none (or ends in a CR whose next character is not known yet).
- */
-function detectTerminator(text: string, atEnd: boolean): 'lf' | 'crlf' | 'cr' | undefined {
-  let inQuotes = false;
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c === QUOTE) inQuotes = !inQuotes;
-    else if (!inQuotes && c === LF) return 'lf';
-    else if (!inQuotes && c === CR) {
-      if (k + 1 < text.length) return text.charCodeAt(k + 1) === LF ? 'crlf' : 'cr';
-      return atEnd ? 'cr' : undefined;
-    }
-  }
-  return undefined;
 }

@@ -58,7 +58,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `voc ...args` from the sources in `cwd`, as a user would. */
+/**
+ * Spawns `voc ...args` from the sources in `cwd`, as a user would: about 1.5 s of start-up per
+ * call, plus any model load. Tests that only need a command's output and exit code use
+ * `runVocInProcess` (helpers/cli-in-process.ts); this is for the real process (signals, races).
+ */
 export function runVoc(args: string[], cwd: string): CliResult {
   const res = spawnSync(process.execPath, ['--import', TSX_LOADER, join(PROJECT_ROOT, 'test/helpers/voc-dev.ts'), ...args], {
     cwd,
