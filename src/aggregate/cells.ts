@@ -62,7 +62,6 @@ export class OverallCounts {
   private lastDoc = -1;
   readonly monthTotals = Object.create(null) as Record<string, number>;
   readonly emotions = new Set<string>();
-  readonly analysisKeys = new Set<string>();
 
   add(v: FactView): void {
     const f = v.fact;
@@ -74,7 +73,6 @@ export class OverallCounts {
     if (f.sentiment === 'negative') this.negative++;
     if (v.month) this.monthTotals[v.month] = (this.monthTotals[v.month] ?? 0) + 1;
     for (const e of f.emotions) this.emotions.add(e);
-    this.analysisKeys.add(f.analysisKey);
   }
 
   /** `npsCounts` are of every NPS respondent in scope, with or without a comment. */

@@ -13,6 +13,7 @@
 import { matrixName, type MatrixSpec } from '../config/aggregate.js';
 import type { Db } from '../store/db.js';
 import {
+  analysisKeysInScope,
   loadThemes,
   npsCountsInScope,
   segmentTexts,
@@ -195,7 +196,7 @@ export function computeMatrices(
     }
     return { spec: state.spec, name: state.name, rowKeys, colKeys, cells: cells.map((c) => records.get(c)!), quotes, emotionQuotes };
   });
-  return { results, scope: { index, overall, analysisKeys: [...totals.analysisKeys].sort() } };
+  return { results, scope: { index, overall, analysisKeys: analysisKeysInScope(db, scope) } };
 }
 
 /** Steps 2 and 3 of the module header: typical candidates, then exact picks from the candidate lists. */

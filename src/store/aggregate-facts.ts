@@ -126,9 +126,22 @@ function documentWhere(scope: SegmentScope): Compiled {
   return out;
 }
 
-const FactRow = z.object({
+const SegmentRow = z.object({
   segment_id: z.number().int(),
   document_id: z.number().int(),
+  char_start: z.number().int(),
+  char_end: z.number().int(),
+  sentiment: z.enum(['negative', 'neutral', 'positive']),
+  sentiment_score: z.number(),
+  p_negative: z.number(),
+  stage: z.string(),
+  touchpoint: z.string(),
+  themes_json: z.string(),
+  emotions_json: z.string(),
+  short: z.number().int(),
+});
+const DocumentRow = z.object({
+  id: z.number().int(),
   external_id: z.string().nullable(),
   kind: z.string(),
   source_name: z.string(),
@@ -138,25 +151,13 @@ const FactRow = z.object({
   score_scale: z.string().nullable(),
   channel: z.string().nullable(),
   attributes: z.string().nullable(),
-  char_start: z.number().int(),
-  char_end: z.number().int(),
-  sentiment: z.enum(['negative', 'neutral', 'positive']),
-  sentiment_score: z.number(),
-  p_negative: z.number(),
-  stage: z.string(),
-  touchpoint: z.string(),
-  analysis_key: z.string(),
-  themes_json: z.string(),
-  emotions_json: z.string(),
-  short: z.number().int(),
 });
 const ThemesJson = z.array(z.tuple([z.string(), z.number()]));
 const EmotionsJson = z.array(z.tuple([z.string(), z.number()]));
 const AttributesJson = z.record(z.string(), z.unknown());
 
-/** One analysed segment with what aggregation needs from its document and analysis, without its text. */
-export interface SegmentFact {
-  segmentId: number;
+/** The document fields of a fact: read once per document, shared by its segments. */
+export interface FactDocument {
   documentId: number;
   externalId: string | null;
   kind: string;
@@ -168,6 +169,11 @@ export interface SegmentFact {
   channel: string | null;
   /** Attribute -> comparable string (attributeKey); empty unless the stream was asked for attributes. */
   attributes: Readonly<Record<string, string>>;
+}
+
+/** One analysed segment with what aggregation needs from its document and analysis, without its text. */
+export interface SegmentFact extends FactDocument {
+  segmentId: number;
   charStart: number;
   charEnd: number;
   sentiment: 'negative' | 'neutral' | 'positive';
@@ -176,7 +182,6 @@ export interface SegmentFact {
   /** 'unassigned' when the analysis left it unknown: its own row, never spread across stages. */
   stage: string;
   touchpoint: string;
-  analysisKey: string;
   /** Themes as tagged (leaf or parent ids), best first. Rollup happens in aggregate/themes.ts. */
   themes: { themeId: string; score: number }[];
   /** Emotions the analysis stored for the segment (score at or above its threshold), best first. */
@@ -189,27 +194,43 @@ export interface SegmentFact {
 
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
 
-function toFact(raw: unknown): SegmentFact {
-  const r = FactRow.parse(raw);
+function toDocument(raw: unknown): FactDocument {
+  const r = DocumentRow.parse(raw);
   let attributes = NO_ATTRIBUTES;
   if (r.attributes !== null) {
     const out = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(AttributesJson.parse(JSON.parse(r.attributes)))) out[k] = attributeKey(v);
     attributes = out;
   }
+  return {
+    documentId: r.id, externalId: r.external_id, kind: r.kind, sourceName: r.source_name, locator: r.locator,
+    createdAt: r.created_at, score: r.score, scoreScale: r.score_scale, channel: r.channel, attributes,
+  };
+}
+
+/**
+ * Tags best first, ties by id. Sorted here rather than by ORDER BY in the per-segment subqueries,
+ * which made SQLite build a temporary B-tree for every segment.
+ */
+function bestFirst(list: [string, number][]): [string, number][] {
+  if (list.length > 1) list.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return list;
+}
+
+function toFact(raw: unknown, doc: FactDocument): SegmentFact {
+  const r = SegmentRow.parse(raw);
   const emotionScores = Object.create(null) as Record<string, number>;
   const emotions: string[] = [];
-  for (const [e, score] of EmotionsJson.parse(JSON.parse(r.emotions_json))) {
+  for (const [e, score] of bestFirst(EmotionsJson.parse(JSON.parse(r.emotions_json)))) {
     emotions.push(e);
     emotionScores[e] = score;
   }
   return {
-    segmentId: r.segment_id, documentId: r.document_id, externalId: r.external_id, kind: r.kind,
-    sourceName: r.source_name, locator: r.locator, createdAt: r.created_at, score: r.score, scoreScale: r.score_scale,
-    channel: r.channel, attributes, charStart: r.char_start, charEnd: r.char_end, sentiment: r.sentiment,
+    documentId: doc.documentId, externalId: doc.externalId, kind: doc.kind, sourceName: doc.sourceName,
+    locator: doc.locator, createdAt: doc.createdAt, score: doc.score, scoreScale: doc.scoreScale, channel: doc.channel,
+    attributes: doc.attributes, segmentId: r.segment_id, charStart: r.char_start, charEnd: r.char_end, sentiment: r.sentiment,
     sentimentScore: r.sentiment_score, pNegative: r.p_negative, stage: r.stage, touchpoint: r.touchpoint,
-    analysisKey: r.analysis_key,
-    themes: ThemesJson.parse(JSON.parse(r.themes_json)).map(([themeId, score]) => ({ themeId, score })),
+    themes: bestFirst(ThemesJson.parse(JSON.parse(r.themes_json))).map(([themeId, score]) => ({ themeId, score })),
     emotions, emotionScores, short: r.short === 1,
   };
 }
@@ -228,21 +249,52 @@ export interface StreamOptions {
 export function* streamFacts(db: Db, scope: SegmentScope, options: StreamOptions = {}): Generator<SegmentFact> {
   registerFunctions(db);
   const where = segmentWhere(scope);
-  const stmt = db.prepare(
-    `SELECT s.id AS segment_id, s.document_id, d.external_id, d.kind, d.source_name, d.locator, d.created_at,
-            d.score, d.score_scale, d.channel, ${options.attributes ? 'd.attributes' : 'NULL'} AS attributes,
-            s.char_start, s.char_end, a.sentiment, a.sentiment_score, a.p_negative, ${STAGE} AS stage,
-            ${TOUCHPOINT} AS touchpoint, a.analysis_key,
-            (SELECT json_group_array(json_array(x.theme_id, x.score)) FROM (SELECT theme_id, score FROM segment_themes t
-              WHERE t.segment_id = s.id ORDER BY score DESC, theme_id) x) AS themes_json,
-            (SELECT json_group_array(json_array(x.emotion, x.score)) FROM (SELECT emotion, score FROM segment_emotions e
-              WHERE e.segment_id = s.id ORDER BY score DESC, emotion) x) AS emotions_json,
+  const segments = db.prepare(
+    `SELECT s.id AS segment_id, s.document_id, s.char_start, s.char_end, a.sentiment, a.sentiment_score, a.p_negative,
+            ${STAGE} AS stage, ${TOUCHPOINT} AS touchpoint,
+            (SELECT json_group_array(json_array(theme_id, score)) FROM segment_themes t WHERE t.segment_id = s.id) AS themes_json,
+            (SELECT json_group_array(json_array(emotion, score)) FROM segment_emotions e WHERE e.segment_id = s.id) AS emotions_json,
             ${options.short ? 'voc_short(s.text)' : '0'} AS short
        FROM segments s JOIN documents d ON d.id = s.document_id JOIN segment_analysis a ON a.segment_id = s.id
       WHERE s.analyse = 1${where.sql}
       ORDER BY s.document_id, s.idx`,
   );
-  for (const raw of stmt.iterate(...where.params)) yield toFact(raw);
+  // Document fields come from a second cursor over documents in id order, merged with the segments
+  // (both ordered by document id): one document row per document instead of one per segment.
+  const documents = db
+    .prepare(
+      `SELECT id, external_id, kind, source_name, locator, created_at, score, score_scale, channel,
+              ${options.attributes ? 'attributes' : 'NULL AS attributes'}
+         FROM documents WHERE id >= ? ORDER BY id`,
+    )
+    .iterate(0) as IterableIterator<{ id: number }>;
+  let doc: FactDocument | null = null;
+  try {
+    for (const raw of segments.iterate(...where.params) as IterableIterator<{ document_id: number }>) {
+      while (doc === null || doc.documentId < raw.document_id) {
+        const next = documents.next();
+        if (next.done) throw new Error(`segment of document ${raw.document_id} has no document row`);
+        if (next.value.id >= raw.document_id) doc = toDocument(next.value);
+      }
+      yield toFact(raw, doc);
+    }
+  } finally {
+    documents.return?.();
+  }
+}
+
+/** The analysis versions (analysis keys) of the segments in scope, sorted. */
+export function analysisKeysInScope(db: Db, scope: SegmentScope): string[] {
+  registerFunctions(db);
+  const where = segmentWhere(scope);
+  return db
+    .prepare(
+      `SELECT DISTINCT a.analysis_key FROM segments s JOIN documents d ON d.id = s.document_id
+         JOIN segment_analysis a ON a.segment_id = s.id WHERE s.analyse = 1${where.sql} ORDER BY a.analysis_key`,
+    )
+    .pluck()
+    .all(...where.params)
+    .map((k) => z.string().parse(k));
 }
 
 export const NpsCounts = z.object({
