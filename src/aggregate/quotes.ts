@@ -40,7 +40,14 @@ export class Candidates<T extends { segmentId: number }> {
     readonly cmp: Compare<T>,
   ) {}
 
+  /** The worst item kept at the last trim: anything after it in the order cannot make the cut. */
+  private worst: T | undefined;
+
   push(item: T): void {
+    if (this.worst !== undefined && this.cmp(item, this.worst) > 0) {
+      this.truncated = true;
+      return;
+    }
     this.items.push(item);
     if (this.items.length >= 2 * this.limit) this.trim();
   }
@@ -51,6 +58,7 @@ export class Candidates<T extends { segmentId: number }> {
       this.items.length = this.limit;
       this.truncated = true;
     }
+    if (this.truncated) this.worst = this.items[this.items.length - 1];
   }
 
   sorted(): readonly T[] {
