@@ -13,7 +13,7 @@
  */
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -217,7 +217,7 @@ export async function run(): Promise<string> {
   const lines = [
     '## Scale',
     '',
-    `Synthetic analysed corpora written straight into SQLite (no encoder, no stored embeddings), sizes ${SIZES.join(', ')} segments. Each stage in its own child process; peak RSS = process.resourceUsage().maxRSS of that process (Node and modules included). Queries: best of 3 warm runs. aggregate: full \`aggregatePipeline\` (all configured and journey matrices with quotes, written to the database). heatmap: \`voc heatmap --rows stage --cols theme --where kind=survey\`; themes: \`voc themes --stage delivery\`; quotes: \`voc quotes --theme p3 --sentiment negative\`; export: long CSV stage x theme.`,
+    `Synthetic analysed corpora written straight into SQLite (no encoder, no stored embeddings), sizes ${SIZES.join(', ')} segments. Each stage in its own child process; peak RSS = process.resourceUsage().maxRSS of that process (Node and modules included). Queries: best of 3 warm runs (after one untimed run). CPU time is the steadier measure on this shared machine (load average 6-9 during these runs, 2 cores). aggregate: full \`aggregatePipeline\` (all configured and journey matrices with quotes, written to the database). heatmap: \`voc heatmap --rows stage --cols theme --where kind=survey\`; themes: \`voc themes --stage delivery\`; quotes: \`voc quotes --theme p3 --sentiment negative\`; export: long CSV stage x theme.`,
     '',
     '| segments | documents | DB bytes/segment | stage | wall (s) | CPU (s) | CPU µs/segment | peak RSS (MB) |',
     '|---:|---:|---:|---|---:|---:|---:|---:|',
@@ -249,6 +249,4 @@ if (process.argv[2] === '--scale-child') {
 } else if (process.argv[2] === '--scale-init') {
   const { openDatabase } = await import('../../src/store/db.js');
   openDatabase(process.argv[3]!).close();
-} else if (process.argv[2] === '--scale-generate' && !existsSync(process.argv[3] ?? '')) {
-  generateCorpus(process.argv[3]!, Number(process.argv[4]));
 }
