@@ -1,16 +1,16 @@
 /**
- * Computing the cells of a matrix (rows x columns of two dimensions) from prepared facts:
- * volume, negativity, pain, scores, NPS impact, monthly trend and evidence quotes.
+ * The cells of a matrix (rows x columns of two dimensions) as counters filled one segment at a
+ * time (CellCounts), and the cell record computed from them: volume, negativity, pain, scores, NPS
+ * impact, monthly trend and emotion shares. A cell's counters are bounded by its months and
+ * emotions, never by its segments, so aggregation memory does not grow with the database.
  */
 import type { AggregateConfig, MatrixSpec } from '../config/aggregate.js';
-import { matrixName } from '../config/aggregate.js';
-import type { CellRecord, EmotionQuoteRecord, QuoteRecord } from '../store/aggregate.js';
-import { dimensionValues, orderKeys, type FactView, type Member } from './facts.js';
+import type { CellRecord, EmotionQuoteRecord, NpsCounts, QuoteRecord } from '../store/aggregate.js';
+import type { FactView } from './facts.js';
 import {
   binomialSe,
   mean,
-  meanInterval,
-  npsCounts,
+  npsBucket,
   npsFromCounts,
   npsImpact,
   painIndex,
@@ -18,16 +18,26 @@ import {
   roundOrNull,
   wilsonInterval,
   zScore,
-  type NpsCounts,
+  Z95,
 } from './metrics.js';
-import { selectEmotionQuotes, selectQuotes } from './quotes.js';
-import { emotionSet, emotionStats } from './emotions.js';
-import type { ThemeIndex } from './themes.js';
+import { EmotionCounts, emotionSet, emotionStatsOf } from './emotions.js';
+import type { Candidates, QuoteCandidate } from './quotes.js';
 
 export type Params = Pick<
   AggregateConfig,
   'minVolume' | 'anomalyZ' | 'trailingMonths' | 'quotesPerCell' | 'priorStrength' | 'stageOrder'
 >;
+
+export interface MatrixResult {
+  spec: MatrixSpec;
+  name: string;
+  rowKeys: string[];
+  colKeys: string[];
+  cells: CellRecord[];
+  quotes: QuoteRecord[];
+  /** Quotes per emotion, for the journey matrices only (one column, `all`). */
+  emotionQuotes: EmotionQuoteRecord[];
+}
 
 /** Totals over all facts in scope: the baselines every cell is compared with. */
 export interface Overall {
@@ -44,212 +54,186 @@ export interface Overall {
   emotions: string[];
 }
 
-/** Score of each distinct document, once (a document has many segments). */
-function documentScores(views: readonly FactView[]): Map<number, { score: number; scale: string }> {
-  const out = new Map<number, { score: number; scale: string }>();
-  for (const v of views) {
+/** Counters of the whole scope, filled one segment at a time (segments arrive grouped by document). */
+export class OverallCounts {
+  segments = 0;
+  documents = 0;
+  negative = 0;
+  private lastDoc = -1;
+  readonly monthTotals = Object.create(null) as Record<string, number>;
+  readonly emotions = new Set<string>();
+
+  add(v: FactView): void {
     const f = v.fact;
-    if (f.score !== null && f.scoreScale !== null && !out.has(f.documentId)) {
-      out.set(f.documentId, { score: f.score, scale: f.scoreScale });
+    this.segments++;
+    if (f.documentId !== this.lastDoc) {
+      this.documents++;
+      this.lastDoc = f.documentId;
     }
+    if (f.sentiment === 'negative') this.negative++;
+    if (v.month) this.monthTotals[v.month] = (this.monthTotals[v.month] ?? 0) + 1;
+    for (const e of f.emotions) this.emotions.add(e);
   }
-  return out;
+
+  /** `npsCounts` are of every NPS respondent in scope, with or without a comment. */
+  overall(npsCounts: NpsCounts): Overall {
+    const months = Object.keys(this.monthTotals).sort();
+    return {
+      segments: this.segments,
+      documents: this.documents,
+      negative: this.negative,
+      negativeRate: this.segments ? this.negative / this.segments : 0,
+      nps: roundOrNull(npsFromCounts(npsCounts), 2),
+      npsCounts,
+      months,
+      monthTotals: this.monthTotals,
+      latestMonth: months.length ? months[months.length - 1]! : null,
+      emotions: emotionSet(this.emotions),
+    };
+  }
 }
 
-/**
- * Totals of the facts in scope. `npsScores` are the scores of every NPS respondent in scope (with
- * or without a comment); without them, the scores of the documents among the facts are used.
- */
-export function computeOverall(views: readonly FactView[], npsScores?: readonly number[]): Overall {
-  const negative = views.filter((v) => v.fact.sentiment === 'negative').length;
-  const scores = npsScores ?? [...documentScores(views).values()].filter((s) => s.scale === 'nps').map((s) => s.score);
-  const counts = npsCounts(scores);
-  const monthTotals = Object.create(null) as Record<string, number>;
-  for (const v of views) if (v.month) monthTotals[v.month] = (monthTotals[v.month] ?? 0) + 1;
-  const months = Object.keys(monthTotals).sort();
-  return {
-    segments: views.length,
-    documents: new Set(views.map((v) => v.fact.documentId)).size,
-    negative,
-    negativeRate: views.length ? negative / views.length : 0,
-    nps: roundOrNull(npsFromCounts(counts), 2),
-    npsCounts: counts,
-    months,
-    monthTotals,
-    latestMonth: months.length ? months[months.length - 1]! : null,
-    emotions: emotionSet(views.flatMap((v) => v.fact.emotions)),
-  };
-}
+/** One cell's counters. Distinct documents are counted with the last document seen (input is grouped by document). */
+export class CellCounts {
+  n = 0;
+  negative = 0;
+  private sum = 0;
+  private sumSq = 0;
+  documents = 0;
+  negDocs = 0;
+  private lastDoc = -1;
+  private lastNegDoc = -1;
+  /** Scored documents per scale: count and sum of scores. */
+  private readonly scales = new Map<string, { count: number; sum: number }>();
+  private readonly nps: NpsCounts = { promoters: 0, passives: 0, detractors: 0, total: 0 };
+  private readonly monthMentions = new Map<string, number>();
+  private readonly monthNegative = new Map<string, number>();
+  readonly emotions = new EmotionCounts();
+  /** Quote candidate lists by kind ('typical', 'negative', 'emotion:<id>'). */
+  readonly lists = new Map<string, Candidates<QuoteCandidate>>();
 
+  constructor(
+    readonly row: string,
+    readonly col: string,
+  ) {}
 
-interface Bucket {
-  row: string;
-  col: string;
-  members: Member[];
-}
-
-function themeScoreFor(view: FactView, spec: MatrixSpec, row: string, col: string): number {
-  if (spec.rows === 'theme') return view.themes.get(row) ?? 0;
-  if (spec.cols === 'theme') return view.themes.get(col) ?? 0;
-  let best = 0;
-  for (const s of view.themes.values()) best = Math.max(best, s);
-  return best;
-}
-
-function bucketise(views: readonly FactView[], spec: MatrixSpec, index: ThemeIndex): Map<string, Bucket> {
-  const buckets = new Map<string, Bucket>();
-  for (const view of views) {
-    const rows = dimensionValues(view, spec.rows, index);
-    const cols = dimensionValues(view, spec.cols, index);
-    for (const row of rows) {
-      for (const col of cols) {
-        const key = `${row}\u0000${col}`;
-        let b = buckets.get(key);
-        if (!b) buckets.set(key, (b = { row, col, members: [] }));
-        b.members.push({ view, themeScore: themeScoreFor(view, spec, row, col) });
+  add(v: FactView): void {
+    const f = v.fact;
+    const neg = f.sentiment === 'negative';
+    this.n++;
+    this.sum += f.sentimentScore;
+    this.sumSq += f.sentimentScore * f.sentimentScore;
+    if (f.documentId !== this.lastDoc) {
+      this.lastDoc = f.documentId;
+      this.documents++;
+      if (f.score !== null && f.scoreScale !== null) {
+        const s = this.scales.get(f.scoreScale);
+        if (s) {
+          s.count++;
+          s.sum += f.score;
+        } else this.scales.set(f.scoreScale, { count: 1, sum: f.score });
+        if (f.scoreScale === 'nps') {
+          const b = npsBucket(f.score);
+          this.nps.total++;
+          if (b === 'promoter') this.nps.promoters++;
+          else if (b === 'passive') this.nps.passives++;
+          else this.nps.detractors++;
+        }
       }
     }
-  }
-  return buckets;
-}
-
-/** The most common scale among the cell's scored documents (ties: alphabetical, so nps before stars5). */
-function scoreSummary(members: readonly Member[], overall: Overall): Pick<
-  CellRecord,
-  'meanScore' | 'scoreScale' | 'nps' | 'npsDocs' | 'npsImpact'
-> {
-  const docs = documentScores(members.map((m) => m.view));
-  const byScale = new Map<string, number[]>();
-  for (const { score, scale } of docs.values()) {
-    const list = byScale.get(scale);
-    if (list) list.push(score);
-    else byScale.set(scale, [score]);
-  }
-  const scales = [...byScale.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
-  const top = scales[0];
-  const npsScores = byScale.get('nps') ?? [];
-  const counts = npsCounts(npsScores);
-  return {
-    meanScore: top ? roundOrNull(mean(top[1]), 4) : null,
-    scoreScale: top ? top[0] : null,
-    nps: roundOrNull(npsFromCounts(counts), 2),
-    npsDocs: counts.total,
-    npsImpact: counts.total ? roundOrNull(npsImpact(overall.npsCounts, counts.detractors), 2) : null,
-  };
-}
-
-type Trend = Pick<CellRecord, 'trendMonth' | 'trendLatest' | 'trendBaseline' | 'zScore' | 'anomaly' | 'series'>;
-
-/**
- * Monthly series of the cell and the latest month against the trailing months. The share is the
- * cell's negative mentions over ALL analysed segments that month, so a month with more feedback
- * overall does not look like a spike.
- */
-export function trendOf(members: readonly Member[], overall: Overall, params: Params): Trend {
-  const mentions = Object.create(null) as Record<string, number>;
-  const negative = Object.create(null) as Record<string, number>;
-  for (const m of members) {
-    const month = m.view.month;
-    if (!month) continue;
-    mentions[month] = (mentions[month] ?? 0) + 1;
-    if (m.view.fact.sentiment === 'negative') negative[month] = (negative[month] ?? 0) + 1;
-  }
-  const series = overall.months.map((month) => {
-    const total = overall.monthTotals[month] ?? 0;
-    const neg = negative[month] ?? 0;
-    return { month, mentions: mentions[month] ?? 0, negative: neg, share: total ? round(neg / total, 6) : 0 };
-  });
-  const latest = series[series.length - 1];
-  if (!latest) return { trendMonth: null, trendLatest: null, trendBaseline: null, zScore: null, anomaly: false, series };
-  const trailing = series.slice(Math.max(0, series.length - 1 - params.trailingMonths), series.length - 1);
-  const latestTotal = overall.monthTotals[latest.month] ?? 0;
-  const baseline = mean(trailing.map((s) => s.share)) ?? 0;
-  const z = zScore(latest.share, trailing.map((s) => s.share), binomialSe(baseline, latestTotal));
-  return {
-    trendMonth: latest.month,
-    trendLatest: latest.share,
-    trendBaseline: roundOrNull(z.baseline, 6),
-    zScore: roundOrNull(z.z, 3),
-    anomaly: z.z !== null && z.z >= params.anomalyZ && latest.negative >= params.minVolume,
-    series,
-  };
-}
-
-export interface MatrixResult {
-  spec: MatrixSpec;
-  name: string;
-  rowKeys: string[];
-  colKeys: string[];
-  cells: CellRecord[];
-  quotes: QuoteRecord[];
-  /** Quotes per emotion, for the journey matrices only (one column, `all`). */
-  emotionQuotes: EmotionQuoteRecord[];
-}
-
-function cellOf(name: string, b: Bucket, overall: Overall, params: Params): CellRecord {
-  const n = b.members.length;
-  const neg = b.members.filter((m) => m.view.fact.sentiment === 'negative').length;
-  const w = wilsonInterval(neg, n);
-  const negDocs = new Set(b.members.filter((m) => m.view.fact.sentiment === 'negative').map((m) => m.view.fact.documentId)).size;
-  const per100 = wilsonInterval(negDocs, overall.documents);
-  const sentiments = b.members.map((m) => m.view.fact.sentimentScore);
-  const si = meanInterval(sentiments);
-  const emotions = emotionStats(
-    b.members.map((m) => ({ emotions: m.view.fact.emotions, month: m.view.month })),
-    overall.emotions,
-    { trailingMonths: params.trailingMonths, latestMonth: overall.latestMonth },
-  );
-  return {
-    matrix: name,
-    rowKey: b.row,
-    colKey: b.col,
-    mentions: n,
-    documents: new Set(b.members.map((m) => m.view.fact.documentId)).size,
-    negative: neg,
-    negativeShare: round(neg / n),
-    wilsonLow: round(w.low),
-    wilsonHigh: round(w.high),
-    meanSentiment: round(mean(sentiments) ?? 0),
-    sentimentLow: round(si.low),
-    sentimentHigh: round(si.high),
-    negDocs,
-    negPer100: overall.documents ? round((100 * negDocs) / overall.documents, 2) : 0,
-    negPer100Low: round(100 * per100.low, 2),
-    negPer100High: round(100 * per100.high, 2),
-    emotions,
-    painIndex: round(painIndex(neg, n, overall.negativeRate, params.priorStrength)),
-    ...scoreSummary(b.members, overall),
-    trendPrev: null,
-    ...trendOf(b.members, overall, params),
-  };
-}
-
-/** All non-empty cells of one matrix, in display order, with their quotes. */
-export function computeMatrix(
-  views: readonly FactView[],
-  spec: MatrixSpec,
-  index: ThemeIndex,
-  overall: Overall,
-  params: Params,
-): MatrixResult {
-  const name = matrixName(spec);
-  const buckets = bucketise(views, spec, index);
-  const ctx = { index, stageOrder: params.stageOrder };
-  const rowKeys = orderKeys(spec.rows, [...buckets.values()].map((b) => b.row), ctx);
-  const colKeys = orderKeys(spec.cols, [...buckets.values()].map((b) => b.col), ctx);
-  const cells: CellRecord[] = [];
-  const quotes: QuoteRecord[] = [];
-  const emotionQuotes: EmotionQuoteRecord[] = [];
-  const journey = spec.cols === 'all' && (spec.rows === 'stage' || spec.rows === 'touchpoint');
-  for (const row of rowKeys) {
-    for (const col of colKeys) {
-      const b = buckets.get(`${row}\u0000${col}`);
-      if (!b) continue;
-      const cell = cellOf(name, b, overall, params);
-      cells.push(cell);
-      quotes.push(...selectQuotes(b.members, cell, params.quotesPerCell));
-      if (journey) emotionQuotes.push(...selectEmotionQuotes(b.members, cell, overall.emotions, params.quotesPerCell));
+    if (neg) {
+      this.negative++;
+      if (f.documentId !== this.lastNegDoc) {
+        this.lastNegDoc = f.documentId;
+        this.negDocs++;
+      }
     }
+    if (v.month) {
+      this.monthMentions.set(v.month, (this.monthMentions.get(v.month) ?? 0) + 1);
+      if (neg) this.monthNegative.set(v.month, (this.monthNegative.get(v.month) ?? 0) + 1);
+    }
+    this.emotions.add(f.emotions, v.month);
   }
-  return { spec, name, rowKeys, colKeys, cells, quotes, emotionQuotes };
+
+  /** 95% interval of the mean sentiment (normal approximation), clipped to [-1, 1]; all of it below 2 mentions. */
+  private sentimentInterval(): { low: number; high: number } {
+    if (this.n < 2) return { low: -1, high: 1 };
+    const m = this.sum / this.n;
+    const sd = Math.sqrt(Math.max(0, this.sumSq - this.sum * m) / (this.n - 1));
+    const half = (Z95 * sd) / Math.sqrt(this.n);
+    return { low: Math.max(-1, m - half), high: Math.min(1, m + half) };
+  }
+
+  /** The most common scale among the cell's scored documents (ties: alphabetical, so nps before stars5). */
+  private scoreSummary(overall: Overall): Pick<CellRecord, 'meanScore' | 'scoreScale' | 'nps' | 'npsDocs' | 'npsImpact'> {
+    const top = [...this.scales.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))[0];
+    const c = this.nps;
+    return {
+      meanScore: top ? round(top[1].sum / top[1].count, 4) : null,
+      scoreScale: top ? top[0] : null,
+      nps: roundOrNull(npsFromCounts(c), 2),
+      npsDocs: c.total,
+      npsImpact: c.total ? roundOrNull(npsImpact(overall.npsCounts, c.detractors), 2) : null,
+    };
+  }
+
+  /**
+   * Monthly series of the cell and the latest month against the trailing months. The share is the
+   * cell's negative mentions over ALL analysed segments that month, so a month with more feedback
+   * overall does not look like a spike.
+   */
+  private trend(overall: Overall, params: Params): Pick<CellRecord, 'trendMonth' | 'trendLatest' | 'trendBaseline' | 'zScore' | 'anomaly' | 'series'> {
+    const series = overall.months.map((month) => {
+      const total = overall.monthTotals[month] ?? 0;
+      const neg = this.monthNegative.get(month) ?? 0;
+      return { month, mentions: this.monthMentions.get(month) ?? 0, negative: neg, share: total ? round(neg / total, 6) : 0 };
+    });
+    const latest = series[series.length - 1];
+    if (!latest) return { trendMonth: null, trendLatest: null, trendBaseline: null, zScore: null, anomaly: false, series };
+    const trailing = series.slice(Math.max(0, series.length - 1 - params.trailingMonths), series.length - 1);
+    const latestTotal = overall.monthTotals[latest.month] ?? 0;
+    const baseline = mean(trailing.map((s) => s.share)) ?? 0;
+    const z = zScore(latest.share, trailing.map((s) => s.share), binomialSe(baseline, latestTotal));
+    return {
+      trendMonth: latest.month,
+      trendLatest: latest.share,
+      trendBaseline: roundOrNull(z.baseline, 6),
+      zScore: roundOrNull(z.z, 3),
+      anomaly: z.z !== null && z.z >= params.anomalyZ && latest.negative >= params.minVolume,
+      series,
+    };
+  }
+
+  record(matrix: string, overall: Overall, params: Params): CellRecord {
+    const { n, negative: neg, negDocs } = this;
+    const w = wilsonInterval(neg, n);
+    const per100 = wilsonInterval(negDocs, overall.documents);
+    const si = this.sentimentInterval();
+    return {
+      matrix,
+      rowKey: this.row,
+      colKey: this.col,
+      mentions: n,
+      documents: this.documents,
+      negative: neg,
+      negativeShare: round(neg / n),
+      wilsonLow: round(w.low),
+      wilsonHigh: round(w.high),
+      meanSentiment: round(this.sum / n),
+      sentimentLow: round(si.low),
+      sentimentHigh: round(si.high),
+      negDocs,
+      negPer100: overall.documents ? round((100 * negDocs) / overall.documents, 2) : 0,
+      negPer100Low: round(100 * per100.low, 2),
+      negPer100High: round(100 * per100.high, 2),
+      emotions: emotionStatsOf(this.emotions, overall.emotions, {
+        trailingMonths: params.trailingMonths,
+        latestMonth: overall.latestMonth,
+      }),
+      painIndex: round(painIndex(neg, n, overall.negativeRate, params.priorStrength)),
+      ...this.scoreSummary(overall),
+      trendPrev: null,
+      ...this.trend(overall, params),
+    };
+  }
 }

@@ -20,6 +20,24 @@ export interface EmotionTrendParams {
   latestMonth: string | null;
 }
 
+/** Per-cell emotion counters, filled one segment at a time: bounded by months x emotions. */
+export class EmotionCounts {
+  n = 0;
+  readonly counts = new Map<string, number>();
+  readonly perMonth = new Map<string, { total: number; hits: Map<string, number> }>();
+
+  add(emotions: readonly string[], monthKey: string | null): void {
+    this.n++;
+    let month = monthKey === null ? undefined : this.perMonth.get(monthKey);
+    if (monthKey !== null && !month) this.perMonth.set(monthKey, (month = { total: 0, hits: new Map() }));
+    if (month) month.total++;
+    for (const e of emotions.length > 1 ? new Set(emotions) : emotions) {
+      this.counts.set(e, (this.counts.get(e) ?? 0) + 1);
+      if (month) month.hits.set(e, (month.hits.get(e) ?? 0) + 1);
+    }
+  }
+}
+
 /**
  * Per emotion in `emotions`: how many of `members` show it, its share with a Wilson interval, and
  * the latest month's share against the trailing months (z with the spread floored at the binomial
@@ -30,18 +48,18 @@ export function emotionStats(
   emotions: readonly string[],
   params: EmotionTrendParams,
 ): Record<string, EmotionStat> {
-  const n = members.length;
-  const counts = new Map<string, number>();
-  const perMonth = new Map<string, { total: number; hits: Map<string, number> }>();
-  for (const m of members) {
-    let month = m.month === null ? undefined : perMonth.get(m.month);
-    if (m.month !== null && !month) perMonth.set(m.month, (month = { total: 0, hits: new Map() }));
-    if (month) month.total++;
-    for (const e of new Set(m.emotions)) {
-      counts.set(e, (counts.get(e) ?? 0) + 1);
-      if (month) month.hits.set(e, (month.hits.get(e) ?? 0) + 1);
-    }
-  }
+  const acc = new EmotionCounts();
+  for (const m of members) acc.add(m.emotions, m.month);
+  return emotionStatsOf(acc, emotions, params);
+}
+
+/** emotionStats from counters already filled. */
+export function emotionStatsOf(
+  acc: EmotionCounts,
+  emotions: readonly string[],
+  params: EmotionTrendParams,
+): Record<string, EmotionStat> {
+  const { n, counts, perMonth } = acc;
   const months = [...perMonth.keys()].sort();
   const latest = params.latestMonth !== null ? perMonth.get(params.latestMonth) : undefined;
   const trailing = months.filter((m) => params.latestMonth !== null && m < params.latestMonth).slice(-params.trailingMonths);

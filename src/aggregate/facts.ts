@@ -1,16 +1,16 @@
 /**
  * Segment facts prepared for aggregation: themes rolled up, month derived, and the dimension
- * values each fact falls into. Filters for on-the-fly queries live here too, so stored cells and
- * ad-hoc heatmaps go through exactly the same code.
+ * values each fact falls into. Filters (`--where`, `--since`, query flags) are resolved here into
+ * the SQL conditions of the read model (store/aggregate-facts.ts), so stored cells and ad-hoc
+ * heatmaps select exactly the same segments.
  */
-import type { NpsDocument, SegmentFact } from '../store/aggregate.js';
+import { UNKNOWN, type Condition, type SegmentFact, type SegmentScope } from '../store/aggregate.js';
 import type { Dimension } from '../config/aggregate.js';
 import { UserError } from '../util/errors.js';
-import { rollupThemes, rootOf, themeLabel, humanise, UNASSIGNED, type ThemeIndex } from './themes.js';
+import { ancestors, rollupThemes, rootOf, themeLabel, humanise, UNASSIGNED, type ThemeIndex } from './themes.js';
 
-export const UNKNOWN = 'unknown';
+export { UNKNOWN };
 
-/** A fact with its rolled-up themes (theme id -> score) and month. */
 /** A segment's place in one cell. */
 export interface Member {
   view: FactView;
@@ -18,18 +18,15 @@ export interface Member {
   themeScore: number;
 }
 
+/** A fact with its rolled-up themes (theme id -> score) and month. */
 export interface FactView {
   fact: SegmentFact;
   themes: ReadonlyMap<string, number>;
   month: string | null;
 }
 
-export function prepareFacts(facts: readonly SegmentFact[], index: ThemeIndex): FactView[] {
-  return facts.map((fact) => ({
-    fact,
-    themes: rollupThemes(fact.themes, index),
-    month: monthOf(fact.createdAt),
-  }));
+export function viewOf(fact: SegmentFact, index: ThemeIndex): FactView {
+  return { fact, themes: rollupThemes(fact.themes, index), month: monthOf(fact.createdAt) };
 }
 
 /** YYYY-MM of an ISO date, or null when the date is missing or not ISO-like. */
@@ -62,10 +59,8 @@ export function dimensionValues(view: FactView, dim: Dimension, index: ThemeInde
       return [f.sentiment];
     case 'all':
       return ['all'];
-    default: {
-      const v = f.attributes[dim.slice('attr:'.length)];
-      return [v === undefined || v === null || v === '' ? UNKNOWN : String(v)];
-    }
+    default:
+      return [f.attributes[dim.slice('attr:'.length)] ?? UNKNOWN];
   }
 }
 
@@ -152,22 +147,33 @@ function whereDimension(field: string): Dimension {
   return `attr:${name}`;
 }
 
-/** Compares an ISO date's prefix with YYYY-MM or YYYY-MM-DD bounds (both inclusive). */
-function inDateRange(createdAt: string | null, since?: string, until?: string): boolean {
-  if (!since && !until) return true;
-  if (createdAt === null) return false;
-  if (since && createdAt.slice(0, since.length) < since) return false;
-  if (until && createdAt.slice(0, until.length) > until) return false;
-  return true;
+/** The theme ids whose rollup includes `theme`: itself and every descendant. */
+export function themeAndDescendants(theme: string, index: ThemeIndex): string[] {
+  const out = [theme];
+  for (const id of index.parentOf.keys()) if (id !== theme && ancestors(id, index).includes(theme)) out.push(id);
+  return out;
 }
 
-export function applyFilter(views: readonly FactView[], filter: FactFilter, index: ThemeIndex): FactView[] {
-  const where = Object.entries(filter.where ?? {}).map(([field, value]) => ({ dim: whereDimension(field), value }));
-  return views.filter(
-    (v) =>
-      inDateRange(v.fact.createdAt, filter.since, filter.until) &&
-      where.every((w) => dimensionValues(v, w.dim, index).includes(w.value)),
-  );
+/** A `--where field=value` as a SQL condition of the read model. */
+function whereCondition(field: string, value: string, index: ThemeIndex): Condition {
+  const dim = whereDimension(field);
+  if (dim === 'theme') return { field: 'theme', themeIds: themeAndDescendants(value, index), orUntagged: value === UNASSIGNED };
+  if (dim.startsWith('attr:')) return { field: 'attr', name: dim.slice(5), value };
+  return { field: dim as Exclude<Condition['field'], 'attr' | 'theme' | 'emotion'>, value };
+}
+
+/** The segments a filter selects, as conditions pushed into SQL. */
+export function scopeOf(filter: FactFilter, index: ThemeIndex, extra: readonly Condition[] = []): SegmentScope {
+  return {
+    since: filter.since,
+    until: filter.until,
+    conditions: [...Object.entries(filter.where ?? {}).map(([field, value]) => whereCondition(field, value, index)), ...extra],
+  };
+}
+
+/** Whether any dimension or filter needs document attributes (parsed per row only then). */
+export function needsAttributes(dims: readonly Dimension[]): boolean {
+  return dims.some((d) => d.startsWith('attr:'));
 }
 
 /** Parses repeated `--where key=value` flags. */
@@ -179,25 +185,4 @@ export function parseWhere(pairs: readonly string[]): Record<string, string> {
     out[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
   }
   return out;
-}
-
-/**
- * The same filter applied to a document on its own: dates and document fields (kind, source,
- * channel, month, attributes). Segment-level fields (stage, touchpoint, theme, sentiment) do not
- * narrow the documents, so overall NPS stays the NPS of all respondents in the period and segment.
- */
-export function documentMatches(doc: NpsDocument, filter: FactFilter): boolean {
-  if (!inDateRange(doc.createdAt, filter.since, filter.until)) return false;
-  return Object.entries(filter.where ?? {}).every(([field, value]) => {
-    const dim = whereDimension(field);
-    if (dim === 'kind') return doc.kind === value;
-    if (dim === 'source') return doc.sourceName === value;
-    if (dim === 'channel') return (doc.channel ?? UNKNOWN) === value;
-    if (dim === 'month') return (monthOf(doc.createdAt) ?? UNKNOWN) === value;
-    if (dim.startsWith('attr:')) {
-      const v = doc.attributes[dim.slice(5)];
-      return (v === undefined || v === null || v === '' ? UNKNOWN : typeof v === 'object' ? JSON.stringify(v) : String(v)) === value;
-    }
-    return true;
-  });
 }

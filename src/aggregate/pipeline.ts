@@ -10,20 +10,14 @@ import {
   type MatrixSpec,
 } from '../config/aggregate.js';
 import type { Db } from '../store/db.js';
-import {
-  cellKey,
-  insertAggregate,
-  loadFacts,
-  loadNpsDocuments,
-  loadThemes,
-  previousPain,
-  runConfigHash,
-  type CellRecord,
-} from '../store/aggregate.js';
+import { cellKey, insertAggregate, previousPain, runConfigHash, type CellRecord } from '../store/aggregate.js';
 import { UserError } from '../util/errors.js';
-import { computeMatrix, computeOverall, type MatrixResult, type Overall } from './cells.js';
-import { applyFilter, documentMatches, prepareFacts, type FactFilter, type FactView } from './facts.js';
-import { buildThemeIndex, type ThemeIndex } from './themes.js';
+import type { MatrixResult, Overall } from './cells.js';
+import type { FactFilter } from './facts.js';
+import { computeMatrices, type Scope } from './matrices.js';
+
+export type { Scope } from './matrices.js';
+export type { MatrixResult } from './cells.js';
 
 export interface AggregateSummary {
   aggregateId: number;
@@ -52,22 +46,6 @@ export function mixedVersionsWarning(s: Pick<AggregateSummary, 'analysisKeys'>):
   return `Warning: these numbers mix ${s.analysisKeys.length} analysis versions (${s.analysisKeys.join(', ')}): a re-analysis with other models or config is unfinished. Run \`voc analyze\` to finish it, then aggregate again.`;
 }
 
-/** Facts, theme index and overall totals for the data in scope. */
-export interface Scope {
-  views: FactView[];
-  index: ThemeIndex;
-  overall: Overall;
-}
-
-export function loadScope(db: Db, filter: FactFilter = {}): Scope {
-  const index = buildThemeIndex(loadThemes(db));
-  const views = applyFilter(prepareFacts(loadFacts(db), index), filter, index);
-  const npsScores = loadNpsDocuments(db)
-    .filter((d) => documentMatches(d, filter))
-    .map((d) => d.score);
-  return { views, index, overall: computeOverall(views, npsScores) };
-}
-
 /**
  * Always stored besides the configured matrices: one row per stage and per touchpoint (column
  * `all`), for the journey map and per-stage / per-touchpoint emotion shares in SQL.
@@ -85,15 +63,10 @@ export function storedMatrices(params: AggregateConfig): MatrixSpec[] {
   return out;
 }
 
-/** Pure: every matrix of the config over the facts in scope. */
-export function computeMatrices(scope: Scope, params: AggregateConfig, specs: readonly MatrixSpec[]): MatrixResult[] {
-  return specs.map((spec) => computeMatrix(scope.views, spec, scope.index, scope.overall, params));
-}
-
-/** One matrix computed on the fly (for `voc heatmap` with or without filters). */
+/** One matrix computed on the fly (for `voc heatmap` with or without filters), without quotes. */
 export function queryMatrix(db: Db, spec: MatrixSpec, filter: FactFilter, params: AggregateConfig): MatrixResult & { scope: Scope } {
-  const scope = loadScope(db, filter);
-  return { ...computeMatrix(scope.views, spec, scope.index, scope.overall, params), scope };
+  const { results, scope } = computeMatrices(db, filter, params, [spec], { quotes: false });
+  return { ...results[0]!, scope };
 }
 
 function withPrevious(cells: CellRecord[], prev: Map<string, number>): CellRecord[] {
@@ -111,15 +84,14 @@ export function aggregatePipeline(
   now: Date = new Date(),
 ): AggregateSummary {
   const params = config.aggregate;
-  const scope = loadScope(db);
-  if (scope.views.length === 0) {
+  const { results, scope } = computeMatrices(db, {}, params, storedMatrices(params), { quotes: true });
+  if (scope.overall.segments === 0) {
     throw new UserError('Nothing to aggregate: no analysed segments in the database. Run `voc analyze` first.');
   }
-  const results = computeMatrices(scope, params, storedMatrices(params));
   const prev = previousPain(db);
   const cells = results.flatMap((r) => withPrevious(r.cells, prev));
   const quotes = results.flatMap((r) => r.quotes);
-  const keys = [...new Set(scope.views.map((v) => v.fact.analysisKey))].sort();
+  const keys = scope.analysisKeys;
   const aggregateId = insertAggregate(
     db,
     {

@@ -4,14 +4,22 @@
  */
 import type { AggregateConfig } from '../config/aggregate.js';
 import type { Db } from '../store/db.js';
-import type { CellRecord } from '../store/aggregate.js';
+import {
+  anyInScope,
+  emotionsInScope,
+  loadThemes,
+  segmentTexts,
+  streamFacts,
+  type CellRecord,
+  type Condition,
+  type SegmentFact,
+} from '../store/aggregate.js';
 import { UserError } from '../util/errors.js';
-import { computeMatrix } from './cells.js';
-import type { FactFilter, FactView } from './facts.js';
-import { loadScope } from './pipeline.js';
-import { pickDistinct, negativeOrder } from './quotes.js';
-import { themeLabel, UNASSIGNED } from './themes.js';
-import { canonicalEmotion } from './emotions.js';
+import { scopeOf, themeAndDescendants, viewOf, type FactFilter } from './facts.js';
+import { computeMatrices } from './matrices.js';
+import { Candidates, pickDistinct, type Compare } from './quotes.js';
+import { buildThemeIndex, themeLabel, UNASSIGNED } from './themes.js';
+import { canonicalEmotion, emotionSet } from './emotions.js';
 
 export const THEME_SORTS = ['pain', 'mentions', 'negative_share', 'sentiment', 'trend'] as const;
 export type ThemeSort = (typeof THEME_SORTS)[number];
@@ -47,9 +55,9 @@ function sortValue(c: CellRecord, sort: ThemeSort): number {
 
 /** Themes ranked for one stage (or across all stages), worst first by the chosen measure. */
 export function rankThemes(db: Db, opts: RankThemesOptions, params: AggregateConfig): ThemeRank[] {
-  const scope = loadScope(db, opts);
   const rows = opts.stage === undefined ? 'all' : 'stage';
-  const result = computeMatrix(scope.views, { rows, cols: 'theme' }, scope.index, scope.overall, params);
+  const { results, scope } = computeMatrices(db, opts, params, [{ rows, cols: 'theme' }], { quotes: false });
+  const result = results[0]!;
   const rowKey = opts.stage ?? 'all';
   if (opts.stage !== undefined && !result.rowKeys.includes(opts.stage)) {
     const known = result.rowKeys.join(', ') || 'none';
@@ -97,52 +105,84 @@ export interface QuoteResult {
   text: string;
 }
 
-function matches(v: FactView, q: QuoteQuery): boolean {
-  const f = v.fact;
-  if (q.stage !== undefined && f.stage !== q.stage) return false;
-  if (q.touchpoint !== undefined && f.touchpoint !== q.touchpoint) return false;
-  if (q.sentiment !== 'any' && f.sentiment !== q.sentiment) return false;
-  if (q.emotion !== undefined && !f.emotions.includes(q.emotion)) return false;
-  if (q.theme === undefined) return true;
-  return q.theme === UNASSIGNED ? v.themes.size === 0 : v.themes.has(q.theme);
+/** A candidate quote: the fact (no text) and its order keys. */
+interface Found {
+  fact: SegmentFact;
+  segmentId: number;
+  documentId: number;
+  themeScore: number;
+  short: boolean;
+}
+
+function orderFor(q: QuoteQuery): Compare<Found> {
+  const bySeg = (a: Found, b: Found): number => a.segmentId - b.segmentId;
+  if (q.emotion !== undefined) {
+    const e = q.emotion;
+    return (a, b) => (b.fact.emotionScores[e] ?? 0) - (a.fact.emotionScores[e] ?? 0) || bySeg(a, b);
+  }
+  if (q.sentiment === 'negative') {
+    return (a, b) =>
+      Number(a.short) - Number(b.short) ||
+      a.fact.sentimentScore - b.fact.sentimentScore ||
+      b.fact.pNegative - a.fact.pNegative ||
+      bySeg(a, b);
+  }
+  if (q.sentiment === 'positive') return (a, b) => b.fact.sentimentScore - a.fact.sentimentScore || bySeg(a, b);
+  return (a, b) => b.themeScore - a.themeScore || bySeg(a, b);
 }
 
 /**
  * Evidence quotes: negative ones most negative first, positive ones most positive first, otherwise
  * most confidently about the theme first. One quote per document until every document has one.
+ * Every filter is pushed into SQL; the stream keeps the best few candidates (no text), and text is
+ * read only for them (see quotes.ts for why the pick is exact).
  */
 export function findQuotes(db: Db, query: QuoteQuery): QuoteResult[] {
   const q = query.emotion === undefined ? query : { ...query, emotion: canonicalEmotion(query.emotion) };
-  const scope = loadScope(db, q);
+  const index = buildThemeIndex(loadThemes(db));
+  const scope = scopeOf(q, index);
   if (q.emotion !== undefined) {
-    const known = scope.overall.emotions;
+    const known = emotionSet(emotionsInScope(db, scope));
     if (!known.includes(q.emotion)) throw new UserError(`Unknown emotion "${q.emotion}"; known: ${known.join(', ')}`);
   }
-  if (q.theme !== undefined && q.theme !== UNASSIGNED && !scope.index.labelOf.has(q.theme)) {
-    const used = scope.views.some((v) => v.themes.has(q.theme!));
-    if (!used) throw new UserError(`Unknown theme "${q.theme}". See \`voc themes\` for the themes in use.`);
+  const extra: Condition[] = [];
+  if (q.theme !== undefined) {
+    const theme: Condition =
+      q.theme === UNASSIGNED
+        ? { field: 'theme', themeIds: [], orUntagged: true }
+        : { field: 'theme', themeIds: themeAndDescendants(q.theme, index), orUntagged: false };
+    if (q.theme !== UNASSIGNED && !index.labelOf.has(q.theme) && !anyInScope(db, { ...scope, conditions: [...scope.conditions, theme] })) {
+      throw new UserError(`Unknown theme "${q.theme}". See \`voc themes\` for the themes in use.`);
+    }
+    extra.push(theme);
   }
-  const members = scope.views
-    .filter((v) => matches(v, q))
-    .map((view) => ({ view, themeScore: q.theme ? (view.themes.get(q.theme) ?? 0) : Math.max(0, ...view.themes.values()) }));
-  let ordered;
-  if (q.emotion !== undefined) {
-    const e = q.emotion;
-    const score = (m: (typeof members)[number]): number => m.view.fact.emotionScores[e] ?? 0;
-    ordered = [...members].sort((a, b) => score(b) - score(a) || a.view.fact.segmentId - b.view.fact.segmentId);
-  } else if (q.sentiment === 'negative') ordered = negativeOrder(members);
-  else if (q.sentiment === 'positive') {
-    ordered = [...members].sort((a, b) => b.view.fact.sentimentScore - a.view.fact.sentimentScore || a.view.fact.segmentId - b.view.fact.segmentId);
-  } else {
-    ordered = [...members].sort((a, b) => b.themeScore - a.themeScore || a.view.fact.segmentId - b.view.fact.segmentId);
-  }
-  return pickDistinct(ordered, q.limit).map(({ view }) => {
-    const f = view.fact;
-    return {
+  if (q.stage !== undefined) extra.push({ field: 'stage', value: q.stage });
+  if (q.touchpoint !== undefined) extra.push({ field: 'touchpoint', value: q.touchpoint });
+  if (q.sentiment !== 'any') extra.push({ field: 'sentiment', value: q.sentiment });
+  if (q.emotion !== undefined) extra.push({ field: 'emotion', emotion: q.emotion });
+  const narrowed = scopeOf(q, index, extra);
+  const cmp = orderFor(q);
+  let limit = 4 * q.limit + 4;
+  for (;;) {
+    const list = new Candidates<Found>(limit, cmp);
+    for (const fact of streamFacts(db, narrowed, { short: q.sentiment === 'negative' && q.emotion === undefined })) {
+      const view = viewOf(fact, index);
+      const themeScore = q.theme ? (view.themes.get(q.theme) ?? 0) : Math.max(0, ...view.themes.values());
+      list.push({ fact, segmentId: fact.segmentId, documentId: fact.documentId, themeScore, short: fact.short });
+    }
+    const sorted = list.sorted();
+    const texts = segmentTexts(db, sorted.map((c) => c.segmentId));
+    const { picked, complete } = pickDistinct(sorted, q.limit, texts, list.truncated);
+    if (!complete) {
+      limit *= 8;
+      continue;
+    }
+    return picked.map(({ fact: f }) => ({
       segmentId: f.segmentId, documentId: f.documentId, externalId: f.externalId, source: f.sourceName, kind: f.kind,
       locator: f.locator, createdAt: f.createdAt, charStart: f.charStart, charEnd: f.charEnd, stage: f.stage,
       touchpoint: f.touchpoint, themes: f.themes.map((t) => t.themeId), sentiment: f.sentiment,
-      sentimentScore: f.sentimentScore, score: f.score, scoreScale: f.scoreScale, emotions: f.emotions, text: f.text,
-    };
-  });
+      sentimentScore: f.sentimentScore, score: f.score, scoreScale: f.scoreScale, emotions: f.emotions,
+      text: texts.get(f.segmentId) ?? '',
+    }));
+  }
 }

@@ -2,115 +2,118 @@
  * Evidence quotes for a cell: the most typical mentions (closest to the cell's mean sentiment,
  * most confidently about the theme) and the most negative ones, preferring distinct documents so
  * one long angry ticket does not supply every quote.
+ *
+ * Quotes are chosen without holding a cell's members: while the facts stream by, each cell keeps
+ * its best candidates in a bounded list (Candidates, at most 2 x `limit` items, no text). Text is
+ * then read only for those, and pickDistinct runs over them. Because the candidates are exactly
+ * the first `limit` members in the full order, the pick is the one over all members whenever it
+ * fills up within them; when it does not (many near-duplicates), the caller streams again with a
+ * larger limit for that list only (see `resolved`).
  */
-import type { CellRecord, EmotionQuoteRecord, QuoteRecord } from '../store/aggregate.js';
-import type { Member } from './facts.js';
 
-/** Very short segments ("ok.", "Yes") are poor evidence; they are used only when nothing else is. */
-const MIN_QUOTE_CHARS = 25;
-
-function isShort(m: Member): number {
-  return m.view.fact.text.trim().length < MIN_QUOTE_CHARS ? 1 : 0;
+/** What ordering and picking need from a segment: no text. */
+export interface QuoteCandidate {
+  segmentId: number;
+  documentId: number;
+  charStart: number;
+  charEnd: number;
+  sentimentScore: number;
+  pNegative: number;
+  /** Shorter than MIN_QUOTE_CHARS: used only when nothing else is. */
+  short: boolean;
+  /** Theme confidence for the cell (its theme's score, else the segment's best theme). */
+  themeScore: number;
+  /** The score of the emotion a list is about (emotion lists only). */
+  emotionScore: number;
 }
+
+export type Compare<T> = (a: T, b: T) => number;
+
+/** The first `limit` items of a stream in `cmp` order, in memory bounded by 2 x limit. */
+export class Candidates<T extends { segmentId: number }> {
+  private items: T[] = [];
+  /** True once an item was dropped: the list is then a prefix, not everything. */
+  truncated = false;
+
+  constructor(
+    readonly limit: number,
+    readonly cmp: Compare<T>,
+  ) {}
+
+  /** The worst item kept at the last trim: anything after it in the order cannot make the cut. */
+  private worst: T | undefined;
+
+  push(item: T): void {
+    if (this.worst !== undefined && this.cmp(item, this.worst) > 0) {
+      this.truncated = true;
+      return;
+    }
+    this.items.push(item);
+    if (this.items.length >= 2 * this.limit) this.trim();
+  }
+
+  private trim(): void {
+    this.items.sort(this.cmp);
+    if (this.items.length > this.limit) {
+      this.items.length = this.limit;
+      this.truncated = true;
+    }
+    if (this.truncated) this.worst = this.items[this.items.length - 1];
+  }
+
+  sorted(): readonly T[] {
+    this.trim();
+    return this.items;
+  }
+}
+
+const short = (c: { short: boolean }): number => (c.short ? 1 : 0);
+
+export function typicalCompare(meanSentiment: number): Compare<QuoteCandidate> {
+  return (a, b) =>
+    short(a) - short(b) ||
+    Math.abs(a.sentimentScore - meanSentiment) - Math.abs(b.sentimentScore - meanSentiment) ||
+    b.themeScore - a.themeScore ||
+    a.segmentId - b.segmentId;
+}
+
+export const negativeCompare: Compare<QuoteCandidate> = (a, b) =>
+  short(a) - short(b) || a.sentimentScore - b.sentimentScore || b.pNegative - a.pNegative || a.segmentId - b.segmentId;
+
+export const emotionCompare: Compare<QuoteCandidate> = (a, b) =>
+  short(a) - short(b) || b.emotionScore - a.emotionScore || a.segmentId - b.segmentId;
 
 function sameText(text: string): string {
   return text.toLowerCase().replace(/\d+([.,]\d+)?/g, '#').replace(/\s+/g, ' ').trim();
 }
 
 /**
- * Takes up to `limit` members in the given order: first one per document and per wording (a
- * copy-pasted complaint is one piece of evidence), then fills up with the rest.
+ * Takes up to `limit` items in the given order: first one per document and per wording (a
+ * copy-pasted complaint is one piece of evidence), then fills up with the rest. `complete` is false
+ * when the distinct pass did not fill up and `sorted` may not hold every item (a truncated prefix):
+ * the pick over everything could then differ.
  */
-export function pickDistinct(sorted: readonly Member[], limit: number): Member[] {
-  const picked: Member[] = [];
+export function pickDistinct<T extends { segmentId: number; documentId: number }>(
+  sorted: readonly T[],
+  limit: number,
+  texts: ReadonlyMap<number, string>,
+  truncated = false,
+): { picked: T[]; complete: boolean } {
+  const picked: T[] = [];
   const docs = new Set<number>();
-  const texts = new Set<string>();
+  const seen = new Set<string>();
   for (const m of sorted) {
     if (picked.length >= limit) break;
-    const text = sameText(m.view.fact.text);
-    if (docs.has(m.view.fact.documentId) || texts.has(text)) continue;
-    docs.add(m.view.fact.documentId);
-    texts.add(text);
+    const text = sameText(texts.get(m.segmentId) ?? '');
+    if (docs.has(m.documentId) || seen.has(text)) continue;
+    docs.add(m.documentId);
+    seen.add(text);
     picked.push(m);
   }
+  const complete = picked.length >= limit || !truncated;
   for (const m of sorted) {
     if (picked.length >= limit) break;
     if (!picked.includes(m)) picked.push(m);
   }
-  return picked;
-}
-
-export function typicalOrder(members: readonly Member[], meanSentiment: number): Member[] {
-  return [...members].sort(
-    (a, b) =>
-      isShort(a) - isShort(b) ||
-      Math.abs(a.view.fact.sentimentScore - meanSentiment) - Math.abs(b.view.fact.sentimentScore - meanSentiment) ||
-      b.themeScore - a.themeScore ||
-      a.view.fact.segmentId - b.view.fact.segmentId,
-  );
-}
-
-export function negativeOrder(members: readonly Member[]): Member[] {
-  return members
-    .filter((m) => m.view.fact.sentiment === 'negative')
-    .sort(
-      (a, b) =>
-        isShort(a) - isShort(b) ||
-        a.view.fact.sentimentScore - b.view.fact.sentimentScore ||
-        b.view.fact.pNegative - a.view.fact.pNegative ||
-        a.view.fact.segmentId - b.view.fact.segmentId,
-    );
-}
-
-function toQuote(cell: CellRecord, kind: QuoteRecord['kind'], rank: number, m: Member): QuoteRecord {
-  const f = m.view.fact;
-  return {
-    matrix: cell.matrix,
-    rowKey: cell.rowKey,
-    colKey: cell.colKey,
-    kind,
-    rank,
-    segmentId: f.segmentId,
-    documentId: f.documentId,
-    charStart: f.charStart,
-    charEnd: f.charEnd,
-    text: f.text,
-    sentimentScore: f.sentimentScore,
-  };
-}
-
-export function selectQuotes(members: readonly Member[], cell: CellRecord, perCell: number): QuoteRecord[] {
-  if (perCell <= 0) return [];
-  const typical = pickDistinct(typicalOrder(members, cell.meanSentiment), perCell);
-  const negative = pickDistinct(negativeOrder(members), perCell);
-  return [
-    ...typical.map((m, i) => toQuote(cell, 'typical', i + 1, m)),
-    ...negative.map((m, i) => toQuote(cell, 'negative', i + 1, m)),
-  ];
-}
-
-/** Per emotion of the cell: its segments showing it, highest emotion score first, distinct documents first. */
-export function selectEmotionQuotes(
-  members: readonly Member[],
-  cell: CellRecord,
-  emotions: readonly string[],
-  perCell: number,
-): EmotionQuoteRecord[] {
-  if (perCell <= 0) return [];
-  const out: EmotionQuoteRecord[] = [];
-  for (const emotion of emotions) {
-    const score = (m: Member): number => m.view.fact.emotionScores[emotion] ?? 0;
-    const showing = members
-      .filter((m) => m.view.fact.emotions.includes(emotion))
-      .sort((a, b) => isShort(a) - isShort(b) || score(b) - score(a) || a.view.fact.segmentId - b.view.fact.segmentId);
-    pickDistinct(showing, perCell).forEach((m, i) => {
-      const f = m.view.fact;
-      out.push({
-        matrix: cell.matrix, rowKey: cell.rowKey, colKey: cell.colKey, emotion, rank: i + 1, segmentId: f.segmentId,
-        documentId: f.documentId, charStart: f.charStart, charEnd: f.charEnd, text: f.text,
-        sentimentScore: f.sentimentScore, emotionScore: score(m),
-      });
-    });
-  }
-  return out;
+  return { picked, complete };
 }

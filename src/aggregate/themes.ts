@@ -44,8 +44,18 @@ export function buildThemeIndex(rows: readonly ThemeRow[]): ThemeIndex {
   return { parentOf, labelOf, order, depthOf };
 }
 
-/** Ancestors of a theme, nearest first, excluding itself. */
+const ancestorCache = new WeakMap<ThemeIndex, Map<string, readonly string[]>>();
+
+/** Ancestors of a theme, nearest first, excluding itself (memoised per index: rollup asks per segment). */
 export function ancestors(id: string, index: ThemeIndex): string[] {
+  let cache = ancestorCache.get(index);
+  if (!cache) ancestorCache.set(index, (cache = new Map()));
+  let list = cache.get(id);
+  if (!list) cache.set(id, (list = walkAncestors(id, index)));
+  return [...list];
+}
+
+function walkAncestors(id: string, index: ThemeIndex): string[] {
   const out: string[] = [];
   const seen = new Set<string>([id]);
   let cur = index.parentOf.get(id) ?? null;

@@ -7,6 +7,7 @@ import { analysisSchema } from './002-analysis.js';
 import { aggregateSchema } from './003-aggregate.js';
 import { warningsSchema } from './004-warnings.js';
 import { cellEmotionsSchema } from './005-cell-emotions.js';
+import { aggregateIndexesSchema } from './006-aggregate-indexes.js';
 
 export interface Migration {
   name: string;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '003-aggregate', sql: aggregateSchema },
   { name: '004-warnings', sql: warningsSchema },
   { name: '005-cell-emotions', sql: cellEmotionsSchema },
+  { name: '006-aggregate-indexes', sql: aggregateIndexesSchema },
 ];
