@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { AggregateConfig } from '../config/aggregate.js';
 import type { Db } from '../store/db.js';
 import { TOOL_VERSION } from '../util/version.js';
-import { CLIENT_CSS, CLIENT_JS } from './client.js';
+import { CLIENT_JS } from './client-bundle.js';
+import { CLIENT_CSS } from './styles.js';
 import { buildReportData, type ReportData } from './data.js';
 import { writeFileAtomic } from './files.js';
 
