@@ -22,7 +22,7 @@ export async function bundleClient(): Promise<string> {
     bundle: true,
     write: false,
     format: 'iife',
-    target: 'es2017',
+    target: 'es2020',
     platform: 'browser',
     charset: 'utf8',
     legalComments: 'none',

@@ -24,6 +24,7 @@ import { emotionIsNegative, emotionLabel, emotionSet } from '../aggregate/emotio
 import { keyLabel, orderKeys } from '../aggregate/facts.js';
 import { buildThemeIndex, humanise, themeLabel, UNASSIGNED, type ThemeIndex } from '../aggregate/themes.js';
 import { UserError } from '../util/errors.js';
+import { buildCube } from './cube.js';
 import type { Highlight, Journey, JourneyEmotion, JourneyStage, ReportCell, ReportData, ReportKey, ReportMatrix, ReportQuote } from './model.js';
 
 export type { Highlight, Journey, JourneyEmotion, JourneyStage, ReportCell, ReportData, ReportKey, ReportMatrix, ReportQuote } from './model.js';
@@ -98,12 +99,6 @@ function buildMatrix(def: MatrixDef, cells: CellRecord[], index: ThemeIndex, par
   };
 }
 
-function toReportQuote(q: StoredQuote): ReportQuote {
-  return {
-    kind: q.kind, text: q.text, documentId: q.document_id, externalId: q.external_id, source: q.source_name,
-    locator: q.locator, createdAt: q.created_at, charStart: q.char_start, charEnd: q.char_end, sentiment: q.sentiment_score,
-  };
-}
 
 /** The fixed heatmaps plus one per configured attribute (attr:<name> x stage, shown as stored). */
 function shownMatrices(cells: CellRecord[]): MatrixDef[] {
@@ -123,7 +118,7 @@ function groupQuotes(quotes: StoredQuote[], shown: MatrixDef[]): Record<string, 
   for (const def of shown) {
     for (const q of quotes.filter((x) => x.matrix === def.stored)) {
       const [r, c] = def.transpose ? [q.col_key, q.row_key] : [q.row_key, q.col_key];
-      (out[`${def.stored}|${r}|${c}`] ??= []).push(toReportQuote(q));
+      (out[`${def.stored}|${r}|${c}`] ??= []).push(quoteOf(q, q.kind));
     }
   }
   return out;
@@ -207,8 +202,13 @@ function alertsOf(matrices: ReportMatrix[], index: ThemeIndex, month: string | n
 function quoteOf(q: StoredQuote | StoredEmotionQuote, kind: ReportQuote['kind']): ReportQuote {
   return {
     kind, text: q.text, documentId: q.document_id, externalId: q.external_id, source: q.source_name,
-    locator: q.locator, createdAt: q.created_at, charStart: q.char_start, charEnd: q.char_end, sentiment: q.sentiment_score,
+    locator: q.locator, createdAt: q.created_at, charStart: q.char_start, charEnd: q.char_end, sentiment: q.sentiment_score, g: -1,
   };
+}
+
+/** Gives each quote its document's cube group (the filter keys). */
+function stampGroups(groups: Record<string, ReportQuote[]>, docGroup: ReadonlyMap<number, number>): void {
+  for (const list of Object.values(groups)) for (const q of list) q.g = docGroup.get(q.documentId) ?? -1;
 }
 
 /** The journey map: stages in codeframe order (unassigned last, apart), their numbers, emotions and worst themes. */
@@ -294,6 +294,10 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
   const shown = shownMatrices(cells);
   const matrices = shown.map((d) => buildMatrix(d, cells, index, used));
   const quotes = readQuotes(db, agg.id);
+  const { cube, docGroup } = buildCube(db, used, matrices.map((m) => m.id));
+  const grouped = groupQuotes(quotes, shown);
+  const journey = buildJourney(cells, quotes, readEmotionQuotes(db, agg.id), index, used);
+  for (const g of [grouped, journey.quotes, journey.emotionQuotes]) stampGroups(g, docGroup);
   return {
     title,
     generatedAt: agg.created_at,
@@ -309,9 +313,10 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
     models: analysisVersions(db, keys).map((v) => ({ key: v.analysis_key, createdAt: v.created_at, summary: modelSummary(v.models_json) })),
     themes: themeTotals(cells, index).filter((t) => t.mentions > 0 || t.key !== UNASSIGNED),
     matrices,
-    quotes: groupQuotes(quotes, shown),
+    quotes: grouped,
     top: topPainPoints(matrices, index, agg.latest_month, 12),
     alerts: alertsOf(matrices, index, agg.latest_month),
-    journey: buildJourney(cells, quotes, readEmotionQuotes(db, agg.id), index, used),
+    journey,
+    cube,
   };
 }

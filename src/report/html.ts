@@ -51,12 +51,14 @@ export function renderReportHtml(data: ReportData): string {
 <body>
 <main>
 <header id="head"></header>
+<section id="filters" class="filters"></section>
 <noscript><p>This report draws its heatmaps with JavaScript; please open it in a browser with scripts enabled.</p></noscript>
 <section id="summary"></section>
 <section id="journey"></section>
 <div class="bar"><div id="controls"></div><div id="legend"></div></div>
 <div class="layout"><div id="heatmaps"></div><aside id="detail" hidden></aside></div>
 <section id="top"></section>
+<section id="impact"></section>
 <section id="codeframe"></section>
 <section id="meta"></section>
 <footer>Made by voc ${escapeHtml(TOOL_VERSION)} from aggregate ${data.aggregateId}. This file is self-contained: it makes no network requests.</footer>

@@ -84,6 +84,8 @@ export interface ReportQuote {
   charStart: number;
   charEnd: number;
   sentiment: number;
+  /** The cube group of the quote's document (-1: none), so a filtered page keeps only its own quotes. */
+  g: number;
 }
 
 /** An emotion's share of a stage's segments. */
@@ -161,6 +163,8 @@ export interface ReportData {
   /** Cells whose latest month is an anomaly (see docs/aggregation.md). */
   alerts: Highlight[];
   journey: Journey;
+  /** Counts the filters recompute every number above from. */
+  cube: ReportCube;
 }
 
 export interface Highlight extends ReportCell {
@@ -169,4 +173,33 @@ export interface Highlight extends ReportCell {
   parentLabel: string | null;
   colLabel: string;
   month: string | null;
+}
+
+/**
+ * Counts behind the filters (src/report/cube.ts builds it, client/recompute.ts reads it). A group
+ * is one combination of the document-level filter dimensions (source, kind, month, each
+ * aggregated attribute); every document falls in exactly one group, so distinct-document counts
+ * add up across groups exactly. Its size is bounded by the distinct values of those dimensions
+ * times the cells, never by the number of segments.
+ */
+export interface ReportCube {
+  /** Filter dimensions: 'source', 'kind', 'month', then 'attr:<name>' per aggregated attribute. */
+  dims: string[];
+  /** Per dimension, its distinct values (sorted). */
+  values: string[][];
+  /** Per group, the index of its value on each dimension. */
+  groups: number[][];
+  /**
+   * Per group: [segments, negative segments, documents with a segment, NPS promoters, passives,
+   * detractors]. The NPS counts cover every respondent of the group, with or without a comment.
+   */
+  totals: number[][];
+  /** Emotion ids, in the order of the emotion counts in each cell row. */
+  emotions: string[];
+  /**
+   * matrix id -> "row|col" (display orientation) -> rows of [group, mentions, negative, documents,
+   * negative documents, sentiment sum, sentiment sum of squares, NPS promoters, passives,
+   * detractors, ...segments per emotion].
+   */
+  cells: Record<string, Record<string, number[][]>>;
 }

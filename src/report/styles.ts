@@ -101,5 +101,10 @@ svg.curve .axis { font-size: 10px; fill: #999; }
 svg.curve .emo-dot { cursor: pointer; }
 .journey-detail { margin-top: 12px; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; max-width: 880px; }
 .note-small { font-size: 12px; }
+.filters { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: center; margin: 16px 0 0; padding: 10px 14px; background: var(--card); border: 1px solid var(--line); border-radius: 10px; font-size: 13px; }
+.filter-title { font-weight: 650; }
+.filter { display: inline-flex; gap: 6px; align-items: center; }
+.filter-select { font: inherit; font-size: 13px; border: 1px solid var(--line); border-radius: 6px; padding: 2px 6px; background: #fff; }
+.filter-note { color: var(--muted); flex-basis: 100%; font-size: 12px; }
 footer { margin-top: 48px; color: var(--muted); font-size: 12px; }
 `;

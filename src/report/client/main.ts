@@ -4,11 +4,13 @@
  * the embedded JSON; `render()` redraws the parts that follow the filter.
  */
 import { openCell, pick } from './detail.js';
-import { full } from './context.js';
+import { view } from './context.js';
+import { byId } from './dom.js';
 import { renderControls, renderHeatmaps } from './heatmap.js';
+import { renderFilters } from './filter.js';
 import { renderJourney } from './journey.js';
 import { renderHeader, renderSummary } from './summary.js';
-import { renderCodeframe, renderMeta, renderTop } from './tables.js';
+import { renderCodeframe, renderImpact, renderMeta, renderTop } from './tables.js';
 
 /** Everything that depends on the current view (the filter). */
 export function render(): void {
@@ -17,12 +19,15 @@ export function render(): void {
   renderJourney();
   renderHeatmaps(pick);
   renderTop(openCell);
+  renderImpact();
+  const first = view().top[0];
+  if (first) openCell(first.matrix, first.r, first.c, false);
+  else byId('detail').hidden = true;
 }
 
+renderFilters(render);
 renderControls();
 render();
 renderCodeframe();
 renderMeta();
-const first = full.top[0];
-if (first) openCell(first.matrix, first.r, first.c, false);
 document.body.setAttribute('data-ready', '1');

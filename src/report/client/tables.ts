@@ -3,7 +3,9 @@ import { sparkline } from './charts.js';
 import { full, trendText, view } from './context.js';
 import { add, byId, clear, el, pct, signed, table } from './dom.js';
 import { DEFINITIONS } from './heatmap.js';
+import { currentFilter } from './filter.js';
 import type { OpenCell } from './summary.js';
+import { themeImpacts } from './view.js';
 
 export function renderTop(openCell: OpenCell): void {
   const d = view();
@@ -56,4 +58,24 @@ export function renderMeta(): void {
     ['Anomaly rule', `latest month z-score \u2265 ${p.anomalyZ} against the ${p.trailingMonths} months before, with \u2265 ${p.minVolume} negative mentions`],
   ], 'kv'));
   for (const m of d.models) add(s, el('p', 'muted mono', `${m.key}: ${m.summary}`));
+}
+
+/**
+ * Theme impact on NPS (Thematic/Kapiche): overall NPS minus the NPS without the theme's
+ * respondents, beside the detractor-based impact. Only with 0-10 likelihood-to-recommend scores.
+ */
+export function renderImpact(): void {
+  const s = byId('impact');
+  clear(s);
+  const rows = themeImpacts(full, currentFilter());
+  if (!rows.length) return;
+  const d = view();
+  add(s, el('h2', null, 'Theme impact on NPS'));
+  add(s, el('p', 'muted', `NPS ${signed(d.overall.nps, 0)} from ${d.overall.npsResponses} responses on the 0-10 likelihood-to-recommend scale. ` +
+    'Impact on NPS (as Thematic and Kapiche define it): the overall NPS minus the NPS recomputed without the respondents who mention the theme; ' +
+    'negative means the theme costs the score that many points. NPS impact (detractors): the points gained if the detractors who mention it became passives.'));
+  add(s, table(['Theme', 'Respondents mentioning it', 'Their NPS', 'Impact on NPS', 'NPS impact (detractors)'], rows.slice(0, 15).map((r) => [
+    add(el('span'), el('strong', null, r.label), r.parentLabel ? el('span', 'muted', ` ${r.parentLabel}`) : null),
+    r.respondents, signed(r.nps, 0), signed(r.impact, 1), r.detractorImpact === null ? '' : signed(r.detractorImpact, 1),
+  ]), 'impact-table'));
 }

@@ -1,0 +1,169 @@
+/**
+ * The report's filter cube: counts per cell and per group of documents, so that the page can
+ * recompute every heatmap, the journey map, the cards and the quotes for any choice of source,
+ * kind, month range and aggregated attribute without a server.
+ *
+ * Why counts from the prepared facts rather than a SQL GROUP BY: the cells need the theme rollup
+ * (a leaf theme counts for its parent too), "unassigned"/"unknown" keys and the attribute
+ * normalisation of aggregate/facts.ts. Going through the same `loadScope` and `dimensionValues` as
+ * `voc heatmap --where` makes the page's filtered numbers equal to the CLI's by construction
+ * (test/report-filters.test.ts checks it in chromium). The facts are read once, as `voc
+ * aggregate` reads them.
+ *
+ * A group is one combination of the document-level dimensions (source, kind, month, aggregated
+ * attributes). Each document is in exactly one group, so distinct documents add up across groups;
+ * the cube grows with distinct values times cells, not with segments. The counts are of the
+ * facts at report time (as `voc heatmap` reads them), the unfiltered page shows the stored
+ * aggregate.
+ */
+import type { AggregateConfig, Dimension } from '../config/aggregate.js';
+import { loadScope } from '../aggregate/pipeline.js';
+import { dimensionValues, monthOf, UNKNOWN, type FactView } from '../aggregate/facts.js';
+import { npsBucket } from '../aggregate/metrics.js';
+import type { ThemeIndex } from '../aggregate/themes.js';
+import { loadNpsDocuments } from '../store/aggregate.js';
+import type { Db } from '../store/db.js';
+import type { ReportCube } from './model.js';
+
+/** A cube matrix: its id in the page, and which fact dimension gives the display row and column. */
+export interface CubeMatrix {
+  id: string;
+  rowDim: Dimension;
+  colDim: Dimension;
+}
+
+/** The shown heatmaps plus the journey (stage x all) and the per-theme totals (theme x all). */
+export function cubeMatrices(params: Pick<AggregateConfig, 'attributes'>, shown: readonly string[]): CubeMatrix[] {
+  const out: CubeMatrix[] = [
+    { id: 'stage_theme', rowDim: 'theme', colDim: 'stage' },
+    { id: 'stage_touchpoint', rowDim: 'touchpoint', colDim: 'stage' },
+    ...params.attributes.map((a): CubeMatrix => ({ id: `attr:${a}_stage`, rowDim: `attr:${a}`, colDim: 'stage' })),
+  ].filter((m) => shown.includes(m.id));
+  out.push({ id: 'stage_all', rowDim: 'stage', colDim: 'all' }, { id: 'theme_all', rowDim: 'theme', colDim: 'all' });
+  return out;
+}
+
+interface Acc {
+  n: number;
+  k: number;
+  docs: Set<number>;
+  negDocs: Set<number>;
+  ss: number;
+  sq: number;
+  nps: Map<number, number>;
+  emo: number[];
+}
+
+const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+export interface BuiltCube {
+  cube: ReportCube;
+  /** documentId -> group, to give each embedded quote its filter keys. */
+  docGroup: ReadonlyMap<number, number>;
+}
+
+export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, shown: readonly string[]): BuiltCube {
+  const scope = loadScope(db);
+  const index: ThemeIndex = scope.index;
+  const dims: Dimension[] = ['source', 'kind', 'month', ...params.attributes.map((a): Dimension => `attr:${a}`)];
+  const emotions = scope.overall.emotions;
+  const valueSets = dims.map(() => new Set<string>());
+  const groupIds = new Map<string, number>();
+  const groupKeys: string[][] = [];
+  const docGroup = new Map<number, number>();
+  const groupOf = (v: FactView): number => {
+    const known = docGroup.get(v.fact.documentId);
+    if (known !== undefined) return known;
+    const key = dims.map((d) => dimensionValues(v, d, index)[0] ?? UNKNOWN);
+    const id = key.join('\u0000');
+    let g = groupIds.get(id);
+    if (g === undefined) {
+      groupIds.set(id, (g = groupKeys.length));
+      groupKeys.push(key);
+      key.forEach((k, i) => valueSets[i]!.add(k));
+    }
+    docGroup.set(v.fact.documentId, g);
+    return g;
+  };
+  const totals: { seg: number; neg: number; docs: Set<number> }[] = [];
+  const matrices = cubeMatrices(params, shown);
+  const accs = matrices.map(() => new Map<string, Map<number, Acc>>());
+  for (const v of scope.views) {
+    const g = groupOf(v);
+    const t = (totals[g] ??= { seg: 0, neg: 0, docs: new Set() });
+    const negative = v.fact.sentiment === 'negative';
+    t.seg++;
+    if (negative) t.neg++;
+    t.docs.add(v.fact.documentId);
+    const emo = emotions.map((e) => (v.fact.emotions.includes(e) ? 1 : 0));
+    const npsScore = v.fact.scoreScale === 'nps' ? v.fact.score : null;
+    matrices.forEach((m, mi) => {
+      for (const r of dimensionValues(v, m.rowDim, index)) {
+        for (const c of dimensionValues(v, m.colDim, index)) {
+          const key = `${r}|${c}`;
+          let byGroup = accs[mi]!.get(key);
+          if (!byGroup) accs[mi]!.set(key, (byGroup = new Map()));
+          let a = byGroup.get(g);
+          if (!a) byGroup.set(g, (a = { n: 0, k: 0, docs: new Set(), negDocs: new Set(), ss: 0, sq: 0, nps: new Map(), emo: emotions.map(() => 0) }));
+          a.n++;
+          a.docs.add(v.fact.documentId);
+          if (negative) {
+            a.k++;
+            a.negDocs.add(v.fact.documentId);
+          }
+          a.ss += v.fact.sentimentScore;
+          a.sq += v.fact.sentimentScore * v.fact.sentimentScore;
+          if (npsScore !== null) a.nps.set(v.fact.documentId, npsScore);
+          emo.forEach((x, i) => (a.emo[i]! += x));
+        }
+      }
+    });
+  }
+  // NPS respondents without an analysed comment still count in their group's NPS.
+  const npsTotals = new Map<number, [number, number, number]>();
+  for (const d of loadNpsDocuments(db)) {
+    const attrs = d.attributes;
+    const key = dims.map((dim) => {
+      if (dim === 'source') return d.sourceName;
+      if (dim === 'kind') return d.kind;
+      if (dim === 'month') return monthOf(d.createdAt) ?? UNKNOWN;
+      const x = attrs[dim.slice(5)];
+      return x === undefined || x === null || x === '' ? UNKNOWN : typeof x === 'object' ? JSON.stringify(x) : String(x);
+    });
+    const id = key.join('\u0000');
+    let g = groupIds.get(id);
+    if (g === undefined) {
+      groupIds.set(id, (g = groupKeys.length));
+      groupKeys.push(key);
+      key.forEach((k, i) => valueSets[i]!.add(k));
+    }
+    const b = npsBucket(d.score);
+    const c = npsTotals.get(g) ?? [0, 0, 0];
+    c[b === 'promoter' ? 0 : b === 'passive' ? 1 : 2]++;
+    npsTotals.set(g, c);
+  }
+  const values = valueSets.map((s) => [...s].sort());
+  const cells: ReportCube['cells'] = {};
+  matrices.forEach((m, mi) => {
+    const out = (cells[m.id] = Object.create(null) as Record<string, number[][]>);
+    for (const [key, byGroup] of accs[mi]!) {
+      out[key] = [...byGroup.entries()].map(([g, a]) => {
+        const b = [0, 0, 0];
+        for (const s of a.nps.values()) b[npsBucket(s) === 'promoter' ? 0 : npsBucket(s) === 'passive' ? 1 : 2]!++;
+        return [g, a.n, a.k, a.docs.size, a.negDocs.size, r6(a.ss), r6(a.sq), ...b, ...a.emo];
+      });
+    }
+  });
+  const cube: ReportCube = {
+    dims,
+    values,
+    groups: groupKeys.map((key) => key.map((k, i) => values[i]!.indexOf(k))),
+    totals: groupKeys.map((_, g) => {
+      const t = totals[g];
+      return [t?.seg ?? 0, t?.neg ?? 0, t?.docs.size ?? 0, ...(npsTotals.get(g) ?? [0, 0, 0])];
+    }),
+    emotions,
+    cells,
+  };
+  return { cube, docGroup };
+}
