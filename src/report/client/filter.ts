@@ -43,6 +43,16 @@ function select(id: string, label: string, options: [string, string][], onChange
   return add(wrap, el('span', 'muted', label), sel);
 }
 
+let reapply: () => void = () => {};
+
+/** Sets one dimension's filter (as its select would) and redraws the page. */
+export function chooseFilter(dim: string, value: string): void {
+  filter.where[dim] = value;
+  const sel = document.getElementById(`filter-${dim.replace(/[^a-z0-9]+/gi, '-')}`);
+  if (sel instanceof HTMLSelectElement) sel.value = value;
+  reapply();
+}
+
 export function renderFilters(render: () => void): void {
   const box = byId('filters');
   clear(box);
@@ -78,6 +88,7 @@ export function renderFilters(render: () => void): void {
       apply();
     }));
   }
+  reapply = apply;
   add(box, note);
   note.textContent = 'All data';
   box.setAttribute('data-where', '');

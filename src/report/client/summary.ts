@@ -1,7 +1,9 @@
 /** The header facts and "What hurts most": the lede, the top cards (each its own quote) and the spikes. */
 import type { Highlight, ReportQuote } from '../model.js';
 import { sparkline } from './charts.js';
-import { trendText, view } from './context.js';
+import { full, trendText, view } from './context.js';
+import { chooseFilter, currentFilter } from './filter.js';
+import { filteredView } from './view.js';
 import { add, byId, clear, el, monthName, own, pct, signed } from './dom.js';
 import { negativeFirst } from './quotes.js';
 
@@ -79,16 +81,45 @@ export function renderSummary(openCell: OpenCell): void {
     add(grid, card);
   });
   add(box, grid);
-  if (!d.alerts.length) return;
+  renderSpikes(box, openCell);
+}
+
+/**
+ * Spikes. With one source (or a source filter): the latest month against the trailing months.
+ * With several sources, each source is judged against its own history and its own latest month,
+ * so one source whose data stops early cannot make a "spike" for all.
+ */
+function renderSpikes(box: HTMLElement, openCell: OpenCell): void {
+  const d = view();
+  const si = full.cube.dims.indexOf('source');
+  const sources = full.cube.values[si] ?? [];
+  const chosen = currentFilter().where.source;
+  const perSource = sources.length > 1 && !chosen;
+  const lists = perSource
+    ? sources.map((source) => {
+      const f = currentFilter();
+      const v = filteredView(full, { ...f, where: { ...f.where, source } });
+      return { title: `Spikes in ${source}, ${monthName(v.overall.latestMonth)} (against its own trailing months)`, source, alerts: v.alerts };
+    })
+    : [{ title: `Spikes in ${monthName(d.overall.latestMonth)}`, source: chosen ?? null, alerts: d.alerts }];
+  const shown = lists.filter((l) => l.alerts.length);
+  if (!shown.length) return;
   const al = el('div', 'alerts');
-  add(al, el('h3', null, `Spikes in ${monthName(d.overall.latestMonth)}`));
-  const ul = el('ul');
-  for (const a of d.alerts.slice(0, 6)) {
-    const link = el('button', 'linkish', `${alertLabel(a)} \u00b7 ${a.colLabel}`);
-    link.type = 'button';
-    link.addEventListener('click', () => openCell(a.matrix, a.r, a.c, true));
-    const last = a.series[a.series.length - 1] ?? 0;
-    add(ul, add(el('li'), link, el('span', 'muted', ` \u2014 ${last} negative mentions this month, ${trendText(a)}`)));
+  for (const l of shown) {
+    const ul = el('ul');
+    ul.setAttribute('data-source', l.source ?? '');
+    for (const a of l.alerts.slice(0, perSource ? 3 : 6)) {
+      const link = el('button', 'linkish', `${alertLabel(a)} \u00b7 ${a.colLabel}`);
+      link.type = 'button';
+      link.addEventListener('click', () => {
+        // A source's spike opens that source's numbers: the filter follows.
+        if (perSource && l.source) chooseFilter('source', l.source);
+        openCell(a.matrix, a.r, a.c, true);
+      });
+      const last = a.series[a.series.length - 1] ?? 0;
+      add(ul, add(el('li'), link, el('span', 'muted', ` \u2014 ${last} negative mentions that month (at least ${full.params.minVolume} needed), ${trendText(a)}`)));
+    }
+    add(al, el('h3', null, l.title), ul);
   }
-  add(box, add(al, ul));
+  add(box, al);
 }
