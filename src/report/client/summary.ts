@@ -108,7 +108,7 @@ function renderSpikes(box: HTMLElement, openCell: OpenCell): void {
   for (const l of shown) {
     const ul = el('ul');
     ul.setAttribute('data-source', l.source ?? '');
-    for (const a of l.alerts.slice(0, perSource ? 3 : 6)) {
+    for (const a of l.alerts.slice(0, perSource ? 2 : 6)) {
       const link = el('button', 'linkish', `${alertLabel(a)} \u00b7 ${a.colLabel}`);
       link.type = 'button';
       link.addEventListener('click', () => {
