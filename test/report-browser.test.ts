@@ -44,6 +44,8 @@ interface CliCell {
   neg_per_100: number;
   neg_per_100_low: number;
   negative_share: number;
+  z_score: number | null;
+  anomaly: boolean;
 }
 
 /** `voc heatmap --rows <rows> --cols <cols> --format json <flags>` in-process: its cells. */
@@ -365,6 +367,29 @@ describe.skipIf(!hasChromium)('HTML report filters in chromium', () => {
     const card = await page.locator('#summary .card .card-title').allTextContents();
     expect(card.length).toBeGreaterThan(0);
     expect(await page.locator('#filter-note').textContent()).toBe('Filtered: the same numbers as voc heatmap --where source=zendesk-tickets');
+  });
+
+  it('lists spikes per source, each judged against that source alone (as voc heatmap --where source=...)', async () => {
+    await setFilter({ 'filter-source': '' });
+    const lists = await page.locator('#summary .alerts ul').evaluateAll((els) => els.map((e) => e.getAttribute('data-source')!));
+    expect(lists.length).toBeGreaterThan(0);
+    for (const source of lists) expect(['nps-survey', 'zendesk-tickets']).toContain(source);
+    const dims: Record<string, [string, string]> = { stage_theme: ['theme', 'stage'], stage_touchpoint: ['touchpoint', 'stage'], 'attr:plan_stage': ['attr:plan', 'stage'] };
+    for (const source of lists) {
+      const items = await page.locator(`#summary .alerts ul[data-source="${source}"] li`).evaluateAll((els) =>
+        els.map((e) => [e.getAttribute('data-matrix')!, e.getAttribute('data-row')!, e.getAttribute('data-col')!, Number(e.getAttribute('data-z'))] as const),
+      );
+      expect(items.length).toBeGreaterThan(0);
+      for (const [matrix, r, c, z] of items) {
+        const [rows, cols] = dims[matrix]!;
+        const cli = (await heatmapCells(dbPath, rows, cols, ['--where', `source=${source}`])).find((x) => x.row === r && x.col === c)!;
+        expect([matrix, r, c, z, true]).toEqual([matrix, r, c, cli.z_score, cli.anomaly]);
+      }
+    }
+    // A source's spike opens that source's numbers.
+    await page.locator('#summary .alerts ul li button').first().click();
+    expect(await page.locator('#filter-source').inputValue()).toBe(lists[0]);
+    await setFilter({ 'filter-source': '' });
   });
 
   it('filters by kind and a month range', async () => {

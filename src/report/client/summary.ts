@@ -117,7 +117,12 @@ function renderSpikes(box: HTMLElement, openCell: OpenCell): void {
         openCell(a.matrix, a.r, a.c, true);
       });
       const last = a.series[a.series.length - 1] ?? 0;
-      add(ul, add(el('li'), link, el('span', 'muted', ` \u2014 ${last} negative mentions that month (at least ${full.params.minVolume} needed), ${trendText(a)}`)));
+      const li = el('li');
+      li.setAttribute('data-matrix', a.matrix);
+      li.setAttribute('data-row', a.r);
+      li.setAttribute('data-col', a.c);
+      li.setAttribute('data-z', String(a.z));
+      add(ul, add(li, link, el('span', 'muted', ` \u2014 ${last} negative mentions that month (at least ${full.params.minVolume} needed), ${trendText(a)}`)));
     }
     add(al, el('h3', null, l.title), ul);
   }
