@@ -56,6 +56,13 @@ interface Acc {
 
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
+/** Trailing zeros (NPS and emotion counts most cells lack) are left out; the page reads them as 0. */
+function trimZeros(row: number[]): number[] {
+  let end = row.length;
+  while (end > 7 && row[end - 1] === 0) end--;
+  return row.slice(0, end);
+}
+
 export interface BuiltCube {
   cube: ReportCube;
   /** documentId -> group, to give each embedded quote its filter keys. */
@@ -150,7 +157,7 @@ export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, s
       out[key] = [...byGroup.entries()].map(([g, a]) => {
         const b = [0, 0, 0];
         for (const s of a.nps.values()) b[npsBucket(s) === 'promoter' ? 0 : npsBucket(s) === 'passive' ? 1 : 2]!++;
-        return [g, a.n, a.k, a.docs.size, a.negDocs.size, r6(a.ss), r6(a.sq), ...b, ...a.emo];
+        return trimZeros([g, a.n, a.k, a.docs.size, a.negDocs.size, r6(a.ss), r6(a.sq), ...b, ...a.emo]);
       });
     }
   });

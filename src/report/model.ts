@@ -199,7 +199,7 @@ export interface ReportCube {
   /**
    * matrix id -> "row|col" (display orientation) -> rows of [group, mentions, negative, documents,
    * negative documents, sentiment sum, sentiment sum of squares, NPS promoters, passives,
-   * detractors, ...segments per emotion].
+   * detractors, ...segments per emotion]; trailing zeros after the sentiment sums are left out.
    */
   cells: Record<string, Record<string, number[][]>>;
 }

@@ -90,10 +90,11 @@ export function sumCell(cube: ReportCube, rows: readonly number[][], on: boolean
     s.kd += r[4]!;
     s.ss += r[5]!;
     s.sq += r[6]!;
-    s.nps.promoters += r[7]!;
-    s.nps.passives += r[8]!;
-    s.nps.detractors += r[9]!;
-    const emo = r.slice(10);
+    // Trailing zeros are trimmed from the rows: a missing count is 0.
+    s.nps.promoters += r[7] ?? 0;
+    s.nps.passives += r[8] ?? 0;
+    s.nps.detractors += r[9] ?? 0;
+    const emo = cube.emotions.map((_, i) => r[10 + i] ?? 0);
     emo.forEach((x, i) => (s.emo[i]! += x));
     const m = cube.values[mi]![cube.groups[g]![mi]!]!;
     if (m === 'unknown') continue;
