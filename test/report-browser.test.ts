@@ -1,6 +1,8 @@
 /**
  * The HTML report in a real browser (Debian's chromium): it renders without any network request,
- * a click on a cell shows its quotes, and hostile customer text stays text.
+ * a click on a cell shows its quotes, hostile customer text stays text, and with the filter bar
+ * (source; kind + months; an attribute) the journey cards, heatmap cells and per-source spikes on
+ * screen equal `voc heatmap --where/--since/--until` for the same database.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
