@@ -1,6 +1,8 @@
 /**
  * The HTML report in a real browser (Debian's chromium): it renders without any network request,
- * a click on a cell shows its quotes, and hostile customer text stays text.
+ * a click on a cell shows its quotes, hostile customer text stays text, and with the filter bar
+ * (source; kind + months; an attribute) the journey cards, heatmap cells and per-source spikes on
+ * screen equal `voc heatmap --where/--since/--until` for the same database.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +36,47 @@ async function heatmapByStage(db: string, metric: string): Promise<Map<string, n
   }
   const rows = parse(out) as string[][];
   return new Map(rows.slice(1).map((r) => [r[0]!, Number(r[2])]));
+}
+
+interface CliCell {
+  row: string;
+  col: string;
+  mentions: number;
+  documents: number;
+  neg_per_100: number;
+  neg_per_100_low: number;
+  negative_share: number;
+  z_score: number | null;
+  anomaly: boolean;
+}
+
+/** `voc heatmap --rows <rows> --cols <cols> --format json <flags>` in-process: its cells. */
+async function heatmapCells(db: string, rows: string, cols: string, flags: string[]): Promise<CliCell[]> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  try {
+    const p = new Command('voc').exitOverride();
+    registerHeatmap(p);
+    await p.parseAsync(['node', 'voc', 'heatmap', '--db', db, '--rows', rows, '--cols', cols, '--format', 'json', ...flags]);
+  } finally {
+    spy.mockRestore();
+  }
+  return (JSON.parse(out) as { cells: CliCell[] }).cells;
+}
+
+async function launch(dir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    viewport: { width: 1400, height: 1000 },
+  });
 }
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -72,15 +115,7 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     cli.set('emotion:frustration', await heatmapByStage(t.path, 'emotion:frustration'));
     t.close();
     reportUrl = pathToFileURL(out).href;
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ],
-      viewport: { width: 1400, height: 1000 },
-    });
+    context = await launch(dir);
     // Record and block everything except the report file itself.
     await context.route('**/*', (route) => {
       const url = route.request().url();
@@ -254,5 +289,126 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasChromium)('HTML report filters in chromium', () => {
+  let dir: string;
+  let dbPath: string;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+  let close: () => void = () => {};
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'voc-report-filter-'));
+    const t = sampleDb();
+    const config = PipelineConfig.parse({
+      name: 'Kestrel Kitchen', sources: [{ name: 's', kind: 'survey', paths: 'a.csv' }], aggregate: { attributes: ['plan'] },
+    });
+    aggregatePipeline(t.db, config, addRun(t.db));
+    const out = join(dir, 'report.html');
+    writeReport(t.db, out, { title: 'Kestrel Kitchen' });
+    dbPath = t.path;
+    close = () => t.close();
+    const url = pathToFileURL(out).href;
+    context = await launch(dir);
+    await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Sets the filter bar: select id -> value ('' = all). */
+  async function setFilter(values: Record<string, string>): Promise<void> {
+    for (const [id, value] of Object.entries(values)) await page.selectOption(`#${id}`, value);
+  }
+
+  /** Journey cards and stage x theme heatmap cells on screen equal `voc heatmap <flags>` for the same data. */
+  async function expectSameAsCli(flags: string[]): Promise<void> {
+    expect((await page.locator('#filters').getAttribute('data-where'))!.split(' ').filter(Boolean)).toEqual(flags);
+    const stages = await heatmapCells(dbPath, 'stage', 'all', flags);
+    expect(stages.length).toBeGreaterThan(2);
+    const cards = await page.locator('#journey .stage').evaluateAll((els) => els.map((e) => e.getAttribute('data-stage')!));
+    expect(cards.sort()).toEqual(stages.map((c) => c.row).sort());
+    for (const c of stages) {
+      const card = page.locator(`#journey .stage[data-stage="${c.row}"]`);
+      expect(await card.locator('.stage-vol').textContent()).toBe(`${c.mentions} comments · ${c.documents} documents`);
+      expect(await card.locator('.stage-pain .big').textContent()).toBe(c.neg_per_100.toFixed(1));
+      expect(Number(await card.locator('.stage-pain').getAttribute('data-value'))).toBe(c.neg_per_100);
+      expect(await card.locator('.stage-pain .ci').textContent()).toMatch(new RegExp(`^95% CI ${c.neg_per_100_low.toFixed(1)}–`));
+    }
+    await page.click('button.metric-btn[data-metric="per100"]');
+    const cells = await heatmapCells(dbPath, 'theme', 'stage', flags);
+    const shown = await page.locator('table.hm[data-matrix="stage_theme"] td.cell[data-row]').evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-row')!, e.getAttribute('data-col')!, e.textContent!] as const),
+    );
+    expect(shown.length).toBe(cells.length);
+    const cli = new Map(cells.map((c) => [`${c.row}|${c.col}`, c.neg_per_100.toFixed(1)]));
+    for (const [r, c, text] of shown) expect([r, c, text]).toEqual([r, c, cli.get(`${r}|${c}`)]);
+    expect(errors).toEqual([]);
+  }
+
+  it('filters by source: heatmaps, journey map, cards and quotes follow', async () => {
+    const sources = await page.locator('#filter-source option').evaluateAll((els) => els.map((e) => e.getAttribute('value')));
+    expect(sources).toEqual(['', 'nps-survey', 'zendesk-tickets']);
+    await setFilter({ 'filter-source': 'zendesk-tickets' });
+    await expectSameAsCli(['--where', 'source=zendesk-tickets']);
+    // Every quote on the page now comes from that source.
+    await page.click('#journey .stage[data-stage="support"] button.stage-name');
+    const captions = await page.locator('#journey-detail figcaption, #detail figcaption').allTextContents();
+    expect(captions.length).toBeGreaterThan(0);
+    for (const c of captions) expect(c).toMatch(/^zendesk-tickets/);
+    const card = await page.locator('#summary .card .card-title').allTextContents();
+    expect(card.length).toBeGreaterThan(0);
+    expect(await page.locator('#filter-note').textContent()).toBe('Filtered: the same numbers as voc heatmap --where source=zendesk-tickets');
+  });
+
+  it('lists spikes per source, each judged against that source alone (as voc heatmap --where source=...)', async () => {
+    await setFilter({ 'filter-source': '' });
+    const lists = await page.locator('#summary .alerts ul').evaluateAll((els) => els.map((e) => e.getAttribute('data-source')!));
+    expect(lists.length).toBeGreaterThan(0);
+    for (const source of lists) expect(['nps-survey', 'zendesk-tickets']).toContain(source);
+    const dims: Record<string, [string, string]> = { stage_theme: ['theme', 'stage'], stage_touchpoint: ['touchpoint', 'stage'], 'attr:plan_stage': ['attr:plan', 'stage'] };
+    for (const source of lists) {
+      const items = await page.locator(`#summary .alerts ul[data-source="${source}"] li`).evaluateAll((els) =>
+        els.map((e) => [e.getAttribute('data-matrix')!, e.getAttribute('data-row')!, e.getAttribute('data-col')!, Number(e.getAttribute('data-z'))] as const),
+      );
+      expect(items.length).toBeGreaterThan(0);
+      for (const [matrix, r, c, z] of items) {
+        const [rows, cols] = dims[matrix]!;
+        const cli = (await heatmapCells(dbPath, rows, cols, ['--where', `source=${source}`])).find((x) => x.row === r && x.col === c)!;
+        expect([matrix, r, c, z, true]).toEqual([matrix, r, c, cli.z_score, cli.anomaly]);
+      }
+    }
+    // A source's spike opens that source's numbers.
+    await page.locator('#summary .alerts ul li button').first().click();
+    expect(await page.locator('#filter-source').inputValue()).toBe(lists[0]);
+    await setFilter({ 'filter-source': '' });
+  });
+
+  it('filters by kind and a month range', async () => {
+    await setFilter({ 'filter-source': '', 'filter-kind': 'survey', 'filter-since': '2026-07', 'filter-until': '2026-09' });
+    await expectSameAsCli(['--where', 'kind=survey', '--since', '2026-07', '--until', '2026-09']);
+    expect(await page.locator('#head .facts').textContent()).toMatch(/Jul 2026 to Sep 2026/);
+  });
+
+  it('filters by an aggregated attribute, and shows theme impact on NPS for the 0-10 survey', async () => {
+    await setFilter({ 'filter-kind': '', 'filter-since': '', 'filter-until': '', 'filter-attr-plan': 'Family' });
+    await expectSameAsCli(['--where', 'plan=Family']);
+    const impact = page.locator('#impact table tbody tr');
+    expect(await impact.count()).toBeGreaterThan(3);
+    expect(await page.locator('#impact thead').textContent()).toMatch(/Impact on NPS.*NPS impact \(detractors\)/);
+    // Back to all data: the stored aggregate again.
+    await setFilter({ 'filter-attr-plan': '' });
+    expect(await page.locator('#filter-note').textContent()).toBe('All data');
+    await expectSameAsCli([]);
   });
 });

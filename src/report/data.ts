@@ -1,6 +1,7 @@
 /**
  * The data behind the HTML report, read from the latest stored aggregate: heatmap cells, quotes,
- * the codeframe, sources and run metadata. Short property names keep the embedded JSON small.
+ * the codeframe, sources and run metadata. Its shapes are in model.ts (shared with the browser
+ * code); short property names keep the embedded JSON small.
  */
 import { z } from 'zod';
 import { parseAggregateConfig, type AggregateConfig, type Dimension } from '../config/aggregate.js';
@@ -15,7 +16,6 @@ import {
   scoreSummaries,
   sourceSummaries,
   type CellRecord,
-  type SourceSummary,
   type StoredEmotionQuote,
   type StoredQuote,
 } from '../store/aggregate.js';
@@ -24,153 +24,10 @@ import { emotionIsNegative, emotionLabel, emotionSet } from '../aggregate/emotio
 import { keyLabel, orderKeys } from '../aggregate/facts.js';
 import { buildThemeIndex, humanise, themeLabel, UNASSIGNED, type ThemeIndex } from '../aggregate/themes.js';
 import { UserError } from '../util/errors.js';
+import { buildCube } from './cube.js';
+import type { Highlight, Journey, JourneyEmotion, JourneyStage, ReportCell, ReportData, ReportKey, ReportMatrix, ReportQuote } from './model.js';
 
-export interface ReportKey {
-  key: string;
-  label: string;
-  depth: number;
-}
-
-/** One heatmap cell; shares in [0,1], series = negative mentions per month. */
-export interface ReportCell {
-  r: string;
-  c: string;
-  mentions: number;
-  docs: number;
-  negative: number;
-  negShare: number;
-  wLow: number;
-  wHigh: number;
-  sentiment: number;
-  pain: number;
-  nps: number | null;
-  npsImpact: number | null;
-  meanScore: number | null;
-  scoreScale: string | null;
-  prevPain: number | null;
-  z: number | null;
-  anomaly: boolean;
-  latest: number | null;
-  baseline: number | null;
-  series: number[];
-  /** Negative mentions per 100 documents (documents with one, over all in scope) and its 95% interval. */
-  per100: number;
-  p100Low: number;
-  p100High: number;
-  sLow: number;
-  sHigh: number;
-  /** Emotions shown by at least one of the cell's segments, highest share first. */
-  emo: { id: string; share: number; low: number; high: number; n: number }[];
-}
-
-export interface ReportMatrix {
-  id: string;
-  title: string;
-  /** Display rows/cols: stages run left to right across the top. */
-  rowDim: string;
-  colDim: string;
-  rows: ReportKey[];
-  cols: ReportKey[];
-  cells: ReportCell[];
-}
-
-export interface ReportQuote {
-  kind: 'typical' | 'negative';
-  text: string;
-  documentId: number;
-  externalId: string | null;
-  source: string;
-  locator: string;
-  createdAt: string | null;
-  charStart: number;
-  charEnd: number;
-  sentiment: number;
-}
-
-/** An emotion's share of a stage's segments. */
-export interface JourneyEmotion {
-  share: number;
-  low: number;
-  high: number;
-  segments: number;
-  z: number | null;
-  latest: number | null;
-  baseline: number | null;
-}
-
-/** One stage of the journey map (stage_all and stage_theme cells of the aggregate). */
-export interface JourneyStage {
-  key: string;
-  label: string;
-  /** No stage could be told: shown apart, greyed, never ranked. */
-  unassigned: boolean;
-  mentions: number;
-  docs: number;
-  negative: number;
-  negShare: number;
-  sentiment: number;
-  sLow: number;
-  sHigh: number;
-  negPer100: number;
-  p100Low: number;
-  p100High: number;
-  emotions: Record<string, JourneyEmotion>;
-  /** Up to three emotions with the highest share (shown by at least one segment). */
-  dominant: string[];
-  /** Up to three leaf themes of the stage with the most negative mentions per 100 documents. */
-  pains: { theme: string; label: string; parentLabel: string | null; negPer100: number; p100Low: number; p100High: number; negative: number; mentions: number }[];
-}
-
-export interface Journey {
-  stages: JourneyStage[];
-  emotions: { id: string; label: string; negative: boolean }[];
-  /** Mean negPer100 over the assigned stages: the centre of the diverging colour scale. */
-  meanPer100: number;
-  /** stage -> its typical and negative quotes. */
-  quotes: Record<string, ReportQuote[]>;
-  /** stage + "|" + emotion -> quotes of segments showing the emotion. */
-  emotionQuotes: Record<string, ReportQuote[]>;
-}
-
-export interface ReportData {
-  title: string;
-  generatedAt: string;
-  aggregateId: number;
-  configHash: string | null;
-  overall: {
-    segments: number;
-    documents: number;
-    negativeRate: number;
-    nps: number | null;
-    npsResponses: number;
-    latestMonth: string | null;
-    months: string[];
-  };
-  params: AggregateConfig;
-  /** Scores other than NPS, named by their scale ("mean rating 7.9 (1-10)"), one per scale. */
-  scores: { scale: string; text: string; documents: number; unit: string }[];
-  /** Scale -> how a cell's mean score is labelled ("Mean rating (1-10)"). */
-  scaleLabels: Record<string, string>;
-  sources: SourceSummary[];
-  models: { key: string; createdAt: string; summary: string }[];
-  themes: (ReportKey & { parent: string | null; mentions: number; negShare: number; pain: number })[];
-  matrices: ReportMatrix[];
-  /** matrix id + "|" + row + "|" + col (display orientation) -> quotes. */
-  quotes: Record<string, ReportQuote[]>;
-  /** Specific pain points: leaf theme x stage cells with the highest pain index. */
-  top: Highlight[];
-  /** Cells whose latest month is an anomaly (see docs/aggregation.md). */
-  alerts: Highlight[];
-  journey: Journey;
-}
-
-export interface Highlight extends ReportCell {
-  matrix: string;
-  rowLabel: string;
-  parentLabel: string | null;
-  colLabel: string;
-  month: string | null;
-}
+export type { Highlight, Journey, JourneyEmotion, JourneyStage, ReportCell, ReportData, ReportKey, ReportMatrix, ReportQuote } from './model.js';
 
 const Overall = z.object({
   negativeRate: z.number(),
@@ -242,12 +99,6 @@ function buildMatrix(def: MatrixDef, cells: CellRecord[], index: ThemeIndex, par
   };
 }
 
-function toReportQuote(q: StoredQuote): ReportQuote {
-  return {
-    kind: q.kind, text: q.text, documentId: q.document_id, externalId: q.external_id, source: q.source_name,
-    locator: q.locator, createdAt: q.created_at, charStart: q.char_start, charEnd: q.char_end, sentiment: q.sentiment_score,
-  };
-}
 
 /** The fixed heatmaps plus one per configured attribute (attr:<name> x stage, shown as stored). */
 function shownMatrices(cells: CellRecord[]): MatrixDef[] {
@@ -267,7 +118,7 @@ function groupQuotes(quotes: StoredQuote[], shown: MatrixDef[]): Record<string, 
   for (const def of shown) {
     for (const q of quotes.filter((x) => x.matrix === def.stored)) {
       const [r, c] = def.transpose ? [q.col_key, q.row_key] : [q.row_key, q.col_key];
-      (out[`${def.stored}|${r}|${c}`] ??= []).push(toReportQuote(q));
+      (out[`${def.stored}|${r}|${c}`] ??= []).push(quoteOf(q, q.kind));
     }
   }
   return out;
@@ -351,8 +202,13 @@ function alertsOf(matrices: ReportMatrix[], index: ThemeIndex, month: string | n
 function quoteOf(q: StoredQuote | StoredEmotionQuote, kind: ReportQuote['kind']): ReportQuote {
   return {
     kind, text: q.text, documentId: q.document_id, externalId: q.external_id, source: q.source_name,
-    locator: q.locator, createdAt: q.created_at, charStart: q.char_start, charEnd: q.char_end, sentiment: q.sentiment_score,
+    locator: q.locator, createdAt: q.created_at, charStart: q.char_start, charEnd: q.char_end, sentiment: q.sentiment_score, g: -1,
   };
+}
+
+/** Gives each quote its document's cube group (the filter keys). */
+function stampGroups(groups: Record<string, ReportQuote[]>, docGroup: ReadonlyMap<number, number>): void {
+  for (const list of Object.values(groups)) for (const q of list) q.g = docGroup.get(q.documentId) ?? -1;
 }
 
 /** The journey map: stages in codeframe order (unassigned last, apart), their numbers, emotions and worst themes. */
@@ -438,6 +294,10 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
   const shown = shownMatrices(cells);
   const matrices = shown.map((d) => buildMatrix(d, cells, index, used));
   const quotes = readQuotes(db, agg.id);
+  const { cube, docGroup } = buildCube(db, used, matrices.map((m) => m.id));
+  const grouped = groupQuotes(quotes, shown);
+  const journey = buildJourney(cells, quotes, readEmotionQuotes(db, agg.id), index, used);
+  for (const g of [grouped, journey.quotes, journey.emotionQuotes]) stampGroups(g, docGroup);
   return {
     title,
     generatedAt: agg.created_at,
@@ -453,9 +313,10 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
     models: analysisVersions(db, keys).map((v) => ({ key: v.analysis_key, createdAt: v.created_at, summary: modelSummary(v.models_json) })),
     themes: themeTotals(cells, index).filter((t) => t.mentions > 0 || t.key !== UNASSIGNED),
     matrices,
-    quotes: groupQuotes(quotes, shown),
+    quotes: grouped,
     top: topPainPoints(matrices, index, agg.latest_month, 12),
     alerts: alertsOf(matrices, index, agg.latest_month),
-    journey: buildJourney(cells, quotes, readEmotionQuotes(db, agg.id), index, used),
+    journey,
+    cube,
   };
 }

@@ -5,6 +5,8 @@ import { parseEmotionMetric, type Metric } from '../config/aggregate.js';
 import { emotionIsNegative } from '../aggregate/emotions.js';
 import type { CellRecord } from '../store/aggregate.js';
 
+export { trendPhrase } from './trend.js';
+
 export function metricValue(c: CellRecord, metric: Metric): number | null {
   switch (metric) {
     case 'pain':
@@ -103,20 +105,4 @@ export function isShare(metric: Metric): boolean {
   const e = parseEmotionMetric(metric);
   if (e) return e.part !== 'segments' && e.part !== 'z';
   return metric === 'negative_share' || metric === 'wilson_low' || metric === 'wilson_high';
-}
-
-/**
- * A trend in words, as the report writes it: "rising: 3.1x its trailing 3-month mean (z 4.4)",
- * "spike: ...", "falling: ...", "steady (z 0.3)"; '' when the cell has no trend.
- */
-export function trendPhrase(t: { zScore: number | null; trendLatest: number | null; trendBaseline: number | null; anomaly: boolean }, trailingMonths: number): string {
-  const { zScore: z, trendLatest: latest, trendBaseline: baseline } = t;
-  if (z === null || latest === null || baseline === null) return '';
-  const mean = `its trailing ${trailingMonths}-month mean`;
-  const ratio = baseline > 0 ? `${(latest / baseline).toFixed(1)}x ${mean}` : `new (none in the trailing ${trailingMonths} months)`;
-  const zs = ` (z ${z.toFixed(1)})`;
-  if (t.anomaly) return `spike: ${ratio}${zs}`;
-  if (z >= 1 && latest > baseline) return `rising: ${ratio}${zs}`;
-  if (z <= -1 && latest < baseline) return `falling: ${ratio}${zs}`;
-  return `steady${zs}`;
 }

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { AggregateConfig } from '../config/aggregate.js';
 import type { Db } from '../store/db.js';
 import { TOOL_VERSION } from '../util/version.js';
-import { CLIENT_CSS, CLIENT_JS } from './client.js';
+import { CLIENT_JS } from './client-bundle.js';
+import { CLIENT_CSS } from './styles.js';
 import { buildReportData, type ReportData } from './data.js';
 import { writeFileAtomic } from './files.js';
 
@@ -50,12 +51,14 @@ export function renderReportHtml(data: ReportData): string {
 <body>
 <main>
 <header id="head"></header>
+<section id="filters" class="filters"></section>
 <noscript><p>This report draws its heatmaps with JavaScript; please open it in a browser with scripts enabled.</p></noscript>
 <section id="summary"></section>
 <section id="journey"></section>
 <div class="bar"><div id="controls"></div><div id="legend"></div></div>
 <div class="layout"><div id="heatmaps"></div><aside id="detail" hidden></aside></div>
 <section id="top"></section>
+<section id="impact"></section>
 <section id="codeframe"></section>
 <section id="meta"></section>
 <footer>Made by voc ${escapeHtml(TOOL_VERSION)} from aggregate ${data.aggregateId}. This file is self-contained: it makes no network requests.</footer>

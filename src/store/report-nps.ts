@@ -1,0 +1,41 @@
+/**
+ * NPS respondents for the report's filter cube: every document with a 0-10 likelihood-to-recommend
+ * score, with or without an analysed comment (they count in their group's NPS), streamed one row at
+ * a time so the cube stays bounded by groups, not documents.
+ */
+import { z } from 'zod';
+import type { Db } from './db.js';
+
+const NpsDocRow = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  source_name: z.string(),
+  created_at: z.string().nullable(),
+  score: z.number(),
+  attributes: z.string(),
+});
+
+const AttributesJson = z.record(z.string(), z.unknown());
+
+export interface NpsDocument {
+  documentId: number;
+  kind: string;
+  sourceName: string;
+  createdAt: string | null;
+  score: number;
+  attributes: Record<string, unknown>;
+}
+
+export function* streamNpsDocuments(db: Db): Generator<NpsDocument> {
+  const stmt = db.prepare(
+    `SELECT id, kind, source_name, created_at, score, attributes FROM documents
+      WHERE score_scale = 'nps' AND score IS NOT NULL ORDER BY id`,
+  );
+  for (const raw of stmt.iterate()) {
+    const r = NpsDocRow.parse(raw);
+    yield {
+      documentId: r.id, kind: r.kind, sourceName: r.source_name, createdAt: r.created_at,
+      score: r.score, attributes: AttributesJson.parse(JSON.parse(r.attributes)),
+    };
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The report's filter cube, without a browser: for several filters, the page data recomputed from
+ * the cube (client/view.ts, pure) equals `voc heatmap --where` (queryMatrix) cell by cell, every
+ * number; and theme impact on NPS follows the Thematic/Kapiche definition on hand-counted cases.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregatePipeline, queryMatrix } from '../src/aggregate/pipeline.js';
+import { PipelineConfig } from '../src/config/pipeline.js';
+import { buildReportData } from '../src/report/data.js';
+import type { ReportData } from '../src/report/model.js';
+import { themeNpsImpact } from '../src/report/nps-impact.js';
+import { filteredView, themeImpacts } from '../src/report/client/view.js';
+import type { Filter } from '../src/report/client/recompute.js';
+import { addRun, type TestDb } from './aggregate-db.js';
+import { sampleDb } from './report-sample.js';
+
+const FILTERS: Filter[] = [
+  { where: { source: 'zendesk-tickets' }, since: '', until: '' },
+  { where: { kind: 'survey' }, since: '2026-07', until: '2026-09' },
+  { where: { 'attr:plan': 'Family' }, since: '', until: '' },
+  { where: { source: 'nps-survey', 'attr:plan': 'Basic' }, since: '2026-08', until: '' },
+];
+
+const whereOf = (f: Filter) => ({
+  where: Object.fromEntries(Object.entries(f.where).map(([k, v]) => [k.replace(/^attr:/, ''), v])),
+  since: f.since || undefined,
+  until: f.until || undefined,
+});
+
+describe('report filter cube', () => {
+  let t: TestDb;
+  let data: ReportData;
+
+  beforeAll(() => {
+    t = sampleDb();
+    const config = PipelineConfig.parse({ name: 'K', sources: [{ name: 's', kind: 'survey', paths: 'a.csv' }], aggregate: { attributes: ['plan'] } });
+    aggregatePipeline(t.db, config, addRun(t.db));
+    data = buildReportData(t.db, 'K');
+  });
+  afterAll(() => t.close());
+
+  it('is bounded by distinct values, not documents', () => {
+    const c = data.cube;
+    expect(c.dims).toEqual(['source', 'kind', 'month', 'attr:plan']);
+    const product = c.values.reduce((n, v) => n * v.length, 1);
+    expect(c.groups.length).toBeLessThanOrEqual(product);
+    expect(c.groups.length).toBeLessThan(data.overall.documents);
+    // Every document in exactly one group: the groups' documents add up to all documents.
+    expect(c.totals.reduce((n, x) => n + x[2]!, 0)).toBe(data.overall.documents);
+  });
+
+  it.each(FILTERS)('equals voc heatmap --where for %j', (f) => {
+    const v = filteredView(data, f);
+    const stages = queryMatrix(t.db, { rows: 'stage', cols: 'all' }, whereOf(f), data.params as never);
+    expect(v.overall.documents).toBe(stages.scope.overall.documents);
+    expect(v.overall.nps).toBe(stages.scope.overall.nps);
+    expect(v.journey.stages.map((s) => s.key).sort()).toEqual(stages.cells.map((c) => c.rowKey).sort());
+    for (const c of stages.cells) {
+      const s = v.journey.stages.find((x) => x.key === c.rowKey)!;
+      expect([c.rowKey, s.mentions, s.docs, s.negPer100, s.p100Low, s.p100High, s.sentiment, s.sLow, s.sHigh]).toEqual(
+        [c.rowKey, c.mentions, c.documents, c.negPer100, c.negPer100Low, c.negPer100High, c.meanSentiment, c.sentimentLow, c.sentimentHigh],
+      );
+      for (const [e, x] of Object.entries(c.emotions)) {
+        const y = s.emotions[e]!;
+        expect([c.rowKey, e, y.share, y.low, y.high, y.segments, y.z]).toEqual([c.rowKey, e, x.share, x.low, x.high, x.segments, x.zScore]);
+      }
+    }
+    const themes = queryMatrix(t.db, { rows: 'theme', cols: 'stage' }, whereOf(f), data.params as never);
+    const shown = v.matrices.find((m) => m.id === 'stage_theme')!;
+    expect(shown.cells.length).toBe(themes.cells.length);
+    for (const c of themes.cells) {
+      const x = shown.cells.find((y) => y.r === c.rowKey && y.c === c.colKey)!;
+      expect([c.rowKey, c.colKey, x.mentions, x.negShare, x.wLow, x.wHigh, x.per100, x.pain, x.nps, x.npsImpact, x.z, x.anomaly, x.series]).toEqual(
+        [c.rowKey, c.colKey, c.mentions, c.negativeShare, c.wilsonLow, c.wilsonHigh, c.negPer100, c.painIndex, c.nps, c.npsImpact, c.zScore, c.anomaly, c.series.map((s) => s.negative)],
+      );
+    }
+    // Quotes kept under a filter come from documents in it.
+    for (const list of Object.values(v.quotes)) for (const q of list) if (f.where.source) expect(q.source).toBe(f.where.source);
+  });
+
+  it('computes theme impact on NPS as overall NPS minus NPS without the theme’s respondents', () => {
+    // 10 respondents: 5 promoters, 3 passives, 2 detractors (NPS 30). The theme's 2 are both detractors:
+    // without them 5/8 promoters, 0 detractors (NPS 62.5), so the theme costs 32.5 points.
+    const all = { promoters: 5, passives: 3, detractors: 2, total: 10 };
+    expect(themeNpsImpact(all, { promoters: 0, passives: 0, detractors: 2, total: 2 })).toBeCloseTo(-32.5, 10);
+    // A theme only promoters mention lifts it: without its 3 promoters, 2/7 promoters, 2/7 detractors (NPS 0).
+    expect(themeNpsImpact(all, { promoters: 3, passives: 0, detractors: 0, total: 3 })).toBeCloseTo(30, 10);
+    expect(themeNpsImpact(all, all)).toBeNull(); // nobody left to compare with
+    const rows = themeImpacts(data, { where: {}, since: '', until: '' });
+    expect(rows.length).toBeGreaterThan(3);
+    // The app-crash theme's respondents are detractors: it costs NPS points.
+    const crash = rows.find((r) => r.theme === 'app-crash')!;
+    expect(crash.impact).toBeLessThan(0);
+    expect(crash.detractorImpact).toBeGreaterThan(0);
+    expect(rows.map((r) => r.impact)).toEqual([...rows.map((r) => r.impact)].sort((a, b) => a - b));
+    // Tickets have no 0-10 score: no theme impact on NPS for them.
+    expect(themeImpacts(data, { where: { source: 'zendesk-tickets' }, since: '', until: '' })).toEqual([]);
+  });
+});
