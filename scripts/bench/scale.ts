@@ -17,22 +17,13 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../src/util/random.js';
 
 const SIZES = (process.env.VOC_SCALE_SIZES ?? '10000,100000,300000').split(',').map(Number);
 const DIR = resolve(process.env.VOC_SCALE_DIR ?? join(tmpdir(), 'voc-bench-scale'));
 const STAGES = ['aggregate', 'heatmap', 'themes', 'quotes', 'export'] as const;
 type Stage = (typeof STAGES)[number];
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STAGE_IDS = ['awareness', 'consideration', 'purchase', 'checkout', 'onboarding', 'delivery', 'usage', 'support', 'renewal', 'churn', 'unknown'];
 const TOUCHPOINTS = ['website', 'app', 'email', 'phone', 'chat', 'store', 'courier', 'invoice'];
@@ -51,7 +42,7 @@ export function generateCorpus(path: string, segments: number, seed = 11): { doc
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const now = '2026-11-01T00:00:00Z';
   db.prepare(`INSERT INTO analysis_versions (analysis_key, models_json, created_at) VALUES ('bench', '{}', ?)`).run(now);

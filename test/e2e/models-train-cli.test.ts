@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../../src/cli/main.js';
+import { vocProgram } from '../helpers/cli-in-process.js';
 import { readLabelled } from '../../src/models/labelled.js';
 import { makeWorkspace } from '../helpers/workspace.js';
 import { disposeSharedEncoders } from '../helpers/shared-encoder.js';
@@ -21,24 +21,7 @@ afterAll(disposeSharedEncoders);
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures-models', 'feedback.csv');
 const DATA = join(import.meta.dirname, '..', 'data');
 
-/** Runs `voc ...` in-process and returns what it printed on stdout. */
-async function voc(...args: string[]): Promise<string> {
-  const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  const errWrite = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    await buildProgram().parseAsync(['node', 'voc', ...args]);
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = errWrite;
-  }
-  return chunks.join('');
-}
+const voc = (...args: string[]): Promise<string> => vocProgram(args);
 
 describe('voc train sentiment end to end', () => {
   let dir: string;

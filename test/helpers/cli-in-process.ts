@@ -15,7 +15,7 @@
  */
 import { Command } from 'commander';
 import { vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { buildProgram, main } from '../../src/cli/main.js';
 import type { CliResult } from './workspace.js';
 
 export type Register = (program: Command) => void;
@@ -32,6 +32,26 @@ export async function vocInProcess(registers: readonly Register[], args: readonl
     await p.parseAsync(['node', 'voc', ...args]);
   } finally {
     spy.mockRestore();
+  }
+  return out;
+}
+
+/**
+ * Runs `voc ...args` through the whole commander program (every command registered), returning what
+ * it printed on stdout; stderr is silenced. Errors propagate, so a test can expect a UserError.
+ */
+export async function vocProgram(args: readonly string[]): Promise<string> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await buildProgram().parseAsync(['node', 'voc', ...args]);
+  } finally {
+    spy.mockRestore();
+    err.mockRestore();
   }
   return out;
 }
