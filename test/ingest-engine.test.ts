@@ -17,23 +17,7 @@ import { redactRecordFields } from '../src/ingest/redact-record.js';
 import { createRedactor, stableHash } from '../src/text/redact.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 import { runVocInProcess } from './helpers/cli-in-process.js';
-
-const SURVEY_HEADER = 'ResponseId,SubmittedAt,NPS,Plan,Comment';
-
-function surveyCsv(rows: string[]): string {
-  return `${SURVEY_HEADER}\n${rows.join('\n')}\n`;
-}
-
-function configYaml(ws: Workspace, sources: string, extra = ''): string {
-  return `name: test\ndatabase: ${ws.dbPath}\nroot: ${ws.dir}\n${extra}sources:\n${sources}`;
-}
-
-const SURVEY_SOURCE = `  - name: pulse
-    kind: survey
-    format: generic-csv
-    paths: "surveys/*.csv"
-    mapping: { id: ResponseId, text: [Comment], score: { field: NPS, scale: nps }, date: SubmittedAt, attributes: { plan: Plan } }
-`;
+import { SURVEY_SOURCE, configYaml, surveyCsv } from './helpers/ingest-fixtures.js';
 
 async function ingest(ws: Workspace, yaml: string, opts: Parameters<typeof ingestPipeline>[3] = {}): Promise<IngestReport> {
   const config = parseYamlWith(yaml, PipelineConfig, 'test config');

@@ -19,6 +19,7 @@ import { storageError } from '../src/store/errors.js';
 import { startRun } from '../src/store/runs.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 import { runVocInProcess } from './helpers/cli-in-process.js';
+import { storageConfig } from './helpers/ingest-fixtures.js';
 
 let ws: Workspace;
 let config: PipelineConfig;
@@ -35,18 +36,7 @@ beforeAll(() => {
 
 afterAll(() => ws?.cleanup());
 
-function readConfig(): string {
-  return `name: storage
-database: ${ws.dbPath}
-root: ${ws.dir}
-sources:
-  - name: big
-    kind: survey
-    format: generic-csv
-    paths: in/big.csv
-    mapping: { id: id, text: [comment], date: date }
-`;
-}
+const readConfig = (): string => storageConfig(ws);
 
 describe('a full disk during ingest', () => {
   it('stops with SQLITE_FULL, leaves the file unfinished, and claims nothing it did not store', async () => {

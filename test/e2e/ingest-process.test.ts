@@ -15,37 +15,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/store/db.js';
 import { makeWorkspace, PROJECT_ROOT, runVoc, type Workspace } from '../helpers/workspace.js';
-
-const SURVEY_HEADER = 'ResponseId,SubmittedAt,NPS,Plan,Comment';
-
-function surveyCsv(rows: string[]): string {
-  return `${SURVEY_HEADER}\n${rows.join('\n')}\n`;
-}
-
-function configYaml(ws: Workspace, sources: string, extra = ''): string {
-  return `name: test\ndatabase: ${ws.dbPath}\nroot: ${ws.dir}\n${extra}sources:\n${sources}`;
-}
-
-const SURVEY_SOURCE = `  - name: pulse
-    kind: survey
-    format: generic-csv
-    paths: "surveys/*.csv"
-    mapping: { id: ResponseId, text: [Comment], score: { field: NPS, scale: nps }, date: SubmittedAt, attributes: { plan: Plan } }
-`;
-
-/** The one-source config of test/ingest-storage-errors.test.ts, for workspace `w`. */
-function storageConfig(w: Workspace): string {
-  return `name: storage
-database: ${w.dbPath}
-root: ${w.dir}
-sources:
-  - name: big
-    kind: survey
-    format: generic-csv
-    paths: in/big.csv
-    mapping: { id: id, text: [comment], date: date }
-`;
-}
+import { SURVEY_SOURCE, configYaml, storageConfig, surveyCsv } from '../helpers/ingest-fixtures.js';
 
 function withDb<T>(w: Workspace, fn: (db: Db) => T): T {
   const db = openDatabase(w.dbPath);
