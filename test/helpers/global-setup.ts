@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/store/db.js';
+import { countEmbeddings } from '../../src/store/embeddings.js';
 import { useModelDir } from '../../src/models/use-runtime.js';
 import { PROJECT_ROOT } from './workspace.js';
 
@@ -42,7 +43,34 @@ function vectorFingerprint(): string {
   return h.digest('hex').slice(0, 16);
 }
 
-export default function setup(project: TestProject): (() => void) | undefined {
+/**
+ * A cold cache is filled here once, before the test files start: the built-in codeframes' texts
+ * (descriptions, examples) that most model-backed files embed first. Without this, the two
+ * parallel workers embed the same texts at the same time on a fresh machine (about a minute of
+ * duplicated encoder time). Skipped when the cache already holds vectors.
+ */
+async function prewarm(path: string): Promise<void> {
+  const db = openDatabase(path);
+  try {
+    if (countEmbeddings(db) > 0) return;
+    const { parseAnalysisConfig } = await import('../../src/config/analysis.js');
+    const { loadAnalyzerParts } = await import('../../src/analyze/models.js');
+    const { Analyzer } = await import('../../src/analyze/analyzer.js');
+    for (const themes of ['builtin:voc-default.yaml', 'builtin:cross-industry.yaml']) {
+      const acfg = parseAnalysisConfig({ codeframes: { themes } });
+      const parts = await loadAnalyzerParts(acfg, db);
+      try {
+        await Analyzer.create(acfg, parts);
+      } finally {
+        await parts.encoder.dispose();
+      }
+    }
+  } finally {
+    db.close();
+  }
+}
+
+export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
   const mode = process.env.VOC_TEST_VECTOR_CACHE ?? 'keep';
   if (mode === 'off') {
     project.provide('vectorCache', '');
@@ -52,6 +80,7 @@ export default function setup(project: TestProject): (() => void) | undefined {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${vectorFingerprint()}.sqlite`);
   openDatabase(path).close();
+  if (process.env.VOC_TEST_PREWARM !== '0') await prewarm(path);
   project.provide('vectorCache', path);
   return mode === 'run' ? () => rmSync(dir, { recursive: true, force: true }) : undefined;
 }
