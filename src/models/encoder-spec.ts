@@ -18,7 +18,7 @@ export interface Encoder {
 export const encoderSpecSchema = z.discriminatedUnion('backend', [
   z.object({
     backend: z.literal('use'),
-    /** Inference worker threads (default min(2, CPUs); 1 = in-process). */
+    /** Inference worker threads (default the CPU count, at most 8; 1 = in-process). */
     threads: z.number().int().min(1).max(16).optional(),
   }),
   z.object({

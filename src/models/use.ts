@@ -29,7 +29,10 @@ export const USE_MAX_PIECES = 256;
 const vocabSchema = z.array(z.tuple([z.string(), z.number().nullable().transform((s) => s ?? 0)]));
 
 export interface UseOptions {
-  /** Inference threads; default min(2, CPU count). 1 runs in-process. */
+  /**
+   * Inference threads; default the CPU count, at most 8 (each thread holds its own wasm runtime and
+   * model copy, so memory grows with it). 1 runs in-process.
+   */
   threads?: number;
 }
 
@@ -48,7 +51,7 @@ export async function createUseEncoder(options: UseOptions = {}): Promise<Encode
   const dir = useModelDir();
   const vocab = vocabSchema.parse(JSON.parse(await readFile(join(dir, 'vocab.json'), 'utf8')));
   const tokenizer = new SentencePieceTokenizer(vocab);
-  const threads = Math.max(1, Math.floor(options.threads ?? Math.min(2, availableParallelism())));
+  const threads = Math.max(1, Math.floor(options.threads ?? Math.min(8, availableParallelism())));
   const backend: Backend = threads === 1 ? await InProcess.start() : await WorkerPool.start(threads);
   return new UseEncoder(`use-lite@energetic-ai-${usePackageVersion()}`, tokenizer, backend);
 }
