@@ -21,6 +21,11 @@ export { train, TrainOptions, TRAIN_TASKS } from './pipeline/train.js';
 export { evaluate, EvalOptions, type EvalResult } from './pipeline/evaluate.js';
 export type { Head } from './models/head.js';
 
+// Queries over an analysed database (what voc heatmap, themes and quotes print), read-only.
+export { heatmap, themes, quotes, type QueryTarget, type HeatmapQuery } from './pipeline/query.js';
+export type { RankThemesOptions, ThemeRank, QuoteQuery, QuoteResult } from './aggregate/query.js';
+export type { MatrixResult } from './aggregate/cells.js';
+
 // Codeframes from the data: discovered themes and drafts.
 export { suggestThemes, acceptTheme, SuggestThemesOptions, AcceptThemeOptions, type SuggestionRow } from './pipeline/themes.js';
 export { writeCodeframeDraft, DraftCodeframeOptions, type DraftCodeframeResult } from './pipeline/codeframe.js';

@@ -18,6 +18,8 @@ import ts from 'typescript';
 import * as voc from '../src/index.js';
 import type { PipelineEvent } from '../src/index.js';
 import { makeWorkspace, PROJECT_ROOT, type Workspace } from './helpers/workspace.js';
+import { vocInProcess } from './helpers/cli-in-process.js';
+import { registerHeatmap } from '../src/cli/heatmap.js';
 
 const PUBLIC_VALUES = [
   'AcceptThemeOptions',
@@ -42,10 +44,13 @@ const PUBLIC_VALUES = [
   'classifyFile',
   'classifyRows',
   'evaluate',
+  'heatmap',
   'ingest',
   'loadPipelineConfig',
+  'quotes',
   'runPipeline',
   'suggestThemes',
+  'themes',
   'train',
   'writeCodeframeDraft',
 ];
@@ -205,6 +210,18 @@ exports:
     expect(readFileSync(first.exports[0]!, 'utf8').split('\n')[0]).toMatch(/^stage,label,/);
     expect(stages).toEqual(['ingest', 'analyze', 'aggregate', 'exports']);
     expect(events.filter((e) => e !== 'file')).toEqual(['ingested', 'analysed', 'aggregated', 'exported', 'exported']);
+
+    // The read side: the same numbers voc heatmap prints, and ranked themes and quotes as data.
+    const m = voc.heatmap({ config: ws.configPath }, { rows: 'stage', cols: 'theme', where: { kind: 'ticket' } });
+    const cli = JSON.parse(await vocInProcess([registerHeatmap], ['heatmap', '--config', ws.configPath, '--where', 'kind=ticket', '--format', 'json'])) as { cells: { row: string; col: string; mentions: number }[] };
+    expect(m.cells.length).toBeGreaterThan(0);
+    expect(m.cells.map((c) => [c.rowKey, c.colKey, c.mentions])).toEqual(cli.cells.map((c) => [c.row, c.col, c.mentions]));
+    const ranked = voc.themes({ config: ws.configPath }, { sort: 'mentions', limit: 3 });
+    expect(ranked.length).toBeGreaterThan(0);
+    expect(ranked.map((r) => r.mentions)).toEqual([...ranked.map((r) => r.mentions)].sort((a, b) => b - a));
+    const found = voc.quotes({ config: ws.configPath }, { sentiment: 'negative', limit: 2 });
+    expect(found.length).toBe(2);
+    expect(found.every((q) => q.sentiment === 'negative')).toBe(true);
 
     const second = await voc.runPipeline({ config: voc.loadPipelineConfig(ws.configPath) });
     expect(second.runId).toBeGreaterThan(first.runId);

@@ -1,48 +1,16 @@
 /**
  * `voc aggregate`: computes pain-point heatmaps, trends and quotes from the analysed segments and
- * stores them as a new aggregate. Also the database/config lookup shared by the query commands.
+ * stores them as a new aggregate. The database/config lookup the query commands share is
+ * src/pipeline/query.ts (`openTarget`).
  */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { aggregatePipeline, mixedVersionsWarning, type AggregateSummary } from '../aggregate/pipeline.js';
-import { parseAggregateConfig, type AggregateConfig } from '../config/aggregate.js';
-import type { PipelineConfig } from '../config/pipeline.js';
-import { openDatabase, type Db } from '../store/db.js';
 import { acquireLock } from '../store/lock.js';
 import { finishRun, startRun } from '../store/runs.js';
-import { UserError } from '../util/errors.js';
 import { TOOL_VERSION } from '../util/version.js';
-import { locateDatabase, parseOptions } from './common.js';
-
-export const DbFlags = { db: z.string().min(1).optional(), config: z.string().min(1).optional() };
-
-export interface Target {
-  db: Db;
-  dbPath: string;
-  config: PipelineConfig | null;
-  configPath: string | null;
-  configHash: string | null;
-  params: AggregateConfig;
-}
-
-/** Opens the database named by --db / --config (read-only for queries) with the aggregate params. */
-export function openTarget(flags: { db?: string | undefined; config?: string | undefined }, write = false): Target {
-  const loc = locateDatabase({ ...(flags.db ? { db: flags.db } : {}), ...(flags.config ? { config: flags.config } : {}) });
-  // --db wins for the file, but a --config given alongside still supplies the aggregate params.
-  const pipeline = loc.pipeline ?? (flags.config ? locateDatabase({ config: flags.config }).pipeline : undefined);
-  if (!existsSync(loc.dbPath)) {
-    throw new UserError(`No database at ${loc.dbPath}. Run \`voc ingest\` and \`voc analyze\` first, or pass --db / --config.`);
-  }
-  return {
-    db: openDatabase(loc.dbPath, { readonly: !write }),
-    dbPath: loc.dbPath,
-    config: pipeline?.config ?? null,
-    configPath: pipeline?.path ?? null,
-    configHash: pipeline?.hash ?? null,
-    params: pipeline?.config.aggregate ?? parseAggregateConfig({}),
-  };
-}
+import { parseOptions } from './common.js';
+import { DbFlags, openTarget } from '../pipeline/query.js';
 
 const AggregateOptions = z.object({ ...DbFlags, json: z.boolean().default(false) });
 

@@ -1,7 +1,5 @@
 /** Helpers shared by the command files: option validation and finding the database. */
-import { resolve } from 'node:path';
 import type { z } from 'zod';
-import { loadPipelineConfig, type LoadedPipeline } from '../config/load.js';
 import { UserError } from '../util/errors.js';
 
 /** Validates commander's parsed options with a zod schema; errors name the flag. */
@@ -18,20 +16,7 @@ function kebab(s: string): string {
   return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-export interface DbLocation {
-  dbPath: string;
-  pipeline?: LoadedPipeline;
-}
-
-/** The database named by --db, else by the --config's `database`, else data/voc.sqlite. */
-export function locateDatabase(opts: { db?: string; config?: string }): DbLocation {
-  if (opts.db) return { dbPath: resolve(opts.db) };
-  if (opts.config) {
-    const pipeline = loadPipelineConfig(opts.config);
-    return { dbPath: resolve(pipeline.config.database), pipeline };
-  }
-  return { dbPath: resolve('data/voc.sqlite') };
-}
+export { locateDatabase, type DbLocation } from '../config/load.js';
 
 /** Plain fixed-width table for terminals and logs. */
 export function formatTable(header: string[], rows: (string | number)[][]): string {

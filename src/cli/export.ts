@@ -7,7 +7,7 @@ import { heatmapExportText, quotesExportText } from '../report/exports.js';
 import { writeFileAtomic } from '../report/files.js';
 import { confineOutput } from '../util/paths.js';
 import { parseOptions } from './common.js';
-import { DbFlags, openTarget } from './aggregate.js';
+import { DbFlags, openTarget } from '../pipeline/query.js';
 import { FilterFlags, withQueryFlags } from './heatmap.js';
 
 const Common = { ...DbFlags, ...FilterFlags, out: z.string().min(1), allowOutside: z.boolean().default(false), format: z.enum(['csv', 'json']).optional(), excel: z.boolean().default(false) };

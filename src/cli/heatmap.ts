@@ -8,7 +8,7 @@ import { renderHeatmapTable, useColour } from '../report/terminal.js';
 import { queryMatrix } from '../aggregate/pipeline.js';
 import { parseOptions } from './common.js';
 import { scaleName } from '../aggregate/scales.js';
-import { DbFlags, openTarget } from './aggregate.js';
+import { DbFlags, openTarget } from '../pipeline/query.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'a date: YYYY-MM or YYYY-MM-DD');
 

@@ -6,7 +6,7 @@ import { findQuotes, type QuoteResult } from '../aggregate/query.js';
 import { toCsv } from '../report/csv.js';
 import { QUOTE_HEADER, quoteRow } from '../report/exports.js';
 import { parseOptions } from './common.js';
-import { DbFlags, openTarget } from './aggregate.js';
+import { DbFlags, openTarget } from '../pipeline/query.js';
 import { FilterFlags, withQueryFlags } from './heatmap.js';
 
 const QuotesOptions = z.object({

@@ -5,7 +5,7 @@ import { exportSpecs } from '../report/exports-config.js';
 import { writeReport } from '../report/html.js';
 import { confineOutput } from '../util/paths.js';
 import { parseOptions } from './common.js';
-import { DbFlags, openTarget } from './aggregate.js';
+import { DbFlags, openTarget } from '../pipeline/query.js';
 
 const ReportOptions = z.object({ ...DbFlags, out: z.string().min(1).optional(), allowOutside: z.boolean().default(false), title: z.string().min(1).optional() });
 

@@ -9,7 +9,7 @@ import { rankThemes, THEME_SORTS, type ThemeRank } from '../aggregate/query.js';
 import { toCsv } from '../report/csv.js';
 import { trendPhrase } from '../report/format.js';
 import { formatTable, parseOptions } from './common.js';
-import { DbFlags, openTarget } from './aggregate.js';
+import { DbFlags, openTarget } from '../pipeline/query.js';
 import { FilterFlags, withQueryFlags } from './heatmap.js';
 import { registerThemeSubcommands } from './themes-suggest.js';
 

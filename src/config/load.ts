@@ -4,6 +4,7 @@
  * included: what `loadPipelineConfig` returns is the typed config every stage receives.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
@@ -43,4 +44,19 @@ export function loadPipelineConfig(path: string): LoadedPipeline {
   const text = readTextFile(path, 'pipeline config');
   const config = parseYamlWith(text, PipelineConfig, `pipeline config ${path}`);
   return { config, path, hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
+}
+
+export interface DbLocation {
+  dbPath: string;
+  pipeline?: LoadedPipeline;
+}
+
+/** The database named by --db, else by the --config's `database`, else data/voc.sqlite. */
+export function locateDatabase(opts: { db?: string; config?: string }): DbLocation {
+  if (opts.db) return { dbPath: resolve(opts.db) };
+  if (opts.config) {
+    const pipeline = loadPipelineConfig(opts.config);
+    return { dbPath: resolve(pipeline.config.database), pipeline };
+  }
+  return { dbPath: resolve('data/voc.sqlite') };
 }
