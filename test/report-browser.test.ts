@@ -8,9 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { aggregatePipeline } from '../src/aggregate/pipeline.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
@@ -19,21 +18,11 @@ import { registerHeatmap } from '../src/cli/heatmap.js';
 import { DEFAULT_EMOTIONS } from '../src/aggregate/emotions.js';
 import { addRun } from './aggregate-db.js';
 import { HOSTILE, sampleDb } from './report-sample.js';
+import { vocInProcess } from './helpers/cli-in-process.js';
 
 /** `voc heatmap --rows stage --cols all --metric <metric> --format csv` in-process: stage -> value. */
 async function heatmapByStage(db: string, metric: string): Promise<Map<string, number>> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    const p = new Command('voc').exitOverride();
-    registerHeatmap(p);
-    await p.parseAsync(['node', 'voc', 'heatmap', '--db', db, '--rows', 'stage', '--cols', 'all', '--metric', metric, '--format', 'csv']);
-  } finally {
-    spy.mockRestore();
-  }
+  const out = await vocInProcess([registerHeatmap], ['heatmap', '--db', db, '--rows', 'stage', '--cols', 'all', '--metric', metric, '--format', 'csv']);
   const rows = parse(out) as string[][];
   return new Map(rows.slice(1).map((r) => [r[0]!, Number(r[2])]));
 }
@@ -52,18 +41,7 @@ interface CliCell {
 
 /** `voc heatmap --rows <rows> --cols <cols> --format json <flags>` in-process: its cells. */
 async function heatmapCells(db: string, rows: string, cols: string, flags: string[]): Promise<CliCell[]> {
-  let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    const p = new Command('voc').exitOverride();
-    registerHeatmap(p);
-    await p.parseAsync(['node', 'voc', 'heatmap', '--db', db, '--rows', rows, '--cols', cols, '--format', 'json', ...flags]);
-  } finally {
-    spy.mockRestore();
-  }
+  const out = await vocInProcess([registerHeatmap], ['heatmap', '--db', db, '--rows', rows, '--cols', cols, '--format', 'json', ...flags]);
   return (JSON.parse(out) as { cells: CliCell[] }).cells;
 }
 
