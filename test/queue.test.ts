@@ -220,6 +220,26 @@ describe.skipIf(redis.skip)('coordinator loop with a real Redis', () => {
   });
 });
 
+describe.skipIf(redis.skip)('coordinator with no worker', () => {
+  it('gives up after noWorkerTimeoutMs with one line, and what was stored stays', async () => {
+    const url = requireRedis(redis);
+    db.exec('DELETE FROM segment_analysis');
+    const ids = staleDocumentIds(db, KEY);
+    const counts = countAnalysableSegments(db);
+    const name = `voc-unit-idle-${process.pid}-${Date.now()}`;
+    const settings = { ...queueSettings({ ...config.queue!, url }, config.name)!, name, noWorkerTimeoutMs: 600 };
+    const started = Date.now();
+    const err = await runDistributed({ db, config, batches: planBatches(ids, counts, 100), counts, key: KEY, runId: null, settings, pollMs: 20 }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/^no worker took a batch for 1 s \(queue voc-unit-idle-\d+-\d+ on redis:\/\/127\.0\.0\.1:\d+, 0\/1 batches back\)/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    expect(tableCounts().segment_analysis).toBe(0);
+    expect(staleDocumentIds(db, KEY)).toEqual(ids);
+  });
+});
+
 describe.skipIf(redis.skip)('voc worker with other models than the coordinator', () => {
   it('refuses a batch made under another analysis key, and stops', async () => {
     const url = requireRedis(redis);

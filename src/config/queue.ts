@@ -39,6 +39,12 @@ export const QueueConfig = z
       .describe("a worker's lock on a batch; a killed worker's batch goes to another this long after"),
     stalledIntervalMs: z.number().int().min(1_000).optional().describe('how often workers look for stalled batches (default: lockDurationMs)'),
     concurrency: z.number().int().min(1).max(64).default(1).describe('batches one worker process analyses at once'),
+    noWorkerTimeoutMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(600_000)
+      .describe('the coordinator gives up when no batch has come back and no worker has been connected for this long (0: wait forever)'),
   })
   .strict();
 export type QueueConfig = z.infer<typeof QueueConfig>;

@@ -100,7 +100,11 @@ export async function runDistributed(args: DistributedArgs): Promise<{ progress:
   const workers = new Set<string>();
   let overheadMs = 0;
   let next = 0;
+  // Liveness: the last batch back, the last time a worker was connected, the last "waiting" line.
   let lastNews = Date.now();
+  let lastWorkerSeen = lastNews;
+  let lastWorkerCheck = 0;
+  let lastWaitLog = lastNews;
   const ctx: WriteContext = { db, key, runId };
   const done = (entry: PendingBatch) => {
     progress.documentsDone += entry.docIds.length;
@@ -178,15 +182,28 @@ export async function runDistributed(args: DistributedArgs): Promise<{ progress:
         await job.remove();
       }
       await fill();
-      if (news) lastNews = Date.now();
+      const now = Date.now();
+      if (news) lastNews = lastWorkerSeen = lastWaitLog = now;
       else {
-        if (Date.now() - lastNews > 30_000) {
+        const idleCheck = settings.noWorkerTimeoutMs > 0 && now - lastWorkerCheck >= Math.min(5_000, settings.noWorkerTimeoutMs / 4);
+        if (idleCheck || now - lastWaitLog > 30_000) {
           const n = await queue.getWorkersCount();
-          log(
-            `waiting: ${stats.batches - pending.size}/${stats.batches} batches back, ${n} worker(s) connected to ${settings.name}` +
-              (n === 0 ? ` (start some: voc worker --config FILE on any machine that reaches ${redactUrl(settings.url)})` : ''),
-          );
-          lastNews = Date.now();
+          lastWorkerCheck = now;
+          if (n > 0) lastWorkerSeen = now;
+          if (settings.noWorkerTimeoutMs > 0 && now - Math.max(lastNews, lastWorkerSeen) >= settings.noWorkerTimeoutMs) {
+            throw new UserError(
+              `no worker took a batch for ${Math.round(settings.noWorkerTimeoutMs / 1000)} s (queue ${settings.name} on ${redactUrl(settings.url)}, ` +
+                `${stats.batches - pending.size}/${stats.batches} batches back): start voc worker --config FILE where it reaches that Redis, ` +
+                `or run without --queue; what came back is stored and the next run resumes from it`,
+            );
+          }
+          if (now - lastWaitLog > 30_000) {
+            log(
+              `waiting: ${stats.batches - pending.size}/${stats.batches} batches back, ${n} worker(s) connected to ${settings.name}` +
+                (n === 0 ? ` (start some: voc worker --config FILE on any machine that reaches ${redactUrl(settings.url)})` : ''),
+            );
+            lastWaitLog = now;
+          }
         }
         await sleep(args.pollMs ?? 200);
       }
