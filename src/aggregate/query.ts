@@ -17,6 +17,8 @@ import {
 import { UserError } from '../util/errors.js';
 import { scopeOf, themeAndDescendants, viewOf, type FactFilter } from './facts.js';
 import { computeMatrices } from './matrices.js';
+import { storedMatrices } from './pipeline.js';
+import { isUnfiltered, storedMatrix } from './stored.js';
 import { Candidates, pickDistinct, type Compare } from './quotes.js';
 import { buildThemeIndex, themeLabel, UNASSIGNED } from './themes.js';
 import { canonicalEmotion, emotionSet } from './emotions.js';
@@ -56,7 +58,9 @@ function sortValue(c: CellRecord, sort: ThemeSort): number {
 /** Themes ranked for one stage (or across all stages), worst first by the chosen measure. */
 export function rankThemes(db: Db, opts: RankThemesOptions, params: AggregateConfig): ThemeRank[] {
   const rows = opts.stage === undefined ? 'all' : 'stage';
-  const { results, scope } = computeMatrices(db, opts, params, [{ rows, cols: 'theme' }], { quotes: false });
+  const spec = { rows, cols: 'theme' } as const;
+  const stored = isUnfiltered(opts) ? storedMatrix(db, spec, params, storedMatrices(params)) : null;
+  const { results, scope } = stored ? { results: [stored], scope: stored.scope } : computeMatrices(db, opts, params, [spec], { quotes: false });
   const result = results[0]!;
   const rowKey = opts.stage ?? 'all';
   if (opts.stage !== undefined && !result.rowKeys.includes(opts.stage)) {
