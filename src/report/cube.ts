@@ -16,6 +16,11 @@
  * the cube grows with distinct values times cells, not with segments. The counts are of the
  * facts at report time (as `voc heatmap` reads them), the unfiltered page shows the stored
  * aggregate.
+ *
+ * The stream also feeds the filtered views' quote candidates (cube-quotes.ts: one per list and
+ * group, bounded like the cube). No document -> group map is kept for all documents (it grew to
+ * about 20 MB at 250k documents): the current document's group is all the stream needs, and only
+ * the stored quotes' documents (`wanted`) are remembered, to stamp those quotes.
  */
 import type { AggregateConfig, Dimension } from '../config/aggregate.js';
 import { dimensionValues, monthOf, needsAttributes, scopeOf, UNKNOWN, viewOf, type FactView } from '../aggregate/facts.js';
