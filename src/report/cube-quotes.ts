@@ -18,8 +18,11 @@ import { MIN_QUOTE_CHARS, segmentTexts, type SegmentFact } from '../store/aggreg
 import type { Db } from '../store/db.js';
 import { STAGE_EMOTION, type CubeQuote, type ReportCube, type ReportQuote } from './model.js';
 
+/** What a quote needs from its segment fact: copied, so a kept candidate does not hold the whole fact. */
+type QuoteFields = Pick<SegmentFact, 'segmentId' | 'documentId' | 'externalId' | 'locator' | 'createdAt' | 'charStart' | 'charEnd' | 'sentiment' | 'sentimentScore'>;
+
 interface Candidate {
-  fact: SegmentFact;
+  fact: QuoteFields;
   /** Lower is better: [fragment, not negative, sentiment score, segment id]. */
   rank: [number, number, number, number];
 }
@@ -64,7 +67,11 @@ export class QuotePool {
 
   candidate(fact: SegmentFact): Candidate {
     const fragment = fact.charEnd - fact.charStart < MIN_QUOTE_CHARS ? 1 : 0;
-    return { fact, rank: [fragment, fact.sentiment === 'negative' ? 0 : 1, fact.sentimentScore, fact.segmentId] };
+    const { segmentId, documentId, externalId, locator, createdAt, charStart, charEnd, sentiment, sentimentScore } = fact;
+    return {
+      fact: { segmentId, documentId, externalId, locator, createdAt, charStart, charEnd, sentiment, sentimentScore },
+      rank: [fragment, sentiment === 'negative' ? 0 : 1, sentimentScore, segmentId],
+    };
   }
 
   offer(list: string, key: string, group: number, c: Candidate, score = 0): void {
