@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseAnalysisConfig } from '../src/config/analysis.js';
+import { headFile } from '../src/analyze/models.js';
 import { BUILTIN_CODEFRAMES, loadCodeframe, parseCodeframe, type CodeframeKind } from '../src/config/codeframe.js';
 import { UserError } from '../src/util/errors.js';
 
@@ -76,7 +77,11 @@ describe('analysis config', () => {
   it('gives working defaults for an empty section', () => {
     const cfg = parseAnalysisConfig({});
     expect(cfg.encoder).toEqual({ backend: 'use' });
-    expect(cfg.codeframes.themes).toBe('builtin:voc-default.yaml');
+    // Cross-industry by default (fits complaints, reviews and tickets of any industry: docs/audit.md),
+    // with its shipped themes head; voc-default stays selectable and then has no head.
+    expect(cfg.codeframes.themes).toBe('builtin:cross-industry.yaml');
+    expect(headFile(cfg, 'themes')).toMatch(/themes-cross-industry\.json$/);
+    expect(headFile(parseAnalysisConfig({ codeframes: { themes: 'builtin:voc-default.yaml' } }), 'themes')).toBeNull();
     expect(cfg.themes.threshold).toBe(0.5);
     // How feedback arrived is not its touchpoint unless the user maps it (DEFAULT_CHANNEL_TOUCHPOINTS is opt-in).
     expect(cfg.journey.channelTouchpoints).toEqual({});

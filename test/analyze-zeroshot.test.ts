@@ -25,7 +25,9 @@ const zs: Record<'themes' | 'stages' | 'touchpoints', ZeroShotClassifier> = {} a
 
 beforeAll(async () => {
   encoder = await createEncoder({ backend: 'use' });
-  cfg = parseAnalysisConfig({});
+  // The web-shop codeframe: its zero-shot scoring is what is tested (test/data/themes-labelled.csv uses its
+  // ids); the default, cross-industry, decides themes with its trained head (test/analyze-pipeline.test.ts).
+  cfg = parseAnalysisConfig({ codeframes: { themes: 'builtin:voc-default.yaml' } });
   zs.themes = await ZeroShotClassifier.build(loadCodeframe(cfg.codeframes.themes).themes, encoder, cfg.zeroShot);
   zs.stages = await ZeroShotClassifier.build(loadCodeframe(cfg.codeframes.stages).themes, encoder, cfg.zeroShot);
   zs.touchpoints = await ZeroShotClassifier.build(loadCodeframe(cfg.codeframes.touchpoints).themes, encoder, cfg.zeroShot);

@@ -39,8 +39,9 @@ describe('voc train / voc eval end to end', () => {
     const head = JSON.parse(readFileSync(out, 'utf8'));
     expect(head.card.task).toBe('themes');
     expect(head.multiLabel).toBe(true);
-    // The label texts: "delivery" from the built-in codeframe, the other four from their names.
-    expect(head.card.notes).toContain('Label texts as extra examples: 1 label(s) from codeframe builtin:voc-default.yaml, 4 from their names, 0 without.');
+    // The label texts: "delivery" from the built-in (cross-industry) codeframe, the other four from
+    // their names (billing and support are no id or label there: "Billing errors", "Support and resolution").
+    expect(head.card.notes).toContain('Label texts as extra examples: 1 label(s) from codeframe builtin:cross-industry.yaml, 4 from their names, 0 without.');
     // The embeddings (50 rows + the label texts) were cached in the database for the next run.
     const handle = openDatabase(db);
     expect(countEmbeddings(handle)).toBeGreaterThan(50 + 4);

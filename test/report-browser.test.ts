@@ -323,6 +323,12 @@ describe.skipIf(!hasChromium)('HTML report filters in chromium', () => {
       expect(Number(await card.locator('.stage-pain').getAttribute('data-value'))).toBe(c.neg_per_100);
       expect(await card.locator('.stage-pain .ci').textContent()).toMatch(new RegExp(`^95% CI ${c.neg_per_100_low.toFixed(1)}–`));
     }
+    // "The stage that hurts most" names the assigned stage with the most negative mentions per 100 documents.
+    const worst = stages.filter((c) => c.row !== 'unassigned').reduce((w, c) => (c.neg_per_100 > w.neg_per_100 ? c : w));
+    expect(await page.locator('#worst-stage').getAttribute('data-stage')).toBe(worst.row);
+    expect(await page.locator('#worst-stage').textContent()).toContain(`: ${worst.neg_per_100.toFixed(1)} negative mentions per 100 documents (95% CI ${worst.neg_per_100_low.toFixed(1)}–`);
+    // Every top card shows a quote from the filtered data, not only the unfiltered page's stored ones.
+    expect(await page.locator('#summary .card blockquote').count()).toBe(await page.locator('#summary .card').count());
     await page.click('button.metric-btn[data-metric="per100"]');
     const cells = await heatmapCells(dbPath, 'theme', 'stage', flags);
     const shown = await page.locator('table.hm[data-matrix="stage_theme"] td.cell[data-row]').evaluateAll((els) =>

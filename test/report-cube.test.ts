@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregatePipeline, queryMatrix } from '../src/aggregate/pipeline.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
 import { buildReportData } from '../src/report/data.js';
-import type { ReportData } from '../src/report/model.js';
+import type { ReportData, ReportQuote } from '../src/report/model.js';
+import { buildCube } from '../src/report/cube.js';
 import { themeNpsImpact } from '../src/report/nps-impact.js';
 import { filteredView, themeImpacts } from '../src/report/client/view.js';
-import type { Filter } from '../src/report/client/recompute.js';
+import { activeGroups, type Filter } from '../src/report/client/recompute.js';
 import { addRun, type TestDb } from './aggregate-db.js';
 import { sampleDb } from './report-sample.js';
 
@@ -76,6 +77,46 @@ describe('report filter cube', () => {
     }
     // Quotes kept under a filter come from documents in it.
     for (const list of Object.values(v.quotes)) for (const q of list) if (f.where.source) expect(q.source).toBe(f.where.source);
+  });
+
+  it('shows quotes for every non-empty filtered cell, card, stage and emotion, each from the filter', () => {
+    const c = data.cube;
+    const single: Filter[] = c.dims.flatMap((dim, i) =>
+      c.values[i]!.map((value): Filter => (dim === 'month' ? { where: {}, since: value, until: value } : { where: { [dim]: value }, since: '', until: '' })),
+    );
+    let checked = 0;
+    for (const f of [...FILTERS, ...single]) {
+      const v = filteredView(data, f);
+      const on = activeGroups(c, f);
+      const quotesOf = (list: ReportQuote[] | undefined, what: string) => {
+        expect(list?.length ?? 0, `${JSON.stringify(f)} ${what}`).toBeGreaterThan(0);
+        for (const q of list!) expect(on[q.g], `${JSON.stringify(f)} ${what}: quote from outside the filter`).toBe(true);
+        checked++;
+      };
+      for (const m of v.matrices) for (const x of m.cells) quotesOf(v.quotes[`${m.id}|${x.r}|${x.c}`], `${m.id} ${x.r} x ${x.c}`);
+      for (const h of v.top) quotesOf(v.quotes[`${h.matrix}|${h.r}|${h.c}`], `card ${h.r} x ${h.c}`);
+      for (const s of v.journey.stages) {
+        quotesOf(v.journey.quotes[s.key], `stage ${s.key}`);
+        for (const [e, x] of Object.entries(s.emotions)) if (x.segments > 0) quotesOf(v.journey.emotionQuotes[`${s.key}|${e}`], `stage ${s.key} ${e}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    // Each candidate is embedded once, and only where no stored quote of the cell serves its group.
+    const refs = Object.values(c.quoteRefs).flatMap((byKey) => Object.values(byKey));
+    expect(c.quotes.length).toBeLessThanOrEqual(refs.reduce((n, r) => n + r.length / 2, 0));
+    expect(new Set(c.quotes.map((q) => `${q[2]}:${q[6]}`)).size).toBe(c.quotes.length);
+  });
+
+  it('keeps the document -> group map to the documents asked for (bounded by the quotes, not the documents)', () => {
+    const shown = data.matrices.map((m) => m.id);
+    const all = buildCube(t.db, data.params, shown);
+    expect(all.docGroup.size).toBe(0);
+    const wanted = new Set(Object.values(data.quotes).flat().map((q) => q.documentId));
+    const some = buildCube(t.db, data.params, shown, wanted);
+    expect([...some.docGroup.keys()].sort()).toEqual([...wanted].sort());
+    // The same groups as the embedded quotes were stamped with.
+    for (const q of Object.values(data.quotes).flat()) expect(some.docGroup.get(q.documentId)).toBe(q.g);
+    expect(some.cube.cells).toEqual(all.cube.cells);
   });
 
   it('computes theme impact on NPS as overall NPS minus NPS without the theme’s respondents', () => {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { AnalysisConfig } from '../config/analysis.js';
 import { codeframeFromLabels, loadCodeframe, type LoadedCodeframe } from '../config/codeframe.js';
 
-const DEFAULT_THEMES_CODEFRAME = 'builtin:voc-default.yaml';
+const DEFAULT_THEMES_CODEFRAME = 'builtin:cross-industry.yaml';
 import { cachedEncoder } from '../store/embeddings.js';
 import { createEncoder, type Encoder } from '../models/encoder.js';
 import { loadHead, type Head } from '../models/head.js';

@@ -13,7 +13,7 @@ export function registerClassify(program: Command): void {
     .requiredOption('-i, --input <file>', 'CSV (with a header row) or JSONL file')
     .requiredOption('--text-column <name>', 'column / field holding the text')
     .option('--id-column <name>', 'column / field holding the id (default: the row number, from 1)')
-    .option('--codeframe <file>', 'themes codeframe YAML (default: the built-in voc-default)')
+    .option('--codeframe <file>', 'themes codeframe YAML (default: the built-in cross-industry; builtin:voc-default.yaml for web shops and subscriptions)')
     .option('--theme-head <file>', 'a themes head trained with `voc train themes`')
     .option('-c, --config <file>', 'take analysis settings from this pipeline config')
     .option('--format <format>', 'auto | csv | jsonl (auto: by file extension)', 'auto')

@@ -135,7 +135,7 @@ export interface LoadedCodeframe {
 export const BUILTIN_CODEFRAME_DIR = fileURLToPath(new URL('../../pipelines/codeframes/', import.meta.url));
 
 export const BUILTIN_CODEFRAMES: Record<CodeframeKind, string> = {
-  themes: 'voc-default.yaml',
+  themes: 'cross-industry.yaml',
   stages: 'journey-stages.yaml',
   touchpoints: 'touchpoints.yaml',
   emotions: 'emotions.yaml',

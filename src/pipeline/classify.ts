@@ -27,7 +27,7 @@ export const ClassifySettings = z.object({
   config: z.string().min(1).optional(),
   /** or give them here (the `analysis:` section of a pipeline config) */
   analysis: AnalysisConfig.optional(),
-  /** themes codeframe YAML (default: the settings', else the built-in voc-default) */
+  /** themes codeframe YAML (default: the settings', else the built-in cross-industry) */
   codeframe: z.string().min(1).optional(),
   /** a themes head trained with `train` / `voc train themes` */
   themeHead: z.string().min(1).optional(),

@@ -16,6 +16,11 @@
  * the cube grows with distinct values times cells, not with segments. The counts are of the
  * facts at report time (as `voc heatmap` reads them), the unfiltered page shows the stored
  * aggregate.
+ *
+ * The stream also feeds the filtered views' quote candidates (cube-quotes.ts: one per list and
+ * group, bounded like the cube). No document -> group map is kept for all documents (it grew to
+ * about 20 MB at 250k documents): the current document's group is all the stream needs, and only
+ * the stored quotes' documents (`wanted`) are remembered, to stamp those quotes.
  */
 import type { AggregateConfig, Dimension } from '../config/aggregate.js';
 import { dimensionValues, monthOf, needsAttributes, scopeOf, UNKNOWN, viewOf, type FactView } from '../aggregate/facts.js';
@@ -25,7 +30,8 @@ import { emotionSet } from '../config/emotions.js';
 import { attributeKey, emotionsInScope, loadThemes, streamFacts } from '../store/aggregate.js';
 import { streamNpsDocuments } from '../store/report-nps.js';
 import type { Db } from '../store/db.js';
-import type { ReportCube } from './model.js';
+import { STAGE_EMOTION, type ReportCube } from './model.js';
+import { QuotePool } from './cube-quotes.js';
 
 /** A cube matrix: its id in the page, and which fact dimension gives the display row and column. */
 export interface CubeMatrix {
@@ -75,11 +81,18 @@ function trimZeros(row: number[]): number[] {
 
 export interface BuiltCube {
   cube: ReportCube;
-  /** documentId -> group, to give each embedded quote its filter keys. */
+  /** documentId -> group of the `wanted` documents only (the stored quotes'), to give each its filter keys. */
   docGroup: ReadonlyMap<number, number>;
+  /** The filtered views' quote candidates: `pool.build` fills cube.quotes and cube.quoteRefs. */
+  pool: QuotePool;
 }
 
-export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, shown: readonly string[]): BuiltCube {
+/**
+ * `wanted`: the documents whose group the caller needs (the stored quotes'); only they are kept,
+ * so memory is bounded by the quotes, not the documents (the facts come ordered by document, so
+ * the group of the current one is all the stream itself needs).
+ */
+export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, shown: readonly string[], wanted: ReadonlySet<number> = new Set()): BuiltCube {
   const index: ThemeIndex = buildThemeIndex(loadThemes(db));
   const scope = scopeOf({}, index);
   const dims: Dimension[] = ['source', 'kind', 'month', ...params.attributes.map((a): Dimension => `attr:${a}`)];
@@ -88,6 +101,9 @@ export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, s
   const groupIds = new Map<string, number>();
   const groupKeys: string[][] = [];
   const docGroup = new Map<number, number>();
+  const pool = new QuotePool();
+  let lastDoc = -1;
+  let lastGroup = -1;
   const groupOfKey = (key: string[]): number => {
     const id = key.join('\u0000');
     let g = groupIds.get(id);
@@ -99,10 +115,11 @@ export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, s
     return g;
   };
   const groupOf = (v: FactView): number => {
-    const known = docGroup.get(v.fact.documentId);
-    if (known !== undefined) return known;
+    if (v.fact.documentId === lastDoc) return lastGroup;
     const g = groupOfKey(dims.map((d) => dimensionValues(v, d, index)[0] ?? UNKNOWN));
-    docGroup.set(v.fact.documentId, g);
+    if (wanted.has(v.fact.documentId)) docGroup.set(v.fact.documentId, g);
+    lastDoc = v.fact.documentId;
+    lastGroup = g;
     return g;
   };
   const totals: { seg: number; neg: number; docs: number; lastDoc: number }[] = [];
@@ -123,10 +140,15 @@ export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, s
     }
     const emo = emotions.map((e) => (fact.emotions.includes(e) ? 1 : 0));
     const npsScore = fact.scoreScale === 'nps' ? fact.score : null;
+    const cand = pool.candidate(fact);
+    for (const stage of dimensionValues(v, 'stage', index)) {
+      for (const e of fact.emotions) pool.offer(STAGE_EMOTION, `${stage}|${e}`, g, cand, fact.emotionScores[e] ?? 0);
+    }
     matrices.forEach((m, mi) => {
       for (const r of dimensionValues(v, m.rowDim, index)) {
         for (const c of dimensionValues(v, m.colDim, index)) {
           const key = `${r}|${c}`;
+          if (m.id !== 'theme_all') pool.offer(m.id, key, g, cand);
           let byGroup = accs[mi]!.get(key);
           if (!byGroup) accs[mi]!.set(key, (byGroup = new Map()));
           let a = byGroup.get(g);
@@ -186,6 +208,8 @@ export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, s
     }),
     emotions,
     cells,
+    quoteRefs: {},
+    quotes: [],
   };
-  return { cube, docGroup };
+  return { cube, docGroup, pool };
 }

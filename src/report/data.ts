@@ -25,6 +25,7 @@ import { keyLabel, orderKeys } from '../aggregate/facts.js';
 import { buildThemeIndex, humanise, themeLabel, UNASSIGNED, type ThemeIndex } from '../aggregate/themes.js';
 import { UserError } from '../util/errors.js';
 import { buildCube } from './cube.js';
+import { coveredBy } from './cube-quotes.js';
 import type { Highlight, Journey, JourneyEmotion, JourneyStage, ReportCell, ReportData, ReportKey, ReportMatrix, ReportQuote } from './model.js';
 
 export type { Highlight, Journey, JourneyEmotion, JourneyStage, ReportCell, ReportData, ReportKey, ReportMatrix, ReportQuote } from './model.js';
@@ -294,10 +295,13 @@ export function buildReportData(db: Db, title: string, params?: AggregateConfig)
   const shown = shownMatrices(cells);
   const matrices = shown.map((d) => buildMatrix(d, cells, index, used));
   const quotes = readQuotes(db, agg.id);
-  const { cube, docGroup } = buildCube(db, used, matrices.map((m) => m.id));
+  const emotionQuotes = readEmotionQuotes(db, agg.id);
+  const wanted = new Set([...quotes, ...emotionQuotes].map((q) => q.document_id));
+  const { cube, docGroup, pool } = buildCube(db, used, matrices.map((m) => m.id), wanted);
   const grouped = groupQuotes(quotes, shown);
-  const journey = buildJourney(cells, quotes, readEmotionQuotes(db, agg.id), index, used);
+  const journey = buildJourney(cells, quotes, emotionQuotes, index, used);
   for (const g of [grouped, journey.quotes, journey.emotionQuotes]) stampGroups(g, docGroup);
+  Object.assign(cube, pool.build(db, coveredBy(grouped, journey.quotes, journey.emotionQuotes)));
   return {
     title,
     generatedAt: agg.created_at,

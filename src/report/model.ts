@@ -182,6 +182,9 @@ export interface Highlight extends ReportCell {
  * add up across groups exactly. Its size is bounded by the distinct values of those dimensions
  * times the cells, never by the number of segments.
  */
+/** The cube's quote list of stage x emotion candidates (keys "stage|emotion"); the others are matrix ids. */
+export const STAGE_EMOTION = 'stage_emotion';
+
 export interface ReportCube {
   /** Filter dimensions: 'source', 'kind', 'month', then 'attr:<name>' per aggregated attribute. */
   dims: string[];
@@ -202,4 +205,19 @@ export interface ReportCube {
    * detractors, ...segments per emotion]; trailing zeros after the sentiment sums are left out.
    */
   cells: Record<string, Record<string, number[][]>>;
+  /**
+   * Quote candidates for filtered views (cube-quotes.ts): per list (a matrix id above, or
+   * 'stage_emotion' keyed "stage|emotion") and key, flat pairs [group, index into `quotes`, ...],
+   * best first: each group with a member has its best segment, so a non-empty filtered cell always
+   * has a quote. Each quote is embedded once.
+   */
+  quoteRefs: Record<string, Record<string, number[]>>;
+  quotes: CubeQuote[];
 }
+
+/**
+ * A candidate quote, compact (the candidates are most of the cube's bytes): [negative 1 / typical 0,
+ * text, document id, external id, locator, date (YYYY-MM-DD), char start, char end, sentiment,
+ * group]; the source is the group's (client/quote-filter.ts expands it to a ReportQuote).
+ */
+export type CubeQuote = [0 | 1, string, number, string | null, string, string | null, number, number, number, number];

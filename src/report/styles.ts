@@ -17,6 +17,7 @@ h4 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: v
 .muted { color: var(--muted); }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
 .lede { font-size: 17px; max-width: 880px; }
+.lede-stage { font-size: 15px; max-width: 880px; margin-top: -6px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 14px; }
 .card { display: flex; flex-direction: column; justify-content: flex-start; text-align: left; font: inherit; color: inherit; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; cursor: pointer; position: relative; }
 .card:hover { border-color: #c9c3ba; box-shadow: 0 2px 10px rgba(0,0,0,.05); }

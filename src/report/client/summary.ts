@@ -51,6 +51,24 @@ function alertLabel(a: Highlight): string {
   return a.r === 'unassigned' ? 'Comments with no theme yet' : a.rowLabel;
 }
 
+/**
+ * The stage that hurts most, in words: the assigned journey stage with the most negative mentions
+ * per 100 documents (as the journey map colours it; ties to the earlier stage), against the
+ * average stage. The cards rank stage x theme cells by pain index, which counts comments, so a few
+ * long narratives can put every card at one stage: this line reads the stages by documents.
+ */
+function worstStage(): HTMLElement | null {
+  const j = view().journey;
+  const worst = j.stages.filter((s) => !s.unassigned).reduce<(typeof j.stages)[number] | null>((w, s) => (!w || s.negPer100 > w.negPer100 ? s : w), null);
+  if (!worst || worst.negPer100 <= 0) return null;
+  const p = el('p', 'lede-stage',
+    `The stage that hurts most is ${worst.label}: ${worst.negPer100.toFixed(1)} negative mentions per 100 documents ` +
+    `(95% CI ${worst.p100Low.toFixed(1)}\u2013${worst.p100High.toFixed(1)}), against ${j.meanPer100.toFixed(1)} for the average stage.`);
+  p.id = 'worst-stage';
+  p.setAttribute('data-stage', worst.key);
+  return p;
+}
+
 export function renderSummary(openCell: OpenCell): void {
   const d = view();
   const box = byId('summary');
@@ -64,6 +82,7 @@ export function renderSummary(openCell: OpenCell): void {
   add(box, el('p', 'lede', `The biggest pain point is ${t.rowLabel}${t.parentLabel ? ` (${t.parentLabel})` : ''} during ${t.colLabel}: ` +
     `${t.negative} negative of ${t.mentions} mentions` +
     (t.npsImpact ? `; fixing it for the detractors who mention it would lift NPS by about ${t.npsImpact.toFixed(1)} points` : '') + '.'));
+  add(box, worstStage());
   const grid = el('div', 'cards');
   const pick = quotePicker();
   d.top.slice(0, 4).forEach((h, i) => {

@@ -5,7 +5,8 @@
  */
 import { mean, round, roundOrNull, wilsonInterval, zScore, binomialSe, npsFromCounts } from '../../aggregate/metrics.js';
 import { themeNpsImpact } from '../nps-impact.js';
-import type { Highlight, Journey, JourneyEmotion, JourneyStage, ReportCell, ReportData, ReportMatrix } from '../model.js';
+import { STAGE_EMOTION, type Highlight, type Journey, type JourneyEmotion, type JourneyStage, type ReportCell, type ReportData, type ReportMatrix } from '../model.js';
+import { topUpAll } from './quote-filter.js';
 import { activeGroups, cellOf, isEmpty, keepQuotes, recomputeMatrix, sumCell, totalsOf, type CellSum, type Filter, type Totals, type TrendParams } from './recompute.js';
 
 const UNASSIGNED = 'unassigned';
@@ -98,7 +99,8 @@ function journeyOf(full: ReportData, on: boolean[], t: Totals, p: TrendParams, t
   const meanPer100 = assigned.length ? assigned.reduce((n, s) => n + s.negPer100, 0) / assigned.length : 0;
   return {
     stages, emotions: full.journey.emotions, meanPer100: Math.round(meanPer100 * 100) / 100,
-    quotes: keepQuotes(full.journey.quotes, on), emotionQuotes: keepQuotes(full.journey.emotionQuotes, on),
+    quotes: topUpAll(keepQuotes(full.journey.quotes, on), cube, on, 'stage_all', (k) => k.slice(0, k.lastIndexOf('|'))),
+    emotionQuotes: topUpAll(keepQuotes(full.journey.emotionQuotes, on), cube, on, STAGE_EMOTION, (k) => k),
   };
 }
 
@@ -128,7 +130,7 @@ export function filteredView(full: ReportData, f: Filter): ReportData {
     // Mean ratings per scale are not in the cube: shown for the whole data only.
     scores: [],
     matrices,
-    quotes: keepQuotes(full.quotes, on),
+    quotes: full.matrices.reduce((q, m) => topUpAll(q, cube, on, m.id, (k) => `${m.id}|${k}`), keepQuotes(full.quotes, on)),
     top,
     alerts,
     journey: journeyOf(full, on, t, p, stageTheme),

@@ -1,0 +1,125 @@
+/**
+ * Quote candidates behind the report's filters, so that a filtered card or cell still has quotes.
+ *
+ * The stored quotes (3 most negative + 3 most typical per cell, aggregate/quotes.ts) are chosen
+ * over all documents: filtered to one source or a few months, many cells keep none of them. While
+ * the cube's fact stream goes by (cube.ts), every list (a cube matrix cell, or a stage x emotion)
+ * keeps, per cube group, its single best segment. A filter is a set of groups, so every cell that
+ * is non-empty under a filter has a candidate from one of its groups: the page always has a quote
+ * to show. Size is one reference per (cell, group): the cube's own size, never the number of
+ * segments. The order is one global rule (not per cell), so the same segment tends to win every
+ * cell of its group and is embedded once; and a group that a stored quote of the cell already
+ * comes from needs no candidate there (`covered`). Order: full sentences before fragments (MIN_QUOTE_CHARS),
+ * negative before not, then by sentiment (most negative first), then by segment id (stable).
+ * For stage x emotion lists the emotion's score comes first, as in the stored emotion quotes.
+ * Text is read only for the winners, after the stream (segmentTexts).
+ */
+import { MIN_QUOTE_CHARS, segmentTexts, type SegmentFact } from '../store/aggregate.js';
+import type { Db } from '../store/db.js';
+import { STAGE_EMOTION, type CubeQuote, type ReportCube, type ReportQuote } from './model.js';
+
+/** What a quote needs from its segment fact: copied, so a kept candidate does not hold the whole fact. */
+type QuoteFields = Pick<SegmentFact, 'segmentId' | 'documentId' | 'externalId' | 'locator' | 'createdAt' | 'charStart' | 'charEnd' | 'sentiment' | 'sentimentScore'>;
+
+interface Candidate {
+  fact: QuoteFields;
+  /** Lower is better: [fragment, not negative, sentiment score, segment id]. */
+  rank: [number, number, number, number];
+}
+
+interface Entry {
+  c: Candidate;
+  /** The list's own score (the emotion's), higher first; 0 for matrix cells. */
+  score: number;
+}
+
+function before(a: Entry, b: Entry): boolean {
+  if (a.score !== b.score) return a.score > b.score;
+  for (let i = 0; i < 4; i++) if (a.c.rank[i] !== b.c.rank[i]) return a.c.rank[i]! < b.c.rank[i]!;
+  return false;
+}
+
+export const coverKey = (list: string, key: string, g: number): string => `${list}\u0000${key}\u0000${g}`;
+
+/**
+ * The list + key + group triples the page's stored quotes serve: matrix cells (page key
+ * "matrix|row|col"), journey stages (page key the stage; cube list stage_all, key "stage|all") and
+ * stage x emotion lists.
+ */
+export function coveredBy(
+  cells: Record<string, readonly ReportQuote[]>,
+  stages: Record<string, readonly ReportQuote[]>,
+  emotions: Record<string, readonly ReportQuote[]>,
+): Set<string> {
+  const out = new Set<string>();
+  for (const [p, qs] of Object.entries(cells)) {
+    const cut = p.indexOf('|');
+    for (const q of qs) out.add(coverKey(p.slice(0, cut), p.slice(cut + 1), q.g));
+  }
+  for (const [stage, qs] of Object.entries(stages)) for (const q of qs) out.add(coverKey('stage_all', `${stage}|all`, q.g));
+  for (const [k, qs] of Object.entries(emotions)) for (const q of qs) out.add(coverKey(STAGE_EMOTION, k, q.g));
+  return out;
+}
+
+export class QuotePool {
+  /** list id -> key -> group -> best entry */
+  private readonly lists = new Map<string, Map<string, Map<number, Entry>>>();
+
+  candidate(fact: SegmentFact): Candidate {
+    const fragment = fact.charEnd - fact.charStart < MIN_QUOTE_CHARS ? 1 : 0;
+    const { segmentId, documentId, externalId, locator, createdAt, charStart, charEnd, sentiment, sentimentScore } = fact;
+    return {
+      fact: { segmentId, documentId, externalId, locator, createdAt, charStart, charEnd, sentiment, sentimentScore },
+      rank: [fragment, sentiment === 'negative' ? 0 : 1, sentimentScore, segmentId],
+    };
+  }
+
+  offer(list: string, key: string, group: number, c: Candidate, score = 0): void {
+    let byKey = this.lists.get(list);
+    if (!byKey) this.lists.set(list, (byKey = new Map()));
+    let byGroup = byKey.get(key);
+    if (!byGroup) byKey.set(key, (byGroup = new Map()));
+    const entry = { c, score };
+    const held = byGroup.get(group);
+    if (!held || before(entry, held)) byGroup.set(group, entry);
+  }
+
+  /**
+   * The winners, each once, in the global order, and per list and key the [group, quote] pairs;
+   * `covered` holds the list + key + group triples (coverKey) a stored quote already serves.
+   */
+  build(db: Db, covered: ReadonlySet<string>): Pick<ReportCube, 'quotes' | 'quoteRefs'> {
+    for (const [list, byKey] of this.lists) {
+      for (const [key, byGroup] of byKey) {
+        for (const g of byGroup.keys()) if (covered.has(coverKey(list, key, g))) byGroup.delete(g);
+        if (!byGroup.size) byKey.delete(key);
+      }
+    }
+    const winners = new Map<number, { c: Candidate; g: number }>();
+    for (const byKey of this.lists.values()) {
+      for (const byGroup of byKey.values()) for (const [g, e] of byGroup) winners.set(e.c.fact.segmentId, { c: e.c, g });
+    }
+    const ordered = [...winners.values()].sort((a, b) => (before({ c: a.c, score: 0 }, { c: b.c, score: 0 }) ? -1 : 1));
+    const texts = segmentTexts(db, ordered.map((w) => w.c.fact.segmentId));
+    const index = new Map<number, number>();
+    const quotes = ordered.map((w, i): CubeQuote => {
+      const f = w.c.fact;
+      index.set(f.segmentId, i);
+      return [
+        f.sentiment === 'negative' ? 1 : 0, texts.get(f.segmentId) ?? '', f.documentId, f.externalId, f.locator,
+        f.createdAt === null ? null : f.createdAt.slice(0, 10), f.charStart, f.charEnd, Math.round(f.sentimentScore * 100) / 100, w.g,
+      ];
+    });
+    const quoteRefs: ReportCube['quoteRefs'] = Object.create(null) as ReportCube['quoteRefs'];
+    for (const [list, byKey] of this.lists) {
+      const out = (quoteRefs[list] = Object.create(null) as Record<string, number[]>);
+      for (const [key, byGroup] of byKey) {
+        const pairs = [...byGroup.entries()].map(([g, e]) => [g, index.get(e.c.fact.segmentId)!] as const);
+        // Best first within a list, so the page can stop at the first few of the active groups.
+        pairs.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+        out[key] = pairs.flat();
+      }
+    }
+    return { quotes, quoteRefs };
+  }
+}
