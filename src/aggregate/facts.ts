@@ -159,7 +159,7 @@ function whereCondition(field: string, value: string, index: ThemeIndex): Condit
   const dim = whereDimension(field);
   if (dim === 'theme') return { field: 'theme', themeIds: themeAndDescendants(value, index), orUntagged: value === UNASSIGNED };
   if (dim.startsWith('attr:')) return { field: 'attr', name: dim.slice(5), value };
-  return { field: dim as Exclude<Condition['field'], 'attr' | 'theme' | 'emotion'>, value };
+  return { field: dim as Exclude<Condition['field'], 'attr' | 'theme' | 'emotion' | 'segments'>, value };
 }
 
 /** The segments a filter selects, as conditions pushed into SQL. */

@@ -15,6 +15,7 @@ import { UserError } from '../util/errors.js';
 import type { MatrixResult, Overall } from './cells.js';
 import type { FactFilter } from './facts.js';
 import { computeMatrices, type Scope } from './matrices.js';
+import { generationBefore, isUnfiltered, recordSnapshot, storedMatrix } from './stored.js';
 
 export type { Scope } from './matrices.js';
 export type { MatrixResult } from './cells.js';
@@ -63,8 +64,20 @@ export function storedMatrices(params: AggregateConfig): MatrixSpec[] {
   return out;
 }
 
-/** One matrix computed on the fly (for `voc heatmap` with or without filters), without quotes. */
+/**
+ * One matrix for `voc heatmap`, without quotes: from the stored aggregate when the query is
+ * unfiltered and the aggregate current (stored.ts), else computed on the fly.
+ */
 export function queryMatrix(db: Db, spec: MatrixSpec, filter: FactFilter, params: AggregateConfig): MatrixResult & { scope: Scope } {
+  if (isUnfiltered(filter)) {
+    const stored = storedMatrix(db, spec, params, storedMatrices(params));
+    if (stored) return stored;
+  }
+  return streamedMatrix(db, spec, filter, params);
+}
+
+/** One matrix computed on the fly by streaming the facts (the reference path). */
+export function streamedMatrix(db: Db, spec: MatrixSpec, filter: FactFilter, params: AggregateConfig): MatrixResult & { scope: Scope } {
   const { results, scope } = computeMatrices(db, filter, params, [spec], { quotes: false });
   return { ...results[0]!, scope };
 }
@@ -84,6 +97,7 @@ export function aggregatePipeline(
   now: Date = new Date(),
 ): AggregateSummary {
   const params = config.aggregate;
+  const gen = generationBefore(db);
   const { results, scope } = computeMatrices(db, {}, params, storedMatrices(params), { quotes: true });
   if (scope.overall.segments === 0) {
     throw new UserError('Nothing to aggregate: no analysed segments in the database. Run `voc analyze` first.');
@@ -116,6 +130,7 @@ export function aggregatePipeline(
     params.keepRuns,
     results.flatMap((r) => r.emotionQuotes),
   );
+  recordSnapshot(db, aggregateId, gen, scope);
   return { ...summarise(aggregateId, runId, scope.overall, results, cells, quotes.length), analysisKeys: keys };
 }
 

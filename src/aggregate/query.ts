@@ -15,10 +15,13 @@ import {
   type SegmentFact,
 } from '../store/aggregate.js';
 import { UserError } from '../util/errors.js';
-import { scopeOf, themeAndDescendants, viewOf, type FactFilter } from './facts.js';
+import { orderedSegments, type QuoteOrder } from '../store/aggregate-quotes.js';
+import { scopeOf, themeAndDescendants, type FactFilter } from './facts.js';
 import { computeMatrices } from './matrices.js';
-import { Candidates, pickDistinct, type Compare } from './quotes.js';
-import { buildThemeIndex, themeLabel, UNASSIGNED } from './themes.js';
+import { storedMatrices } from './pipeline.js';
+import { isUnfiltered, storedMatrix } from './stored.js';
+import { pickDistinct } from './quotes.js';
+import { buildThemeIndex, themeLabel, UNASSIGNED, type ThemeIndex } from './themes.js';
 import { canonicalEmotion, emotionSet } from './emotions.js';
 
 export const THEME_SORTS = ['pain', 'mentions', 'negative_share', 'sentiment', 'trend'] as const;
@@ -56,7 +59,9 @@ function sortValue(c: CellRecord, sort: ThemeSort): number {
 /** Themes ranked for one stage (or across all stages), worst first by the chosen measure. */
 export function rankThemes(db: Db, opts: RankThemesOptions, params: AggregateConfig): ThemeRank[] {
   const rows = opts.stage === undefined ? 'all' : 'stage';
-  const { results, scope } = computeMatrices(db, opts, params, [{ rows, cols: 'theme' }], { quotes: false });
+  const spec = { rows, cols: 'theme' } as const;
+  const stored = isUnfiltered(opts) ? storedMatrix(db, spec, params, storedMatrices(params)) : null;
+  const { results, scope } = stored ? { results: [stored], scope: stored.scope } : computeMatrices(db, opts, params, [spec], { quotes: false });
   const result = results[0]!;
   const rowKey = opts.stage ?? 'all';
   if (opts.stage !== undefined && !result.rowKeys.includes(opts.stage)) {
@@ -105,37 +110,21 @@ export interface QuoteResult {
   text: string;
 }
 
-/** A candidate quote: the fact (no text) and its order keys. */
-interface Found {
-  fact: SegmentFact;
-  segmentId: number;
-  documentId: number;
-  themeScore: number;
-  short: boolean;
-}
-
-function orderFor(q: QuoteQuery): Compare<Found> {
-  const bySeg = (a: Found, b: Found): number => a.segmentId - b.segmentId;
-  if (q.emotion !== undefined) {
-    const e = q.emotion;
-    return (a, b) => (b.fact.emotionScores[e] ?? 0) - (a.fact.emotionScores[e] ?? 0) || bySeg(a, b);
-  }
-  if (q.sentiment === 'negative') {
-    return (a, b) =>
-      Number(a.short) - Number(b.short) ||
-      a.fact.sentimentScore - b.fact.sentimentScore ||
-      b.fact.pNegative - a.fact.pNegative ||
-      bySeg(a, b);
-  }
-  if (q.sentiment === 'positive') return (a, b) => b.fact.sentimentScore - a.fact.sentimentScore || bySeg(a, b);
-  return (a, b) => b.themeScore - a.themeScore || bySeg(a, b);
+/** How `voc quotes` orders its scope (store/aggregate-quotes.ts). */
+function orderFor(q: QuoteQuery, index: ThemeIndex): QuoteOrder {
+  if (q.emotion !== undefined) return { by: 'emotion', emotion: q.emotion };
+  if (q.sentiment === 'negative') return { by: 'negative' };
+  if (q.sentiment === 'positive') return { by: 'positive' };
+  return { by: 'theme', themeIds: q.theme ? themeAndDescendants(q.theme, index) : null };
 }
 
 /**
  * Evidence quotes: negative ones most negative first, positive ones most positive first, otherwise
  * most confidently about the theme first. One quote per document until every document has one.
- * Every filter is pushed into SQL; the stream keeps the best few candidates (no text), and text is
- * read only for them (see quotes.ts for why the pick is exact).
+ * Every filter is pushed into SQL and SQLite returns the first few segments in that order
+ * (store/aggregate-quotes.ts, ORDER BY ... LIMIT); text is read only for them, and the list is
+ * asked again with 8x the room when near-duplicates leave it short (see quotes.ts for why the pick
+ * is exact).
  */
 export function findQuotes(db: Db, query: QuoteQuery): QuoteResult[] {
   const q = query.emotion === undefined ? query : { ...query, emotion: canonicalEmotion(query.emotion) };
@@ -161,28 +150,29 @@ export function findQuotes(db: Db, query: QuoteQuery): QuoteResult[] {
   if (q.sentiment !== 'any') extra.push({ field: 'sentiment', value: q.sentiment });
   if (q.emotion !== undefined) extra.push({ field: 'emotion', emotion: q.emotion });
   const narrowed = scopeOf(q, index, extra);
-  const cmp = orderFor(q);
+  const order = orderFor(q, index);
   let limit = 4 * q.limit + 4;
   for (;;) {
-    const list = new Candidates<Found>(limit, cmp);
-    for (const fact of streamFacts(db, narrowed, { short: q.sentiment === 'negative' && q.emotion === undefined })) {
-      const view = viewOf(fact, index);
-      const themeScore = q.theme ? (view.themes.get(q.theme) ?? 0) : Math.max(0, ...view.themes.values());
-      list.push({ fact, segmentId: fact.segmentId, documentId: fact.documentId, themeScore, short: fact.short });
-    }
-    const sorted = list.sorted();
-    const texts = segmentTexts(db, sorted.map((c) => c.segmentId));
-    const { picked, complete } = pickDistinct(sorted, q.limit, texts, list.truncated);
+    const { rows, truncated } = orderedSegments(db, narrowed, order, limit);
+    const texts = segmentTexts(db, rows.map((c) => c.segment_id));
+    const sorted = rows.map((r) => ({ segmentId: r.segment_id, documentId: r.document_id }));
+    const { picked, complete } = pickDistinct(sorted, q.limit, texts, truncated);
     if (!complete) {
       limit *= 8;
       continue;
     }
-    return picked.map(({ fact: f }) => ({
-      segmentId: f.segmentId, documentId: f.documentId, externalId: f.externalId, source: f.sourceName, kind: f.kind,
-      locator: f.locator, createdAt: f.createdAt, charStart: f.charStart, charEnd: f.charEnd, stage: f.stage,
-      touchpoint: f.touchpoint, themes: f.themes.map((t) => t.themeId), sentiment: f.sentiment,
-      sentimentScore: f.sentimentScore, score: f.score, scoreScale: f.scoreScale, emotions: f.emotions,
-      text: texts.get(f.segmentId) ?? '',
-    }));
+    const facts = new Map<number, SegmentFact>();
+    const ids = picked.map((p) => p.segmentId);
+    for (const f of streamFacts(db, { conditions: [{ field: 'segments', ids }] })) facts.set(f.segmentId, f);
+    return ids.map((id) => {
+      const f = facts.get(id)!;
+      return {
+        segmentId: f.segmentId, documentId: f.documentId, externalId: f.externalId, source: f.sourceName, kind: f.kind,
+        locator: f.locator, createdAt: f.createdAt, charStart: f.charStart, charEnd: f.charEnd, stage: f.stage,
+        touchpoint: f.touchpoint, themes: f.themes.map((t) => t.themeId), sentiment: f.sentiment,
+        sentimentScore: f.sentimentScore, score: f.score, scoreScale: f.scoreScale, emotions: f.emotions,
+        text: texts.get(f.segmentId) ?? '',
+      };
+    });
   }
 }

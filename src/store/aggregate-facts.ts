@@ -23,7 +23,9 @@ export type Condition =
   | { field: 'attr'; name: string; value: string }
   /** A segment tagged with one of `themeIds` (a theme and its descendants), or with no theme at all when `orUntagged`. */
   | { field: 'theme'; themeIds: readonly string[]; orUntagged: boolean }
-  | { field: 'emotion'; emotion: string };
+  | { field: 'emotion'; emotion: string }
+  /** Exactly these segments (the quotes a query picked). */
+  | { field: 'segments'; ids: readonly number[] };
 
 export interface SegmentScope {
   since?: string | undefined;
@@ -39,7 +41,8 @@ export function attributeKey(v: unknown): string {
 
 const registered = new WeakSet<Db>();
 
-function registerFunctions(db: Db): void {
+/** Registers voc_attr and voc_short on a connection (once). */
+export function registerFunctions(db: Db): void {
   if (registered.has(db)) return;
   db.function('voc_attr', { deterministic: true }, (json: unknown, name: unknown) => {
     const obj = JSON.parse(String(json)) as Record<string, unknown>;
@@ -89,8 +92,10 @@ export function segmentWhere(scope: SegmentScope): Compiled {
       out.sql += ` AND voc_attr(d.attributes, ?) = ?`;
       out.params.push(c.name, c.value);
     } else if (c.field === 'theme') {
+      // IN (subquery) rather than EXISTS: SQLite can then start from the theme index
+      // (segment_themes_theme) instead of testing every segment in scope.
       const tagged = c.themeIds.length
-        ? `EXISTS (SELECT 1 FROM segment_themes t WHERE t.segment_id = s.id AND t.theme_id IN (${c.themeIds.map(() => '?').join(', ')}))`
+        ? `s.id IN (SELECT t.segment_id FROM segment_themes t WHERE t.theme_id IN (${c.themeIds.map(() => '?').join(', ')}))`
         : '0';
       const untagged = c.orUntagged ? ` OR NOT EXISTS (SELECT 1 FROM segment_themes t WHERE t.segment_id = s.id)` : '';
       out.sql += ` AND (${tagged}${untagged})`;
@@ -98,6 +103,9 @@ export function segmentWhere(scope: SegmentScope): Compiled {
     } else if (c.field === 'emotion') {
       out.sql += ` AND EXISTS (SELECT 1 FROM segment_emotions e WHERE e.segment_id = s.id AND e.emotion = ?)`;
       out.params.push(c.emotion);
+    } else if (c.field === 'segments') {
+      out.sql += c.ids.length ? ` AND s.id IN (${c.ids.map(() => '?').join(', ')})` : ' AND 0';
+      out.params.push(...c.ids);
     } else {
       out.sql += ` AND ${DOC_FIELD[c.field] ?? SEGMENT_FIELD[c.field]} = ?`;
       out.params.push(c.value);
@@ -235,6 +243,8 @@ function toFact(raw: unknown, doc: FactDocument): SegmentFact {
   };
 }
 
+const RESEEK = 64;
+
 export interface StreamOptions {
   /** Parse document attributes (needed for attr: dimensions). */
   attributes?: boolean;
@@ -260,17 +270,22 @@ export function* streamFacts(db: Db, scope: SegmentScope, options: StreamOptions
       ORDER BY s.document_id, s.idx`,
   );
   // Document fields come from a second cursor over documents in id order, merged with the segments
-  // (both ordered by document id): one document row per document instead of one per segment.
-  const documents = db
-    .prepare(
-      `SELECT id, external_id, kind, source_name, locator, created_at, score, score_scale, channel,
-              ${options.attributes ? 'attributes' : 'NULL AS attributes'}
-         FROM documents WHERE id >= ? ORDER BY id`,
-    )
-    .iterate(0) as IterableIterator<{ id: number }>;
+  // (both ordered by document id): one document row per document instead of one per segment. It
+  // starts at the first segment's document and seeks again across gaps of more than RESEEK
+  // documents, so a narrow scope (a few quotes) does not walk every document in between.
+  const documentsFrom = db.prepare(
+    `SELECT id, external_id, kind, source_name, locator, created_at, score, score_scale, channel,
+            ${options.attributes ? 'attributes' : 'NULL AS attributes'}
+       FROM documents WHERE id >= ? ORDER BY id`,
+  );
+  let documents: IterableIterator<{ id: number }> | null = null;
   let doc: FactDocument | null = null;
   try {
     for (const raw of segments.iterate(...where.params) as IterableIterator<{ document_id: number }>) {
+      if (documents === null || (doc !== null && raw.document_id - doc.documentId > RESEEK)) {
+        documents?.return?.();
+        documents = documentsFrom.iterate(raw.document_id) as IterableIterator<{ id: number }>;
+      }
       while (doc === null || doc.documentId < raw.document_id) {
         const next = documents.next();
         if (next.done) throw new Error(`segment of document ${raw.document_id} has no document row`);
@@ -279,7 +294,7 @@ export function* streamFacts(db: Db, scope: SegmentScope, options: StreamOptions
       yield toFact(raw, doc);
     }
   } finally {
-    documents.return?.();
+    documents?.return?.();
   }
 }
 

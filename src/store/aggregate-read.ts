@@ -58,19 +58,22 @@ const EMOTION_COLUMN: Readonly<Record<string, string>> = { low: 'wilson_low', hi
 const emotionColumn = (f: string): string => EMOTION_COLUMN[f] ?? columnOf(f);
 const SeriesJson = z.array(SeriesPoint);
 
-export function readCells(db: Db, aggregateId: number): CellRecord[] {
+/** The cells of an aggregate (of one matrix when `matrix` is given), with their emotion shares. */
+export function readCells(db: Db, aggregateId: number, matrix?: string): CellRecord[] {
+  const only = matrix === undefined ? '' : ' AND matrix = ?';
+  const args: (number | string)[] = matrix === undefined ? [aggregateId] : [aggregateId, matrix];
   const emotions = new Map<string, Record<string, EmotionStat>>();
   const statFields = fieldsOf(EmotionStat);
   for (const raw of db
-    .prepare(`SELECT * FROM cell_emotions WHERE aggregate_id = ? ORDER BY matrix, row_key, col_key, emotion`)
-    .iterate(aggregateId) as IterableIterator<Record<string, unknown>>) {
+    .prepare(`SELECT * FROM cell_emotions WHERE aggregate_id = ?${only} ORDER BY matrix, row_key, col_key, emotion`)
+    .iterate(...args) as IterableIterator<Record<string, unknown>>) {
     const key = cellKey(String(raw.matrix), String(raw.row_key), String(raw.col_key));
     let rec = emotions.get(key);
     if (!rec) emotions.set(key, (rec = Object.create(null) as Record<string, EmotionStat>));
     rec[String(raw.emotion)] = EmotionStat.parse(fromColumns(raw, statFields, emotionColumn));
   }
   const fields = [...fieldsOf(CellKey), ...fieldsOf(CellMeasures)];
-  return (db.prepare(`SELECT * FROM cells WHERE aggregate_id = ? ORDER BY matrix, row_key, col_key`).all(aggregateId) as Record<string, unknown>[]).map(
+  return (db.prepare(`SELECT * FROM cells WHERE aggregate_id = ?${only} ORDER BY matrix, row_key, col_key`).all(...args) as Record<string, unknown>[]).map(
     (raw) => {
       const rec = fromColumns(raw, fields);
       rec.anomaly = raw.anomaly === 1;

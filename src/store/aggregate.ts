@@ -8,3 +8,4 @@ export * from './aggregate-schemas.js';
 export * from './aggregate-facts.js';
 export * from './aggregate-write.js';
 export * from './aggregate-read.js';
+export * from './aggregate-snapshot.js';
