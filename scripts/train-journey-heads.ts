@@ -3,14 +3,17 @@
  * measures them leave-one-source-out (train without a source, score on it: what predicts an
  * unseen company):
  *
- *   npx tsx scripts/train-journey-heads.ts [--datasets ../shared/datasets] [--eval-only] [--fields stage,touchpoint] [--encoder use|transformers:<folder>]
+ *   npx tsx scripts/train-journey-heads.ts [--datasets ../shared/datasets] [--eval-only] [--fields stage,touchpoint] [--themes] [--encoder use|transformers:<folder>]
+ *
+ * `--themes` also trains the cross-industry themes head; `--fields none --themes` trains only that
+ * one and keeps the stage/touchpoint sections of docs/eval-journey.md from the previous run.
  *
  * Texts are read in place from ../shared/datasets (models/corpus/journey-labels.jsonl keeps only
  * ids, offsets, hashes and labels). Writes models/heads/{stage,touchpoint}-general.json and
  * docs/eval-journey.md. The abstention threshold is chosen on the pooled leave-one-source-out
  * predictions as the lowest confidence that keeps precision >= 85%, and stored in the head's card.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cachedEncoder } from '../src/store/embeddings.js';
 import { createEncoder, parseEncoderFlag, type Encoder, type EncoderSpec } from '../src/models/encoder.js';
@@ -38,6 +41,11 @@ function arg(name: string, dflt: string): string {
 /** Each corpus source with its licence and row count, for the model card. */
 export function trainingData(items: CorpusItem[]): Array<{ name: string; rows: number; licence: string }> {
   return CORPUS_SOURCES.map((s) => ({ name: `${s.name}: ${s.domain} (../shared/datasets/${s.file})`, rows: items.filter((i) => i.source === s.name).length, licence: s.licence })).filter((d) => d.rows > 0);
+}
+
+/** Items labelled by one reader (no two-labeller agreement recorded), added after the first labelling. */
+function singleReader(items: CorpusItem[]): number {
+  return items.filter((i) => Object.keys(i.agreed).length === 0).length;
 }
 
 /** What the head sees: the sentence. */
@@ -126,7 +134,8 @@ export async function journeyReport(opts: JourneyReportOptions): Promise<string[
       '# Journey stage and touchpoint: leave-one-source-out',
       '',
       `Command: \`npx tsx scripts/train-journey-heads.ts\`, run on ${new Date().toISOString().slice(0, 10)} (2-core x86_64, Node ${process.version}). ` +
-        `Corpus: ${items.length} real sentences from ${sources.length} sources in ../shared/datasets, each coded by two independent labellers with ../shared/journey-codebook.md and settled by a third reading where they differed (models/corpus/). ` +
+        `Corpus: ${items.length} real sentences from ${sources.length} sources in ../shared/datasets, each coded by two independent labellers with ../shared/journey-codebook.md and settled by a third reading where they differed` +
+        `${singleReader(items) ? `, except ${singleReader(items)} added later by a single reader (hard cases for the themes head; models/corpus/README.md)` : ''} (models/corpus/). ` +
         'Each row: a head trained on every other source, scored on this one (text only). Abstained = confidence below the default threshold; it counts as wrong in accuracy.',
       '',
     );
@@ -207,16 +216,36 @@ export async function journeyReport(opts: JourneyReportOptions): Promise<string[
   }
 }
 
+/**
+ * The report to write: the new lines, plus the previous report's `## stage` / `## touchpoint`
+ * sections for the fields this run left out (`--fields none --themes` retrains only the themes
+ * head), marked as such so that a reader knows they come from an earlier run.
+ */
+export function keepSections(previous: string, lines: string[], fields: Field[]): string {
+  const kept = (['stage', 'touchpoint'] as const)
+    .filter((f) => !fields.includes(f))
+    .map((f) => new RegExp(`^## ${f}\\n[\\s\\S]*?(?=^## |(?![\\s\\S]))`, 'm').exec(previous)?.[0])
+    .filter((x): x is string => Boolean(x))
+    .map((sec) => (sec.includes('(Kept from the previous run') ? sec : sec.replace(/\n/, '\n\n(Kept from the previous run of this script, on the corpus as it was then: the last run, with `--fields` leaving this head out, did not retrain or re-measure it.)\n')));
+  if (!kept.length) return `${lines.join('\n')}\n`;
+  const themesAt = lines.findIndex((l) => l.startsWith('## themes'));
+  const at = themesAt >= 0 ? themesAt : lines.length;
+  return `${[...lines.slice(0, at), ...kept.map((k) => k.trimEnd() + '\n'), ...lines.slice(at)].join('\n')}\n`;
+}
+
+const fields = arg('--fields', 'stage,touchpoint').split(',').filter((f): f is Field => f === 'stage' || f === 'touchpoint');
+
 async function main(): Promise<void> {
   const lines = await journeyReport({
     datasets: resolve(arg('--datasets', '../shared/datasets')),
-    fields: arg('--fields', 'stage,touchpoint').split(',').filter((f): f is Field => f === 'stage' || f === 'touchpoint'),
+    fields,
     evalOnly: process.argv.includes('--eval-only'),
     themes: process.argv.includes('--themes'),
     encoder: parseEncoderFlag(arg('--encoder', 'use')),
   });
   if (!process.argv.includes('--no-doc')) {
-    writeFileSync('docs/eval-journey.md', `${lines.join('\n')}\n`);
+    const doc = keepSections(existsSync('docs/eval-journey.md') ? readFileSync('docs/eval-journey.md', 'utf8') : '', lines, fields);
+    writeFileSync('docs/eval-journey.md', doc);
     console.error('wrote docs/eval-journey.md');
   }
 }
@@ -286,6 +315,8 @@ async function themesSection(items: CorpusItem[], sources: string[], encoder: En
     console.error('wrote models/heads/themes-cross-industry.json');
   }
   const goldNone = allGold.filter((g) => g.length === 0).length / allGold.length;
+  const perTheme = themePerLabel(allGold, allPred);
+  for (const t of perTheme) console.error(`theme ${t.label}: P ${t.precision.toFixed(3)} R ${t.recall.toFixed(3)} predicted ${t.predicted} gold ${t.gold}`);
   return [
     '## themes (cross-industry codeframe)',
     '',
@@ -295,7 +326,33 @@ async function themesSection(items: CorpusItem[], sources: string[], encoder: En
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    'Per theme, pooled over the held-out sources (a theme predicted for a sentence is right when the labellers gave it that theme):',
+    '',
+    '| theme | precision | recall | predicted | gold |',
+    '|---|---|---|---|---|',
+    ...perTheme.map((t) => `| ${t.label} | ${t.precision.toFixed(3)} | ${t.recall.toFixed(3)} | ${t.predicted} | ${t.gold} |`),
+    '',
   ];
+}
+
+/** Per-theme precision and recall of multi-label predictions, most frequent gold theme first. */
+export function themePerLabel(gold: string[][], pred: string[][]): Array<{ label: string; precision: number; recall: number; predicted: number; gold: number }> {
+  const labels = [...new Set([...gold.flat(), ...pred.flat()])];
+  return labels
+    .map((label) => {
+      let tp = 0;
+      let p = 0;
+      let g = 0;
+      gold.forEach((gs, i) => {
+        const inGold = gs.includes(label);
+        const inPred = pred[i]!.includes(label);
+        if (inGold) g++;
+        if (inPred) p++;
+        if (inGold && inPred) tp++;
+      });
+      return { label, precision: tp / Math.max(1, p), recall: tp / Math.max(1, g), predicted: p, gold: g };
+    })
+    .sort((a, b) => b.gold - a.gold || a.label.localeCompare(b.label));
 }
 
 if (process.argv[1]?.endsWith('train-journey-heads.ts')) await main();

@@ -172,6 +172,15 @@ function highlight(m: ReportMatrix, c: ReportCell, index: ThemeIndex, month: str
 
 const byPain = (a: ReportCell, b: ReportCell): number => b.pain - a.pain || (a.r + a.c < b.r + b.c ? -1 : 1);
 
+/**
+ * The cards' order: negative mentions per 100 documents (a document counts once per cell), then
+ * the pain index. The pain index counts comments, so sources whose documents are long (complaint
+ * narratives, about eight comments each) outweigh one-line complaints; on the four-source audit the
+ * per-document order named three of the hand audit's pain points where the pain index named two
+ * (docs/audit.md). The client's filtered view uses the same order (client/view.ts).
+ */
+const byPer100 = (a: ReportCell, b: ReportCell): number => b.per100 - a.per100 || byPain(a, b);
+
 /** Leaf themes only, so "Delivery" does not crowd out the specific "Late first box" under it. */
 function topPainPoints(matrices: ReportMatrix[], index: ThemeIndex, month: string | null, n: number): Highlight[] {
   const m = matrices.find((x) => x.id === 'stage_theme');
@@ -179,7 +188,7 @@ function topPainPoints(matrices: ReportMatrix[], index: ThemeIndex, month: strin
   const parents = new Set([...index.parentOf.values()].filter((p): p is string => p !== null));
   return m.cells
     .filter((c) => c.r !== UNASSIGNED && c.c !== UNASSIGNED && !parents.has(c.r) && c.negative > 0)
-    .sort(byPain)
+    .sort(byPer100)
     .slice(0, n)
     .map((c) => highlight(m, c, index, month));
 }

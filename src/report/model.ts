@@ -158,7 +158,7 @@ export interface ReportData {
   matrices: ReportMatrix[];
   /** matrix id + "|" + row + "|" + col (display orientation) -> quotes. */
   quotes: Record<string, ReportQuote[]>;
-  /** Specific pain points: leaf theme x stage cells with the highest pain index. */
+  /** Specific pain points: leaf theme x stage cells with the most negative mentions per 100 documents (then pain index). */
   top: Highlight[];
   /** Cells whose latest month is an anomaly (see docs/aggregation.md). */
   alerts: Highlight[];

@@ -54,8 +54,7 @@ function alertLabel(a: Highlight): string {
 /**
  * The stage that hurts most, in words: the assigned journey stage with the most negative mentions
  * per 100 documents (as the journey map colours it; ties to the earlier stage), against the
- * average stage. The cards rank stage x theme cells by pain index, which counts comments, so a few
- * long narratives can put every card at one stage: this line reads the stages by documents.
+ * average stage. The cards rank stage x theme cells by negative mentions per 100 documents too.
  */
 function worstStage(): HTMLElement | null {
   const j = view().journey;

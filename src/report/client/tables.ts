@@ -12,7 +12,7 @@ export function renderTop(openCell: OpenCell): void {
   const s = byId('top');
   clear(s);
   add(s, el('h2', null, 'Top pain points'));
-  add(s, el('p', 'muted', 'Specific themes by journey stage, ranked by pain index (volume and negativity together). Click a row for quotes. ' +
+  add(s, el('p', 'muted', 'Specific themes by journey stage, ranked by negative mentions per 100 documents (ties by pain index). Click a row for quotes. ' +
     'NPS impact (detractors): the NPS points gained if the detractors who mention the theme became passives.'));
   const t = table(['#', 'Theme', 'Stage', 'Mentions', 'Negative (95% CI)', 'Sentiment', 'NPS impact (detractors)', 'Monthly negatives', 'Trend'],
     d.top.map((h, i) => {

@@ -29,6 +29,8 @@ function highlight(d: ReportData, m: ReportMatrix, c: ReportCell, month: string 
 }
 
 const byPain = (a: ReportCell, b: ReportCell): number => b.pain - a.pain || (a.r + a.c < b.r + b.c ? -1 : 1);
+/** The cards' order, as the server's (report/data.ts): negative per 100 documents, then pain index. */
+const byPer100 = (a: ReportCell, b: ReportCell): number => b.per100 - a.per100 || byPain(a, b);
 
 function rankable(m: ReportMatrix, c: ReportCell): boolean {
   if (c.c === UNASSIGNED || c.r === 'unknown') return false;
@@ -116,7 +118,7 @@ export function filteredView(full: ReportData, f: Filter): ReportData {
   const stageTheme = matrices.find((m) => m.id === 'stage_theme');
   const parents = parentsOf(full);
   const top = stageTheme
-    ? stageTheme.cells.filter((c) => c.r !== UNASSIGNED && c.c !== UNASSIGNED && !parents.has(c.r) && c.negative > 0).sort(byPain).slice(0, 12).map((c) => highlight(full, stageTheme, c, latestMonth))
+    ? stageTheme.cells.filter((c) => c.r !== UNASSIGNED && c.c !== UNASSIGNED && !parents.has(c.r) && c.negative > 0).sort(byPer100).slice(0, 12).map((c) => highlight(full, stageTheme, c, latestMonth))
     : [];
   const alerts = matrices
     .flatMap((m) => m.cells.filter((c) => c.anomaly && rankable(m, c)).map((c) => highlight(full, m, c, latestMonth)))
