@@ -2,13 +2,12 @@
  * The USE encoder starts its inference threads on the first text it must embed, not when it is
  * created (issue 11, the nightly run's fixed cost): a run whose texts are all in the embedding
  * cache never loads the runtime. Worker construction is counted through a wrapped
- * node:worker_threads; the threads themselves are real.
+ * node:worker_threads; the threads themselves are real. The suite shares modules between files
+ * (isolate: false), so the encoder modules are imported afresh here, after the mock.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
-import { createEncoder } from '../src/models/encoder.js';
 import { openDatabase, type Db } from '../src/store/db.js';
-import { cachedEncoder } from '../src/store/embeddings.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
 const started = vi.hoisted(() => ({ workers: 0 }));
@@ -25,7 +24,12 @@ vi.mock('node:worker_threads', async (importOriginal) => {
 
 let ws: Workspace;
 let db: Db;
-beforeAll(() => {
+let createEncoder: typeof import('../src/models/encoder.js').createEncoder;
+let cachedEncoder: typeof import('../src/store/embeddings.js').cachedEncoder;
+beforeAll(async () => {
+  vi.resetModules();
+  ({ createEncoder } = await import('../src/models/encoder.js'));
+  ({ cachedEncoder } = await import('../src/store/embeddings.js'));
   ws = makeWorkspace('voc-use-lazy-');
   db = openDatabase(join(ws.dir, 'v.sqlite'));
 });
