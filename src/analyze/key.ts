@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AnalysisConfig } from '../config/analysis.js';
+import { consumedFormat } from '../models/cache.js';
 
 /** Bump when the analysis code changes results for the same models and config. */
 export const ANALYSIS_CODE_VERSION = 1;
@@ -19,10 +20,13 @@ export interface KeyInputs {
 
 export function analysisKey(inp: KeyInputs): { key: string; modelsJson: string } {
   // Settings that only change speed or discovery do not change segment results.
-  const { discovery: _d, batchSize: _b, concurrency: _c, codeframes: _cf, heads: _h, encoder: _e, ...settings } = inp.config;
+  const { discovery: _d, batchSize: _b, concurrency: _c, codeframes: _cf, heads: _h, encoder: _e, embeddings, ...settings } = inp.config;
   const models = {
     version: ANALYSIS_CODE_VERSION,
     encoder: inp.encoderId,
+    // The vectors the analyser consumes (after the cache's storage round trip): `none` and
+    // `float32` both see the encoder's exact vectors, so they share results.
+    vectors: consumedFormat(embeddings.storage),
     sentiment: inp.sentimentId,
     heads: inp.heads,
     codeframes: inp.codeframes,

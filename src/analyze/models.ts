@@ -10,6 +10,7 @@ import { codeframeFromLabels, loadCodeframe, type LoadedCodeframe } from '../con
 
 const DEFAULT_THEMES_CODEFRAME = 'builtin:cross-industry.yaml';
 import { cachedEncoder } from '../store/embeddings.js';
+import { cachingEncoder, type VectorStore } from '../models/cache.js';
 import { createEncoder, type Encoder } from '../models/encoder.js';
 import { loadHead, type Head } from '../models/head.js';
 import type { Db } from '../store/db.js';
@@ -68,12 +69,18 @@ function hashes(codeframes: Record<string, LoadedCodeframe>) {
   >;
 }
 
+/** A vector store that keeps nothing: every text is a miss, and still round-trips. */
+const NO_STORE: VectorStore = { get: () => new Map(), put: () => undefined };
+
 export async function loadAnalyzerParts(acfg: AnalysisConfig, db: Db | null): Promise<LoadedParts> {
   const codeframes = loadCodeframes(acfg);
   const base = await createEncoder(acfg.encoder);
   try {
-    const cached = db ? cachedEncoder(db, base) : null;
-    const encoder: Encoder = cached ?? base;
+    // Without a database (classify, queue workers) the vectors still take the storage round trip,
+    // so a text scores the same as in a database run (models/cache.ts).
+    const storage = acfg.embeddings.storage;
+    const cached = db ? cachedEncoder(db, base, storage) : cachingEncoder(NO_STORE, base, storage);
+    const encoder: Encoder = cached;
     const heads = loadHeads(acfg, base);
     // A themes head trained on the researcher's own codes, with the default codeframe configured:
     // the head's codes are the codeframe (no hand-written file needed).
@@ -100,7 +107,7 @@ export async function loadAnalyzerParts(acfg: AnalysisConfig, db: Db | null): Pr
       codeframes,
       key,
       modelsJson,
-      cacheStats: () => cached?.stats() ?? { hits: 0, misses: 0 },
+      cacheStats: () => cached.stats(),
     };
   } catch (err) {
     await base.dispose();

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { validateWith } from './issues.js';
 import { encoderSpecSchema, type EncoderSpec } from '../models/encoder-spec.js';
+import { VECTOR_STORAGE } from '../models/cache.js';
 
 /** The sentence encoder: the models engineer's spec schema, so config and encoder never drift. */
 export const EncoderConfig = encoderSpecSchema;
@@ -195,6 +196,19 @@ export const DiscoverySettings = z
   })
   .strict();
 
+/**
+ * How the embedding cache keeps vectors (models/cache.ts, issue 11). int8 (a scale and one byte per
+ * component) is about a quarter of float32 and gives the same answer for 99.9% of labelled sentences
+ * (docs/analysis.md);
+ * `none` keeps nothing, so every run (and theme discovery's sample) embeds again. Changing it
+ * changes the analysis key: the analyser consumes vectors after the storage round trip.
+ */
+export const EmbeddingSettings = z
+  .object({
+    storage: z.enum(VECTOR_STORAGE).default('int8').describe('int8 | float16 | float32 | none: how cached vectors are stored'),
+  })
+  .strict();
+
 export const AnalysisConfig = z
   .object({
     encoder: EncoderConfig.default({ backend: 'use' }),
@@ -206,6 +220,7 @@ export const AnalysisConfig = z
     journey: JourneySettings.prefault({}),
     rules: z.array(Rule).default([]),
     discovery: DiscoverySettings.prefault({}),
+    embeddings: EmbeddingSettings.prefault({}),
     batchSize: z.number().int().min(1).max(4096).default(256).describe('segments embedded and written per batch'),
     concurrency: z.number().int().min(1).max(16).default(1).describe('batches embedded at once'),
   })

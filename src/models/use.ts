@@ -52,8 +52,34 @@ export async function createUseEncoder(options: UseOptions = {}): Promise<Encode
   const vocab = vocabSchema.parse(JSON.parse(await readFile(join(dir, 'vocab.json'), 'utf8')));
   const tokenizer = new SentencePieceTokenizer(vocab);
   const threads = Math.max(1, Math.floor(options.threads ?? Math.min(8, availableParallelism())));
-  const backend: Backend = threads === 1 ? await InProcess.start() : await WorkerPool.start(threads);
+  const backend = new LazyBackend(() => (threads === 1 ? InProcess.start() : WorkerPool.start(threads)));
   return new UseEncoder(`use-lite@energetic-ai-${usePackageVersion()}`, tokenizer, backend);
+}
+
+/**
+ * Starts the runtime on the first batch, not when the encoder is created: loading TF.js wasm and
+ * the graph costs about 2.4 s of CPU per thread here, and a run whose texts are all in the
+ * embedding cache (a nightly run with nothing new: label texts and segments are cached) never
+ * embeds anything. A start that fails fails that batch and every later one.
+ */
+class LazyBackend implements Backend {
+  private started: Promise<Backend> | null = null;
+
+  constructor(private readonly start: () => Promise<Backend>) {}
+
+  run(batch: Batch): Promise<Float32Array> {
+    this.started ??= this.start();
+    return this.started.then((b) => b.run(batch));
+  }
+
+  async close(): Promise<void> {
+    const started = this.started;
+    if (!started) return;
+    await started.then(
+      (b) => b.close(),
+      () => undefined,
+    );
+  }
 }
 
 class UseEncoder implements Encoder {

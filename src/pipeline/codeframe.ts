@@ -49,7 +49,7 @@ export async function writeCodeframeDraft(options: DraftCodeframeOptions): Promi
   try {
     const base = await createEncoder(config.analysis.encoder);
     try {
-      const draft = await draftCodeframe(db, cachedEncoder(db, base), { source: o.source, k: o.k, maxSegments: o.maxSegments });
+      const draft = await draftCodeframe(db, cachedEncoder(db, base, config.analysis.embeddings.storage), { source: o.source, k: o.k, maxSegments: o.maxSegments });
       if (draft.themes === 0) throw new UserError(`not enough sentences to draft themes from (${draft.sampled} usable; ingest more data first)`);
       writeFileAtomic(out, draft.yaml);
       return { out, themes: draft.themes, sampled: draft.sampled };

@@ -1,47 +1,77 @@
 /**
- * The embedding cache table (migration 002): one L2-normalised Float32 vector per
- * (encoder id, sha256 of the text).
+ * The embedding cache table (migrations 002 and 007): one vector per (encoder id, sha256 of the
+ * text), L2-normalised by the encoder, its bytes in the row's `format` (models/cache.ts: int8 with
+ * a per-vector scale by default, float16, or float32; rows written before migration 007 are
+ * float32 and still read). A row in another lossy format than the one asked for is not returned
+ * (the cache re-embeds and overwrites it), so what the analyser sees never depends on which
+ * setting wrote the row.
  */
 import type { Encoder } from '../models/encoder-spec.js';
-import { cachingEncoder, type CachedEncoder, type VectorStore } from '../models/cache.js';
+import {
+  cachingEncoder,
+  decodeVector,
+  encodeVector,
+  roundTrip,
+  type CachedEncoder,
+  type VectorFormat,
+  type VectorStorage,
+  type VectorStore,
+} from '../models/cache.js';
 import type { Db } from './db.js';
 
 /** SQLite limits bound parameters; look hashes up in chunks well below it. */
 const LOOKUP_CHUNK = 500;
 
-export function getEmbeddings(db: Db, modelId: string, hashes: readonly string[]): Map<string, Float32Array> {
+/** Storage when a caller names none: what `analysis.embeddings.storage` defaults to. */
+export const DEFAULT_VECTOR_STORAGE: VectorStorage = 'int8';
+
+interface Row {
+  text_hash: string;
+  format: string;
+  vector: Buffer;
+}
+
+/** The vectors of `hashes` as the analyser sees them under `format` (see the header). */
+export function getEmbeddings(db: Db, modelId: string, hashes: readonly string[], format: VectorFormat = 'float32'): Map<string, Float32Array> {
   const found = new Map<string, Float32Array>();
   for (let i = 0; i < hashes.length; i += LOOKUP_CHUNK) {
     const chunk = hashes.slice(i, i + LOOKUP_CHUNK);
     const placeholders = chunk.map(() => '?').join(',');
     const rows = db
-      .prepare(`SELECT text_hash, vector FROM embeddings WHERE model_id = ? AND text_hash IN (${placeholders})`)
-      .all(modelId, ...chunk) as Array<{ text_hash: string; vector: Buffer }>;
-    for (const row of rows) found.set(row.text_hash, bufferToVector(row.vector));
+      .prepare(`SELECT text_hash, format, vector FROM embeddings WHERE model_id = ? AND text_hash IN (${placeholders})`)
+      .all(modelId, ...chunk) as Row[];
+    for (const row of rows) {
+      if (row.format === format) found.set(row.text_hash, decodeVector(row.vector, format));
+      else if (row.format === 'float32') found.set(row.text_hash, roundTrip(decodeVector(row.vector, 'float32'), format));
+    }
   }
   return found;
 }
 
-export function putEmbeddings(db: Db, modelId: string, entries: ReadonlyArray<readonly [string, Float32Array]>): void {
-  const insert = db.prepare('INSERT OR REPLACE INTO embeddings (model_id, text_hash, vector) VALUES (?, ?, ?)');
+/** Stores the encoder's exact vectors, encoded in `format`; an existing row for a hash is replaced. */
+export function putEmbeddings(
+  db: Db,
+  modelId: string,
+  entries: ReadonlyArray<readonly [string, Float32Array]>,
+  format: VectorFormat = 'float32',
+): void {
+  const insert = db.prepare('INSERT OR REPLACE INTO embeddings (model_id, text_hash, format, vector) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
-    for (const [hash, vector] of entries) {
-      insert.run(modelId, hash, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
-    }
+    for (const [hash, vector] of entries) insert.run(modelId, hash, format, encodeVector(vector, format));
   })();
 }
 
 /** The embeddings table as the encoder cache's vector store. */
 export function embeddingStore(db: Db): VectorStore {
   return {
-    get: (encoderId, hashes) => getEmbeddings(db, encoderId, hashes),
-    put: (encoderId, entries) => putEmbeddings(db, encoderId, entries),
+    get: (encoderId, hashes, format) => getEmbeddings(db, encoderId, hashes, format),
+    put: (encoderId, entries, format) => putEmbeddings(db, encoderId, entries, format),
   };
 }
 
-/** `encoder` with its vectors remembered in this database's embeddings table. */
-export function cachedEncoder(db: Db, encoder: Encoder): CachedEncoder {
-  return cachingEncoder(embeddingStore(db), encoder);
+/** `encoder` with its vectors remembered in this database's embeddings table, kept as `storage`. */
+export function cachedEncoder(db: Db, encoder: Encoder, storage: VectorStorage = DEFAULT_VECTOR_STORAGE): CachedEncoder {
+  return cachingEncoder(embeddingStore(db), encoder, storage);
 }
 
 export function countEmbeddings(db: Db, modelId?: string): number {
@@ -53,9 +83,11 @@ export function countEmbeddings(db: Db, modelId?: string): number {
   return row.n;
 }
 
-/** Copies out of the SQLite buffer so the vector is aligned and owns its memory. */
-function bufferToVector(buf: Buffer): Float32Array {
-  const out = new Float32Array(buf.byteLength / 4);
-  new Uint8Array(out.buffer).set(buf);
-  return out;
+/** Rows per stored format (how much of a database is still float32 from before migration 007). */
+export function countEmbeddingsByFormat(db: Db): Record<string, number> {
+  const rows = db.prepare('SELECT format, COUNT(*) AS n FROM embeddings GROUP BY format ORDER BY format').all() as Array<{
+    format: string;
+    n: number;
+  }>;
+  return Object.fromEntries(rows.map((r) => [r.format, r.n]));
 }

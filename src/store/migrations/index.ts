@@ -8,6 +8,7 @@ import { aggregateSchema } from './003-aggregate.js';
 import { warningsSchema } from './004-warnings.js';
 import { cellEmotionsSchema } from './005-cell-emotions.js';
 import { aggregateIndexesSchema } from './006-aggregate-indexes.js';
+import { embeddingFormatSchema } from './007-embedding-format.js';
 import { aggregateCurrentSchema } from './008-aggregate-current.js';
 
 export interface Migration {
@@ -22,6 +23,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '004-warnings', sql: warningsSchema },
   { name: '005-cell-emotions', sql: cellEmotionsSchema },
   { name: '006-aggregate-indexes', sql: aggregateIndexesSchema },
-  // 007 is compact embeddings (another branch); at merge it goes before this one.
+  { name: '007-embedding-format', sql: embeddingFormatSchema },
   { name: '008-aggregate-current', sql: aggregateCurrentSchema },
 ];

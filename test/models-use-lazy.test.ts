@@ -1,0 +1,56 @@
+/**
+ * The USE encoder starts its inference threads on the first text it must embed, not when it is
+ * created (issue 11, the nightly run's fixed cost): a run whose texts are all in the embedding
+ * cache never loads the runtime. Worker construction is counted through a wrapped
+ * node:worker_threads; the threads themselves are real. The suite shares modules between files
+ * (isolate: false), so the encoder modules are imported afresh here, after the mock.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../src/store/db.js';
+import { makeWorkspace, type Workspace } from './helpers/workspace.js';
+
+const started = vi.hoisted(() => ({ workers: 0 }));
+vi.mock('node:worker_threads', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:worker_threads')>();
+  class CountedWorker extends real.Worker {
+    constructor(...args: ConstructorParameters<typeof real.Worker>) {
+      super(...args);
+      started.workers++;
+    }
+  }
+  return { ...real, Worker: CountedWorker, default: { ...real, Worker: CountedWorker } };
+});
+
+let ws: Workspace;
+let db: Db;
+let createEncoder: typeof import('../src/models/encoder.js').createEncoder;
+let cachedEncoder: typeof import('../src/store/embeddings.js').cachedEncoder;
+beforeAll(async () => {
+  vi.resetModules();
+  ({ createEncoder } = await import('../src/models/encoder.js'));
+  ({ cachedEncoder } = await import('../src/store/embeddings.js'));
+  ws = makeWorkspace('voc-use-lazy-');
+  db = openDatabase(join(ws.dir, 'v.sqlite'));
+});
+afterAll(() => {
+  db.close();
+  ws.cleanup();
+});
+
+describe('USE encoder start-up', () => {
+  it('starts no thread until a text misses the cache, then its configured threads', async () => {
+    const first = await createEncoder({ backend: 'use', threads: 2 });
+    expect(started.workers).toBe(0);
+    const [v] = await cachedEncoder(db, first).embed(['The courier left my box in the rain.']);
+    expect(started.workers).toBe(2);
+    await first.dispose();
+
+    // A second encoder over the same cache: every text is a hit, so nothing starts.
+    const second = await createEncoder({ backend: 'use', threads: 2 });
+    const [again] = await cachedEncoder(db, second).embed(['The courier left my box in the rain.']);
+    expect([...again!]).toEqual([...v!]);
+    expect(started.workers).toBe(2);
+    await second.dispose();
+  });
+});
