@@ -13,7 +13,7 @@
  * fresh CI machine), =off turns it off (each file then shares vectors only within itself).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +80,13 @@ export default async function setup(project: TestProject): Promise<(() => void) 
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${vectorFingerprint()}.sqlite`);
   openDatabase(path).close();
-  if (process.env.VOC_TEST_PREWARM !== '0') await prewarm(path);
+  if (process.env.VOC_TEST_PREWARM !== '0') {
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
+    await prewarm(path);
+    const used = process.cpuUsage(cpu);
+    if (process.env.VOC_TEST_CPU_LOG) appendFileSync(process.env.VOC_TEST_CPU_LOG, `global-setup prewarm\t${Math.round((used.user + used.system) / 1000)}\t${Math.round(performance.now() - wall)}\n`);
+  }
   project.provide('vectorCache', path);
   return mode === 'run' ? () => rmSync(dir, { recursive: true, force: true }) : undefined;
 }
