@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import HeavyFirstSequencer from './test/helpers/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -26,6 +27,8 @@ export default defineConfig({
     // Every file gets the shared encoder (helpers/setup-shared-encoder.ts says why: isolate is false);
     // VOC_TEST_CPU_LOG=<file>: CPU time per test file (helpers/cpu-log.ts), nothing when unset.
     setupFiles: ['test/helpers/setup-shared-encoder.ts', 'test/helpers/cpu-log.ts'],
+    // Slowest files first on a fresh clone too, before vitest has recorded durations (helpers/sequencer.ts).
+    sequence: { sequencer: HeavyFirstSequencer },
     env: { DOTENV_CONFIG_QUIET: 'true' },
   },
 });
