@@ -1,7 +1,7 @@
 /**
  * The order test files start in (vitest.config.ts `sequence.sequencer`). Vitest runs the slowest
  * files first once it has recorded their durations (node_modules/.vite/vitest), but a fresh clone,
- * as on CI, has none, and then it keeps the glob order: there the slowest file
+ * as on CI, has none, and then it keeps the glob order: there a slow file
  * (analyze-pipeline.test.ts) started after a third of the run and the suite ended with one worker
  * busy and the other idle. Without recorded durations, the files below start first, in this order
  * (the heaviest measured, CPU seconds per file, `VOC_TEST_CPU_LOG`, 2026-12-03), then the rest,
@@ -10,15 +10,18 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const HEAVY_FIRST = [
-  'test/analyze-pipeline.test.ts',
-  'test/run-e2e.test.ts',
-  'test/models-cli.test.ts',
   'test/library.test.ts',
-  'test/prototype-names.test.ts',
+  'test/analyze-pipeline.test.ts',
   'test/models-head.test.ts',
-  'test/analyze-emotion.test.ts',
+  'test/run-e2e.test.ts',
   'test/report-browser.test.ts',
   'test/ingest-json-stream.test.ts',
+  'test/models-encoder.test.ts',
+  'test/models-cli.test.ts',
+  'test/analyze-emotion.test.ts',
+  'test/ingest-storage-errors.test.ts',
+  'test/analyze-zeroshot.test.ts',
+  'test/models-sentiment.test.ts',
 ];
 
 export default class HeavyFirstSequencer extends BaseSequencer {
