@@ -3,7 +3,7 @@
  * clusters and keys), named by their distinctive terms, and stored/accepted through the store;
  * `accept` appends the theme to the codeframe YAML keeping its comments.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +14,6 @@ import { appendThemeToCodeframe } from '../src/analyze/accept.js';
 import { loadCodeframe } from '../src/config/codeframe.js';
 import { openDatabase } from '../src/store/db.js';
 import { getSuggestion, listSuggestions, markSuggestionAccepted, replaceSuggestions } from '../src/store/analysis.js';
-import { disposeSharedEncoders } from './helpers/shared-encoder.js';
-
-// The real encoder, loaded once per file, its vectors cached for the run (helpers/shared-encoder.ts).
-vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
-afterAll(disposeSharedEncoders);
 
 const GROUPS = {
   parking: [

@@ -2,17 +2,12 @@
  * Emotions on the hand-labelled set (test/data/emotion-labelled.csv) with the real encoder and
  * sentiment model: micro- and macro-F1 must stay above a floor, and the cue rules behave.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateEmotions, readEmotionSet, scoreEmotionPredictions } from '../scripts/eval/emotion.js';
 import { confusionCues, frustrationCues } from '../src/analyze/emotion.js';
-import { disposeSharedEncoders } from './helpers/shared-encoder.js';
-
-// The real encoder, loaded once per file, its vectors cached for the run (helpers/shared-encoder.ts).
-vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
-afterAll(disposeSharedEncoders);
 
 describe('emotions', () => {
   it('the labelled set is big enough and covers every emotion', () => {

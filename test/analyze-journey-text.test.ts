@@ -4,7 +4,7 @@
  * The floor is below the measured accuracy (see docs/analysis.md) so noise does not fail it, but far
  * above what the previous codeframe reached (66%): thinning the codeframe or breaking the vote fails it.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -15,11 +15,6 @@ import { stems } from '../src/analyze/lexical.js';
 import { assignZeroShot } from '../src/analyze/themes.js';
 import { decideJourney } from '../src/analyze/journey.js';
 import { ZeroShotClassifier } from '../src/analyze/zeroshot.js';
-import { disposeSharedEncoders } from './helpers/shared-encoder.js';
-
-// The real encoder, loaded once per file, its vectors cached for the run (helpers/shared-encoder.ts).
-vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
-afterAll(disposeSharedEncoders);
 
 const Row = z.object({ text: z.string().min(1), stage: z.string().min(1), industry: z.string().min(1) });
 const rows = z.array(Row).parse(parse(readFileSync('test/data/stages-labelled.csv'), { columns: true, bom: true }));

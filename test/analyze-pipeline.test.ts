@@ -3,7 +3,7 @@
  * for every analysable segment, document rows, idempotence (a second run analyses nothing),
  * re-analysis of exactly the updated document, and `voc classify` output shape and order.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseYamlWith } from '../src/config/load.js';
@@ -15,13 +15,9 @@ import { analyzePipeline } from '../src/analyze/pipeline.js';
 import { classifyFile } from '../src/pipeline/classify.js';
 import { makeWorkspace, PROJECT_ROOT, type Workspace } from './helpers/workspace.js';
 import { runVocInProcess } from './helpers/cli-in-process.js';
-import { disposeSharedEncoders } from './helpers/shared-encoder.js';
 import { loadCodeframe } from '../src/config/codeframe.js';
 import { createEncoder } from '../src/models/encoder.js';
 import { saveHead, trainHead } from '../src/models/head.js';
-
-// The real encoder, loaded once for the whole file (helpers/shared-encoder.ts).
-vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
 
 const HEADER = 'ResponseId,SubmittedAt,NPS,Channel,Comment';
 const ROWS = [
@@ -85,7 +81,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   ws?.cleanup();
-  await disposeSharedEncoders();
 });
 
 describe('analyzePipeline', () => {

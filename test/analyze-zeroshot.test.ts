@@ -3,7 +3,7 @@
  * right theme, stage and touchpoint; metadata rules override the text; weak segments inherit
  * their document's stage.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { parseAnalysisConfig, type AnalysisConfig } from '../src/config/analysis.js';
@@ -13,11 +13,6 @@ import { stems } from '../src/analyze/lexical.js';
 import { applyThemeRules, assignZeroShot } from '../src/analyze/themes.js';
 import { abstain, applyDocumentContext, decideJourney, type DocContext } from '../src/analyze/journey.js';
 import { ZeroShotClassifier } from '../src/analyze/zeroshot.js';
-import { disposeSharedEncoders } from './helpers/shared-encoder.js';
-
-// The real encoder, loaded once per file, its vectors cached for the run (helpers/shared-encoder.ts).
-vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
-afterAll(disposeSharedEncoders);
 
 let encoder: Encoder;
 let cfg: AnalysisConfig;

@@ -6,15 +6,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vocProgram } from './helpers/cli-in-process.js';
 import { openDatabase } from '../src/store/db.js';
 import { countEmbeddings } from '../src/store/embeddings.js';
-import { disposeSharedEncoders } from './helpers/shared-encoder.js';
-
-// The real encoder, loaded once per file, its vectors cached for the run (helpers/shared-encoder.ts).
-vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
-afterAll(disposeSharedEncoders);
 
 const FIXTURE = join(import.meta.dirname, 'fixtures-models', 'feedback.csv');
 

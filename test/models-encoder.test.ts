@@ -2,12 +2,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../src/store/db.js';
 import { countEmbeddings } from '../src/store/embeddings.js';
 import { cachedEncoder } from '../src/store/embeddings.js';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { SentencePieceTokenizer, type Vocabulary } from '../src/models/sentencepiece.js';
+
+// The real encoder module, not the shared one every other file gets (helpers/setup-shared-encoder.ts):
+// this file tests loading, threads and dispose.
+vi.unmock('../src/models/encoder.js');
 
 const require = createRequire(import.meta.url);
 

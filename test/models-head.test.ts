@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { fitTemperature, loadHead, saveHead, trainHead, type Head } from '../src/models/head.js';
 import { mulberry32 } from '../src/util/random.js';
@@ -11,11 +11,6 @@ import { fitTfidf, terms, TfidfVectorizer, wordTokens } from '../src/models/tfid
 import { labelAsText, labelTextsFor } from '../src/models/label-texts.js';
 import { loadCodeframe } from '../src/config/codeframe.js';
 import { UserError } from '../src/util/errors.js';
-import { disposeSharedEncoders } from './helpers/shared-encoder.js';
-
-// The real encoder, loaded once per file, its vectors cached for the run (helpers/shared-encoder.ts).
-vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
-afterAll(disposeSharedEncoders);
 
 const FIXTURE = join(import.meta.dirname, 'fixtures-models', 'feedback.csv');
 

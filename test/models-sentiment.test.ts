@@ -1,15 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readLabelled } from '../src/models/labelled.js';
 import { classificationReport } from '../src/models/metrics.js';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEncoder, type Encoder } from '../src/models/encoder.js';
 import { createSentimentModel, defaultSentimentHeadPath } from '../src/models/sentiment.js';
 import { cleanForSentiment, complaintFeatures, lexiconFeatures, resolveFasttextDir } from '../src/models/signals.js';
-import { disposeSharedEncoders } from './helpers/shared-encoder.js';
-
-// The real encoder, loaded once per file, its vectors cached for the run (helpers/shared-encoder.ts).
-vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
-afterAll(disposeSharedEncoders);
 
 const FEEDBACK_DEV = 'test/data/sentiment-feedback-labelled.csv';
 

@@ -3,10 +3,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEncoder } from '../src/models/encoder.js';
 import { UserError } from '../src/util/errors.js';
 import { HIDDEN, TOKENIZER_DIR, writeTinyBert } from './fixtures-models/tiny-bert.js';
+
+// The real encoder module, not the shared one every other file gets (helpers/setup-shared-encoder.ts):
+// this file tests loading the transformers backend and its errors.
+vi.unmock('../src/models/encoder.js');
 
 const haveTokenizer = existsSync(TOKENIZER_DIR);
 if (!haveTokenizer) console.warn(`skipping transformers backend tests: ${TOKENIZER_DIR} is absent`);

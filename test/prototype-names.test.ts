@@ -5,16 +5,12 @@
  * `voc run` here (texts, ids, column names, attribute values, channels), twice, and every
  * segment must come out analysed with finite scores, the aggregate and exports written.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeWorkspace, type CliResult, type Workspace } from './helpers/workspace.js';
 import { runVocInProcess } from './helpers/cli-in-process.js';
-import { disposeSharedEncoders } from './helpers/shared-encoder.js';
-
-// Both runs through the CLI program in-process, on one loaded encoder (helpers/shared-encoder.ts).
-vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
 
 const NAMES = Object.getOwnPropertyNames(Object.prototype);
 
@@ -58,7 +54,6 @@ exports:
 
 afterAll(async () => {
   ws?.cleanup();
-  await disposeSharedEncoders();
 });
 
 describe('Object.prototype names as customer data', () => {

@@ -5,7 +5,7 @@
  * in-process BullMQ worker that fails a batch once, so it is retried.
  * The real workers, kill -9 and the demo pipeline: test/e2e/queue-workers.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from 'bullmq';
 import { parseYamlWith } from '../src/config/load.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
@@ -21,11 +21,6 @@ import { bullConnection, checkRedis } from '../src/queue/redis.js';
 import { UserError } from '../src/util/errors.js';
 import { testRedis, requireRedis } from './helpers/redis.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
-import { disposeSharedEncoders } from './helpers/shared-encoder.js';
-
-// The real encoder, loaded once per file, its vectors cached for the run (helpers/shared-encoder.ts).
-vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
-afterAll(disposeSharedEncoders);
 
 const KEY = 'k-test';
 let ws: Workspace;

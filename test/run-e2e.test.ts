@@ -5,15 +5,12 @@
  * failures exit non-zero with one clear line. The last test spawns the real process once, so that
  * start-up from bin and the exit status stay covered here too (test/e2e/ has the kill trials).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeWorkspace, runVoc, type Workspace } from './helpers/workspace.js';
 import { runVocInProcess } from './helpers/cli-in-process.js';
-import { disposeSharedEncoders } from './helpers/shared-encoder.js';
-
-vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
 
 let ws: Workspace;
 
@@ -74,7 +71,6 @@ beforeAll(() => {
 });
 afterAll(async () => {
   ws.cleanup();
-  await disposeSharedEncoders();
 });
 
 describe('voc run', () => {

@@ -13,7 +13,7 @@
  * fresh CI machine), =off turns it off (each file then shares vectors only within itself).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,23 +47,31 @@ function vectorFingerprint(): string {
  * A cold cache is filled here once, before the test files start: the built-in codeframes' texts
  * (descriptions, examples) that most model-backed files embed first. Without this, the two
  * parallel workers embed the same texts at the same time on a fresh machine (about a minute of
- * duplicated encoder time). Skipped when the cache already holds vectors.
+ * duplicated encoder time). Skipped when the cache already holds vectors. Only the texts: the
+ * zero-shot classifiers over the codeframes an analysis loads (themes voc-default and the
+ * default cross-industry, stages, touchpoints, emotions), with one encoder and none of the heads
+ * or the sentiment model, which embed nothing of their own (loading them here took about 5 s of
+ * CPU for nothing).
  */
 async function prewarm(path: string): Promise<void> {
   const db = openDatabase(path);
   try {
     if (countEmbeddings(db) > 0) return;
     const { parseAnalysisConfig } = await import('../../src/config/analysis.js');
-    const { loadAnalyzerParts } = await import('../../src/analyze/models.js');
-    const { Analyzer } = await import('../../src/analyze/analyzer.js');
-    for (const themes of ['builtin:voc-default.yaml', 'builtin:cross-industry.yaml']) {
-      const acfg = parseAnalysisConfig({ codeframes: { themes } });
-      const parts = await loadAnalyzerParts(acfg, db);
-      try {
-        await Analyzer.create(acfg, parts);
-      } finally {
-        await parts.encoder.dispose();
+    const { loadCodeframes } = await import('../../src/analyze/models.js');
+    const { ZeroShotClassifier } = await import('../../src/analyze/zeroshot.js');
+    const { createEncoder } = await import('../../src/models/encoder.js');
+    const { cachedEncoder } = await import('../../src/store/embeddings.js');
+    const base = await createEncoder(parseAnalysisConfig({}).encoder);
+    try {
+      const encoder = cachedEncoder(db, base);
+      for (const themes of ['builtin:voc-default.yaml', 'builtin:cross-industry.yaml']) {
+        const acfg = parseAnalysisConfig({ codeframes: { themes } });
+        const cf = loadCodeframes(acfg);
+        for (const frame of [cf.themes, cf.stages, cf.touchpoints, cf.emotions]) await ZeroShotClassifier.build(frame.themes, encoder, acfg.zeroShot);
       }
+    } finally {
+      await base.dispose();
     }
   } finally {
     db.close();
@@ -80,7 +88,13 @@ export default async function setup(project: TestProject): Promise<(() => void) 
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${vectorFingerprint()}.sqlite`);
   openDatabase(path).close();
-  if (process.env.VOC_TEST_PREWARM !== '0') await prewarm(path);
+  if (process.env.VOC_TEST_PREWARM !== '0') {
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
+    await prewarm(path);
+    const used = process.cpuUsage(cpu);
+    if (process.env.VOC_TEST_CPU_LOG) appendFileSync(process.env.VOC_TEST_CPU_LOG, `global-setup prewarm\t${Math.round((used.user + used.system) / 1000)}\t${Math.round(performance.now() - wall)}\n`);
+  }
   project.provide('vectorCache', path);
   return mode === 'run' ? () => rmSync(dir, { recursive: true, force: true }) : undefined;
 }
