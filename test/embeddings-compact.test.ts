@@ -4,7 +4,7 @@
  * and so the same labels and scores, whether its vector came fresh from the encoder or from the
  * cache, with or without a database. The analysis itself runs on the real encoder.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { cachingEncoder, decodeVector, encodeVector, roundTrip, type VectorFormat } from '../src/models/cache.js';
@@ -18,9 +18,6 @@ import { Analyzer, type AnalyzeItem } from '../src/analyze/analyzer.js';
 import { loadAnalyzerParts } from '../src/analyze/models.js';
 import { mulberry32 } from '../src/util/random.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
-
-vi.mock('../src/models/encoder.js', async (importOriginal) =>
-  (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
 
 const DIM = 512;
 
@@ -62,10 +59,8 @@ let ws: Workspace;
 beforeAll(() => {
   ws = makeWorkspace('voc-embeddings-compact-');
 });
-afterAll(async () => {
+afterAll(() => {
   ws.cleanup();
-  const { disposeSharedEncoders } = await import('./helpers/shared-encoder.js');
-  await disposeSharedEncoders();
 });
 
 describe('vector codecs', () => {

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../src/store/db.js';
 import { makeWorkspace, type Workspace } from './helpers/workspace.js';
 
+// The real encoder module, not the suite's shared one (helpers/setup-shared-encoder.ts).
+vi.unmock('../src/models/encoder.js');
+
 const started = vi.hoisted(() => ({ workers: 0 }));
 vi.mock('node:worker_threads', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:worker_threads')>();
