@@ -91,7 +91,7 @@ export function segmentWhere(scope: SegmentScope): Compiled {
     } else if (c.field === 'theme') {
       const tagged = c.themeIds.length
         ? `EXISTS (SELECT 1 FROM segment_themes t WHERE t.segment_id = s.id AND t.theme_id IN (${c.themeIds.map(() => '?').join(', ')}))`
-        : '0';
+        : '1 = 0'; // false in SQLite and PostgreSQL (which has no integer truth values)
       const untagged = c.orUntagged ? ` OR NOT EXISTS (SELECT 1 FROM segment_themes t WHERE t.segment_id = s.id)` : '';
       out.sql += ` AND (${tagged}${untagged})`;
       out.params.push(...c.themeIds);
