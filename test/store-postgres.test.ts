@@ -90,7 +90,7 @@ function snapshot(location: string): Record<string, unknown[]> {
       out[name] = (db.prepare(sql).all() as Record<string, unknown>[]).map((r) => {
         // Ids and times differ between two runs by design; everything else must not.
         const { aggregate_id: _a, aggregated_at: _b, ...rest } = r;
-        return { ...rest, ...('themes_json' in r ? { themes_json: JSON.parse(String(r.themes_json)) as unknown } : {}) };
+        return rest;
       });
     }
     return out;

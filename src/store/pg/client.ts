@@ -6,7 +6,7 @@
  *   lastInsertRowid take the table's primary key and identity column from the catalog.
  * - Values are sent as text (numbers as their shortest round-trip form, Buffers as bytea hex) and
  *   read back as better-sqlite3 gives them: integers, bigints, numerics and doubles as numbers,
- *   booleans as 1/0, bytea as Buffer, json and dates as their text.
+ *   booleans as 1/0, bytea as Buffer, json as compact text (as SQLite writes it), dates as text.
  * - transaction() nests with savepoints like better-sqlite3; iterate() reads through a cursor,
  *   FETCH 500 rows at a time, inside the current transaction or one of its own, so memory stays
  *   flat on big tables.
@@ -27,6 +27,9 @@ const parsers: TypeParsers = {
     if (NUMBER_TYPES.has(oid)) return Number;
     if (oid === 16) return (v: string) => (v === 't' ? 1 : 0);
     if (oid === 17) return (v: string) => Buffer.from(v.slice(2), 'hex');
+    // json as SQLite's JSON functions write it: compact, keys in their order (json_build_object
+    // writes `{"k" : v}`; jsonb would reorder the keys).
+    if (oid === 114) return (v: string) => JSON.stringify(JSON.parse(v));
     return (v: string) => v;
   },
 };
@@ -180,9 +183,33 @@ export class PgDb implements Db {
     return new PgStatement(this, source, t);
   }
 
+  /**
+   * Runs a script (the migrations). SQLite expands a view's `c.*` when the view is read, PostgreSQL
+   * when it is created, so a column a later migration adds to a table would be missing from its
+   * views here. The views' statements are therefore kept (voc_views) and created again, in their
+   * order, after every ALTER TABLE: the views always show what they show on SQLite.
+   */
   exec(script: string): this {
-    for (const one of splitStatements(script)) this.query(translate(one).sql, [], one);
+    let altered = false;
+    for (const one of splitStatements(script)) {
+      const { sql } = translate(one);
+      this.query(sql, [], one);
+      const view = /^\s*CREATE\s+VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)/i.exec(sql);
+      const dropped = /^\s*DROP\s+VIEW\s+(?:IF\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)/i.exec(sql);
+      if (view) {
+        this.client.querySync('DELETE FROM voc_views WHERE name = $1', [view[1]!]);
+        this.client.querySync('INSERT INTO voc_views (name, sql) VALUES ($1, $2)', [view[1]!, sql]);
+      } else if (dropped) this.client.querySync('DELETE FROM voc_views WHERE name = $1', [dropped[1]!]);
+      else if (/^\s*ALTER\s+TABLE\b/i.test(sql)) altered = true;
+    }
+    if (altered) this.recreateViews();
     return this;
+  }
+
+  private recreateViews(): void {
+    const views = this.client.querySync('SELECT name, sql FROM voc_views ORDER BY seq');
+    for (const v of [...views].reverse()) this.client.querySync(`DROP VIEW IF EXISTS ${String(v.name)}`);
+    for (const v of views) this.client.querySync(String(v.sql));
   }
 
   private begin(): void {

@@ -4,6 +4,7 @@
  * database at once do not collide:
  *
  * - voc_schema_version: PRAGMA user_version's stand-in (one row, the migration count);
+ * - voc_views: the views' statements, created again when a migration alters a table (client.ts);
  * - sum(boolean): SQLite's comparisons are integers, so `sum(score >= 9)` counts; here an aggregate
  *   over booleans does the same (NULL for no rows, like SQLite's sum);
  * - voc_attr / voc_short: the SQL functions src/store/aggregate-facts.ts registers in JavaScript on
@@ -32,6 +33,8 @@ const JS_SPACE = String.raw`[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f
 export const PRELUDE = [
   `CREATE TABLE IF NOT EXISTS voc_schema_version (version integer NOT NULL)`,
   `INSERT INTO voc_schema_version (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM voc_schema_version)`,
+  // The statements of the views the migrations created, in order (see PgDb.exec).
+  `CREATE TABLE IF NOT EXISTS voc_views (seq integer GENERATED ALWAYS AS IDENTITY, name text PRIMARY KEY, sql text NOT NULL)`,
   `CREATE OR REPLACE FUNCTION voc_bool_sum(acc bigint, b boolean) RETURNS bigint LANGUAGE sql IMMUTABLE AS
      $$ SELECT CASE WHEN b IS NULL THEN acc ELSE COALESCE(acc, 0) + CASE WHEN b THEN 1 ELSE 0 END END $$`,
   `CREATE OR REPLACE AGGREGATE sum(boolean) (SFUNC = voc_bool_sum, STYPE = bigint)`,
