@@ -19,6 +19,8 @@ import { translate } from '../src/store/pg/translate.js';
 import * as prelude from '../src/store/pg/prelude.js';
 import { attributeKey, MIN_QUOTE_CHARS, UNKNOWN } from '../src/store/aggregate-facts.js';
 import { ExitCode } from '../src/util/errors.js';
+import { PipelineConfig } from '../src/config/pipeline.js';
+import { DatabaseSetting, resolveDatabase } from '../src/config/database.js';
 
 vi.mock('../src/models/encoder.js', async (importOriginal) => (await import('./helpers/shared-encoder.js')).sharedEncoderModule(await importOriginal()));
 
@@ -48,6 +50,16 @@ describe('the SQLite-to-PostgreSQL translator', () => {
   it('refuses what it has no rule for, naming the statement', () => {
     expect(() => translate(`SELECT strftime('%Y', created_at) FROM documents`)).toThrow(/cannot be translated.*date functions.*SELECT strftime/);
     expect(() => translate(`SELECT rowid FROM documents`)).toThrow(/rowid/);
+  });
+
+  it('takes a SQLite path or a postgres:// URL as the database, and refuses other URLs', () => {
+    expect(DatabaseSetting.parse('postgres://voc@127.0.0.1:5432/voc')).toBe('postgres://voc@127.0.0.1:5432/voc');
+    expect(DatabaseSetting.parse(undefined)).toBe('data/voc.sqlite');
+    expect(DatabaseSetting.safeParse('mysql://voc@host/voc').success).toBe(false);
+    expect(PipelineConfig.shape.database).toBe(DatabaseSetting);
+    expect(resolveDatabase('postgresql://h/db')).toBe('postgresql://h/db');
+    expect(resolveDatabase('data/x.sqlite')).toBe(join(process.cwd(), 'data/x.sqlite'));
+    expect(() => resolveDatabase('mysql://h/db')).toThrow(/Unsupported database URL/);
   });
 
   it('writes the same constants as the SQLite functions it stands in for', () => {

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isOtherUrl, isPostgresUrl } from '../store/pg/url.js';
+import { UserError } from '../util/errors.js';
 
 export const DatabaseSetting = z
   .string()
@@ -15,5 +16,6 @@ export const DatabaseSetting = z
   .describe('SQLite file path, or postgres://user@host:port/db for a PostgreSQL server');
 
 export function resolveDatabase(value: string): string {
+  if (isOtherUrl(value)) throw new UserError(`Unsupported database URL "${value}": use a SQLite file path or a postgres:// URL`);
   return isPostgresUrl(value) ? value : resolve(value);
 }
