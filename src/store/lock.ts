@@ -9,7 +9,7 @@
  */
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { ExitCode, UserError } from '../util/errors.js';
-import { loadPgNative } from './pg/native.js';
+import { finishClient, loadPgNative } from './pg/native.js';
 import { ADVISORY_CLASS, ADVISORY_RUN } from './pg/prelude.js';
 import { isPostgresUrl, redactPostgresUrl } from './pg/url.js';
 
@@ -107,7 +107,7 @@ function acquireAdvisoryLock(url: string, what: string): Lock {
         WHERE l.locktype = 'advisory' AND l.classid = ${ADVISORY_CLASS} AND l.objid = ${ADVISORY_RUN} AND l.granted
           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     )[0];
-    client.pq.finish();
+    finishClient(client);
     throw new UserError(
       `Another voc process (${String(holder?.who ?? 'unknown')}${holder?.addr ? ` from ${String(holder.addr)}` : ''}) is working on the database ${redactPostgresUrl(url)}. ` +
         'Wait for it to finish; its lock goes when its connection ends.',
@@ -119,7 +119,7 @@ function acquireAdvisoryLock(url: string, what: string): Lock {
     if (released) return;
     released = true;
     process.removeListener('exit', release);
-    client.pq.finish();
+    finishClient(client);
   };
   process.once('exit', release);
   return { path: redactPostgresUrl(url), release };

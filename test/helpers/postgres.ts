@@ -5,7 +5,7 @@
  * no pg-native the tests skip with the reason, except on CI (CI=true), where they fail: a CI run
  * must not pass by skipping them.
  */
-import { loadPgNative, type NativeClient } from '../../src/store/pg/native.js';
+import { finishClient, loadPgNative, type NativeClient } from '../../src/store/pg/native.js';
 
 export interface TestPostgres {
   url: string | null;
@@ -28,7 +28,7 @@ export function testPostgres(): TestPostgres {
   if (!url) reason = 'VOC_TEST_POSTGRES_URL is not set (see .ci/run for a server on loopback)';
   else {
     try {
-      connect(url).pq.finish();
+      finishClient(connect(url));
       return { url, reason: '', skip: false };
     } catch (err) {
       reason = `${(err as Error).message.trim()} (VOC_TEST_POSTGRES_URL=${url})`;
@@ -55,7 +55,7 @@ export function freshDatabase(serverUrl: string, label: string): string {
     c.querySync(`DROP DATABASE IF EXISTS ${name}`);
     c.querySync(`CREATE DATABASE ${name}`);
   } finally {
-    c.pq.finish();
+    finishClient(c);
   }
   made.push({ server: serverUrl, name });
   const u = new URL(serverUrl);
@@ -70,7 +70,7 @@ export function dropDatabases(): void {
     try {
       c.querySync(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     } finally {
-      c.pq.finish();
+      finishClient(c);
     }
   }
 }

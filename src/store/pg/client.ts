@@ -15,7 +15,7 @@
  */
 import { UserError } from '../../util/errors.js';
 import type { ArgsOf, Db, RunResult, Statement, Transaction } from '../db-api.js';
-import { loadPgNative, type NativeClient, type TypeParsers } from './native.js';
+import { finishClient, loadPgNative, type NativeClient, type TypeParsers } from './native.js';
 import { ADVISORY_CLASS, ADVISORY_MIGRATE, PRELUDE, PRELUDE_FUNCTIONS } from './prelude.js';
 import { splitStatements, translate, type ParamRef, type Translated } from './translate.js';
 import { redactPostgresUrl } from './url.js';
@@ -297,7 +297,7 @@ export class PgDb implements Db {
   }
 
   close(): this {
-    this.client.pq.finish();
+    finishClient(this.client);
     return this;
   }
 }

@@ -45,3 +45,17 @@ export function loadPgNative(): NativeClientClass {
   }
   return cached;
 }
+
+const retired = new Set<NativeClient>();
+
+/**
+ * Closes a connection. libpq's addon closes its socket watcher asynchronously (uv_close) but lets
+ * the object go at once; were it collected before the event loop finishes the close, libuv would
+ * abort the process (`uv__finish_close: Assertion ... failed`, seen here at the end of a test run).
+ * So the client stays referenced until a timer, which runs after that close, lets it go.
+ */
+export function finishClient(client: NativeClient): void {
+  client.pq.finish();
+  retired.add(client);
+  setTimeout(() => retired.delete(client), 1000).unref();
+}
