@@ -3,13 +3,18 @@
  * with the reason when there is none, failed on CI): the demo pipeline (pipelines/demo.yaml, every
  * fixture) run through the real CLI once on SQLite and once on PostgreSQL gives the same rows
  * (labels, scores, themes, emotions, heatmap cells, quotes) and byte-identical CSV exports; a
- * second run on PostgreSQL changes nothing; the advisory lock keeps a second coordinator out. The
- * translator's rules are checked on their own first (no server needed).
+ * second run on PostgreSQL changes nothing; the advisory lock keeps a second coordinator out; a
+ * `voc run --queue` coordinator on PostgreSQL with 2 worker processes (one killed -9 mid-batch, with
+ * Redis from helpers/redis.ts) stores what a single SQLite run stores. The translator's rules are
+ * checked on their own first (no server needed).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { makeWorkspace, PROJECT_ROOT, type Workspace } from './helpers/workspace.js';
+import { requireRedis, testRedis } from './helpers/redis.js';
 import { runVocInProcess } from './helpers/cli-in-process.js';
 import { disposeSharedEncoders } from './helpers/shared-encoder.js';
 import { dropDatabases, freshDatabase, requirePostgres, testPostgres } from './helpers/postgres.js';
@@ -192,4 +197,127 @@ describe.skipIf(pg.skip)('the demo pipeline on PostgreSQL', () => {
     }
     acquireLock(url, 'aggregate').release();
   });
+});
+
+const redis = await testRedis();
+const TSX = pathToFileURL(join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+function vocProcess(args: string[], cwd: string): ChildProcess & { out: () => string } {
+  const child = spawn(process.execPath, ['--import', TSX, join(PROJECT_ROOT, 'test/helpers/voc-dev.ts'), ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '', DOTENV_CONFIG_QUIET: 'true' },
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return Object.assign(child, { out: () => out });
+}
+const exited = (c: ChildProcess) =>
+  new Promise<number | null>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
+async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Two sources of the demo (120 documents, about 150 segments): enough batches to kill one. */
+const SLICE = (database: string, root: string, queue: string) => `name: pgqueue
+database: ${database}
+root: ${root}
+outputDir: out
+sources:
+  - name: onboarding-csat
+    kind: survey
+    format: surveymonkey-csv
+    paths: fixtures/surveys/onboarding-csat-surveymonkey.csv
+    mapping:
+      id: Respondent ID
+      text: ["Tell us about your first box: what stood out, good or bad?"]
+      score: { field: "How satisfied were you with your first Kestrel Kitchen box?", scale: csat5 }
+      date: Start Date
+    stage: onboarding-delivery
+  - name: social-dms
+    kind: ticket
+    format: tickets-csv
+    paths: fixtures/tickets/social-dms.csv
+    mapping: { id: conversation_id, text: message, date: created_at, channel: platform }
+analysis:
+  discovery: { enabled: false }
+${queue}
+exports:
+  - { type: heatmap, rows: stage, cols: theme, metric: pain, out: stage-theme.csv }
+`;
+
+/** Labels exactly, scores to a rounding step (a worker's encoder batches texts differently). */
+function sameAnalysis(a: Record<string, unknown>[], b: Record<string, unknown>[]): string | null {
+  if (a.length !== b.length) return `${a.length} vs ${b.length} rows`;
+  for (let i = 0; i < a.length; i++) {
+    for (const [k, v] of Object.entries(a[i]!)) {
+      const w = b[i]![k];
+      const ok = typeof v === 'number' && typeof w === 'number' ? Math.abs(v - w) <= 0.002 : v === w;
+      if (!ok) return `row ${i} ${k}: ${String(v)} vs ${String(w)}`;
+    }
+  }
+  return null;
+}
+
+describe.skipIf(pg.skip || redis.skip)('voc run --queue with the coordinator on PostgreSQL', () => {
+  const children: ChildProcess[] = [];
+  let ws: Workspace;
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await Promise.all(children.map(exited));
+    ws?.cleanup();
+    if (pg.url) dropDatabases();
+  });
+
+  it('stores what a single SQLite run stores, with 2 workers and one killed -9 mid-batch', async () => {
+    const server = requirePostgres(pg);
+    const queueUrl = requireRedis(redis);
+    const url = freshDatabase(server, 'queue');
+    ws = makeWorkspace('voc-pgq-');
+    const name = `voc-pgq-${process.pid}-${Date.now()}`;
+    ws.write('lite.yaml', SLICE(ws.dbPath, PROJECT_ROOT, ''));
+    ws.write('pg.yaml', SLICE(url, PROJECT_ROOT, `queue: { url: "${queueUrl}", name: ${name}, batchSize: 16, lockDurationMs: 3000, stalledIntervalMs: 1500, backoffMs: 500 }`));
+    const lite = await runVocInProcess(['run', '--config', join(ws.dir, 'lite.yaml'), '--quiet'], ws.dir);
+    expect(lite.status, lite.stderr).toBe(0);
+    const liteCsv = readFileSync(join(ws.dir, 'out', 'stage-theme.csv'), 'utf8');
+
+    const workers = [0, 1].map(() => vocProcess(['worker', '--config', join(ws.dir, 'pg.yaml')], ws.dir));
+    children.push(...workers);
+    await until('2 workers ready', () => workers.every((w) => /ready: queue/.test(w.out())), 300_000);
+    const coordinator = vocProcess(['run', '--config', join(ws.dir, 'pg.yaml')], ws.dir);
+    children.push(coordinator);
+    let victim: ChildProcess & { out: () => string } | undefined;
+    await until('a worker to start a batch', () => (victim = workers.find((w) => /batch \d+: analysing/.test(w.out()))) !== undefined, 300_000);
+    victim!.kill('SIGKILL');
+    expect(await exited(coordinator), coordinator.out()).toBe(0);
+    expect(coordinator.out()).toMatch(/Distributed: \d+ batches .* [1-9]\d* retried/);
+
+    const rows = (location: string) => {
+      const db = openDatabase(location, { readonly: true });
+      try {
+        return db.prepare(SNAPSHOT.labels!).all() as Record<string, unknown>[];
+      } finally {
+        db.close();
+      }
+    };
+    const a = rows(ws.dbPath);
+    expect(a.length).toBeGreaterThan(100);
+    expect(sameAnalysis(rows(url), a)).toBeNull();
+    const pgCsv = readFileSync(join(ws.dir, 'out', 'stage-theme.csv'), 'utf8');
+    const grid = (csv: string) => csv.split('\n').map((l) => l.split(','));
+    const [pgGrid, liteGrid] = [grid(pgCsv), grid(liteCsv)];
+    expect(pgGrid.map((r) => r.length)).toEqual(liteGrid.map((r) => r.length));
+    pgGrid.forEach((r, i) =>
+      r.forEach((v, j) => {
+        const w = liteGrid[i]![j]!;
+        if (v !== w) expect(Math.abs(Number(v) - Number(w)), `stage-theme.csv row ${i} col ${j}: ${v} vs ${w}`).toBeLessThanOrEqual(0.01);
+      }),
+    );
+    for (const w of workers) if (w !== victim) w.kill('SIGTERM');
+  }, 900_000);
 });
