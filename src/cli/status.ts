@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { openDatabase } from '../store/db.js';
+import { isPostgresUrl, openDatabase } from '../store/db.js';
+import { redactPostgresUrl } from '../store/pg/url.js';
 import { quarantineRows, statusSummary, type StatusSummary } from '../store/status.js';
 import { UserError } from '../util/errors.js';
 import { formatTable, locateDatabase, parseOptions } from './common.js';
@@ -31,13 +32,13 @@ export function registerStatus(program: Command): void {
     .action((raw: unknown) => {
       const opts = parseOptions(StatusOptions, raw);
       const { dbPath } = locateDatabase(opts);
-      if (!existsSync(dbPath)) throw new UserError(`No database at ${dbPath}: run \`voc ingest --config ...\` first.`);
+      if (!isPostgresUrl(dbPath) && !existsSync(dbPath)) throw new UserError(`No database at ${dbPath}: run \`voc ingest --config ...\` first.`);
       const db = openDatabase(dbPath);
       try {
         const summary = statusSummary(db, opts.runs);
         const quarantine = opts.quarantine ? quarantineRows(db, opts.limit ?? null, opts.offset) : undefined;
-        if (opts.json) process.stdout.write(`${JSON.stringify({ database: dbPath, ...summary, quarantine }, null, 2)}\n`);
-        else process.stdout.write(`${formatStatus(dbPath, summary, quarantine)}\n`);
+        if (opts.json) process.stdout.write(`${JSON.stringify({ database: redactPostgresUrl(dbPath), ...summary, quarantine }, null, 2)}\n`);
+        else process.stdout.write(`${formatStatus(redactPostgresUrl(dbPath), summary, quarantine)}\n`);
       } finally {
         db.close();
       }

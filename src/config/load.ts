@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { validateWith } from './issues.js';
 import { PipelineConfig } from './pipeline.js';
+import { resolveDatabase } from './database.js';
 
 /** Parses YAML text and validates it; throws UserError with readable messages. */
 export function parseYamlWith<S extends z.ZodType>(text: string, schema: S, what: string): z.infer<S> {
@@ -53,10 +54,10 @@ export interface DbLocation {
 
 /** The database named by --db, else by the --config's `database`, else data/voc.sqlite. */
 export function locateDatabase(opts: { db?: string; config?: string }): DbLocation {
-  if (opts.db) return { dbPath: resolve(opts.db) };
+  if (opts.db) return { dbPath: resolveDatabase(opts.db) };
   if (opts.config) {
     const pipeline = loadPipelineConfig(opts.config);
-    return { dbPath: resolve(pipeline.config.database), pipeline };
+    return { dbPath: resolveDatabase(pipeline.config.database), pipeline };
   }
   return { dbPath: resolve('data/voc.sqlite') };
 }

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { AggregateConfig, ExportSpec } from './aggregate.js';
 import { AnalysisConfig } from './analysis.js';
 import { QueueSection } from './queue.js';
+import { DatabaseSetting } from './database.js';
 
 export const SOURCE_KINDS = ['survey', 'interview', 'ticket'] as const;
 export const SourceKind = z.enum(SOURCE_KINDS);
@@ -206,7 +207,7 @@ export const PipelineConfig = z
     version: z.literal(1).default(1),
     name: z.string().min(1),
     description: z.string().optional(),
-    database: z.string().default('data/voc.sqlite'),
+    database: DatabaseSetting,
     root: z
       .string()
       .default('.')

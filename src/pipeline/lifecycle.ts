@@ -10,7 +10,7 @@
  * interrupted, and a lock whose owner is gone, which the next run takes over (store/lock.ts).
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { storageError } from '../store/errors.js';
 import { loadPipelineConfig, type LoadedPipeline } from '../config/load.js';
 import type { PipelineConfig } from '../config/pipeline.js';
@@ -19,6 +19,8 @@ import { finishRun, markStaleRunsInterrupted, startRun } from '../store/runs.js'
 import { acquireLock } from '../store/lock.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { ExitCode } from '../util/errors.js';
+import { resolveDatabase } from '../config/database.js';
+import { isPostgresUrl } from '../store/pg/url.js';
 
 export interface RunContext {
   db: Db;
@@ -44,9 +46,9 @@ export async function withPipelineRun<T>(
   summarise: (result: T) => unknown,
 ): Promise<T> {
   const { config, path, hash } = typeof target.config === 'string' ? loadPipelineConfig(target.config) : target.config;
-  const dbPath = resolve(target.db ?? config.database);
+  const dbPath = resolveDatabase(target.db ?? config.database);
   try {
-    mkdirSync(dirname(dbPath), { recursive: true });
+    if (!isPostgresUrl(dbPath)) mkdirSync(dirname(dbPath), { recursive: true });
   } catch (err) {
     throw storageError(err, `the database folder ${dirname(dbPath)}`) ?? err;
   }

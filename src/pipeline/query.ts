@@ -13,7 +13,7 @@ import type { Scope } from '../aggregate/matrices.js';
 import { parseAggregateConfig, type AggregateConfig, type Dimension } from '../config/aggregate.js';
 import { locateDatabase } from '../config/load.js';
 import type { PipelineConfig } from '../config/pipeline.js';
-import { openDatabase, type Db } from '../store/db.js';
+import { isPostgresUrl, openDatabase, type Db } from '../store/db.js';
 import { UserError } from '../util/errors.js';
 
 export const DbFlags = { db: z.string().min(1).optional(), config: z.string().min(1).optional() };
@@ -32,7 +32,7 @@ export function openTarget(flags: { db?: string | undefined; config?: string | u
   const loc = locateDatabase({ ...(flags.db ? { db: flags.db } : {}), ...(flags.config ? { config: flags.config } : {}) });
   // --db wins for the file, but a --config given alongside still supplies the aggregate params.
   const pipeline = loc.pipeline ?? (flags.config ? locateDatabase({ config: flags.config }).pipeline : undefined);
-  if (!existsSync(loc.dbPath)) {
+  if (!isPostgresUrl(loc.dbPath) && !existsSync(loc.dbPath)) {
     throw new UserError(`No database at ${loc.dbPath}. Run \`voc ingest\` and \`voc analyze\` first, or pass --db / --config.`);
   }
   return {

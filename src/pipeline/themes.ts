@@ -13,6 +13,7 @@ import { loadPipelineConfig } from '../config/load.js';
 import { getSuggestion, listSuggestions, markSuggestionAccepted, type SuggestionRow } from '../store/analysis.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { UserError } from '../util/errors.js';
+import { resolveDatabase } from '../config/database.js';
 
 export type { SuggestionRow };
 
@@ -40,7 +41,7 @@ export type AcceptThemeOptions = z.input<typeof AcceptThemeOptions>;
 
 function open(opts: { config?: string | undefined; db?: string | undefined }): { db: Db; acfg: AnalysisConfig } {
   const pipeline = opts.config ? loadPipelineConfig(opts.config).config : undefined;
-  const db = openDatabase(resolve(opts.db ?? pipeline?.database ?? 'data/voc.sqlite'));
+  const db = openDatabase(resolveDatabase(opts.db ?? pipeline?.database ?? 'data/voc.sqlite'));
   return { db, acfg: pipeline?.analysis ?? parseAnalysisConfig({}) };
 }
 

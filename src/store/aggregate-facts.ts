@@ -96,7 +96,7 @@ export function segmentWhere(scope: SegmentScope): Compiled {
       // (segment_themes_theme) instead of testing every segment in scope.
       const tagged = c.themeIds.length
         ? `s.id IN (SELECT t.segment_id FROM segment_themes t WHERE t.theme_id IN (${c.themeIds.map(() => '?').join(', ')}))`
-        : '0';
+        : '1 = 0'; // false in SQLite and PostgreSQL (which has no integer truth values)
       const untagged = c.orUntagged ? ` OR NOT EXISTS (SELECT 1 FROM segment_themes t WHERE t.segment_id = s.id)` : '';
       out.sql += ` AND (${tagged}${untagged})`;
       out.params.push(...c.themeIds);

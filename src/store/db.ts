@@ -1,6 +1,8 @@
 /**
- * The database connection. SQLite in WAL mode with foreign keys on; schema changes are applied by
- * numbered migrations (see migrations/index.ts), tracked with `PRAGMA user_version`.
+ * The database connection, by the `database:` value: a file path opens SQLite (WAL mode, foreign
+ * keys on), a postgres:// URL opens PostgreSQL (src/store/pg/, pg-native loaded only then). Both
+ * implement the Db interface (db-api.ts); schema changes are the same numbered migrations (see
+ * migrations/index.ts), tracked with `PRAGMA user_version` (a table on PostgreSQL).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -8,20 +10,31 @@ import { dirname } from 'node:path';
 import { MIGRATIONS } from './migrations/index.js';
 import { UserError } from '../util/errors.js';
 import { storageError } from './errors.js';
+import type { Db } from './db-api.js';
+import { PgDb } from './pg/client.js';
+import { isOtherUrl, isPostgresUrl, redactPostgresUrl } from './pg/url.js';
 
-export type Db = Database.Database;
+export type { Db, RunResult, Statement, Transaction } from './db-api.js';
+export { isPostgresUrl } from './pg/url.js';
+
+/** Which store a connection is; the SQL is the same, a few callers (locks, folders) differ. */
+export function dialectOf(db: Db): 'sqlite' | 'postgres' {
+  return db instanceof PgDb ? 'postgres' : 'sqlite';
+}
 
 export interface OpenOptions {
   readonly?: boolean;
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (isPostgresUrl(path)) return openPostgres(path, options);
+  if (isOtherUrl(path)) throw new UserError(`Unsupported database URL "${path}": use a SQLite file path or a postgres:// URL`);
   try {
     if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
   } catch (err) {
     throw storageError(err, `the database folder ${dirname(path)}`) ?? err;
   }
-  let db: Db;
+  let db: Database.Database;
   try {
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (err) {
@@ -44,6 +57,23 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   } catch (err) {
     db.close();
     throw storageError(err, `the database ${path}`) ?? err;
+  }
+  return db;
+}
+
+function openPostgres(url: string, options: OpenOptions): Db {
+  const db = new PgDb(url, options);
+  try {
+    if (!options.readonly) migrate(db);
+    else {
+      const version = schemaVersion(db);
+      if (version < MIGRATIONS.length) {
+        throw new UserError(`Database ${redactPostgresUrl(url)} is at schema ${version}; run \`voc ingest\` once to upgrade it.`);
+      }
+    }
+  } catch (err) {
+    db.close();
+    throw err;
   }
   return db;
 }

@@ -1,9 +1,17 @@
 /**
  * A lock file beside the database so two runs on one database do not collide (cron firing while a
  * manual run is going). The lock holds the owner's pid; a lock whose process is gone is taken over.
+ *
+ * A PostgreSQL database has no file beside it, and its coordinators may sit on different machines:
+ * there the lock is a session advisory lock (pg_try_advisory_lock) held on a connection of its own,
+ * which the server drops when the process dies, so no stale lock is left behind. The connection's
+ * application_name says who holds it, for the message the second coordinator prints.
  */
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { ExitCode, UserError } from '../util/errors.js';
+import { finishClient, loadPgNative } from './pg/native.js';
+import { ADVISORY_CLASS, ADVISORY_RUN } from './pg/prelude.js';
+import { isPostgresUrl, redactPostgresUrl } from './pg/url.js';
 
 function processAlive(pid: number): boolean {
   try {
@@ -20,6 +28,7 @@ export interface Lock {
 }
 
 export function acquireLock(dbPath: string, what: string): Lock {
+  if (isPostgresUrl(dbPath)) return acquireAdvisoryLock(dbPath, what);
   const path = `${dbPath}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -79,4 +88,39 @@ function readHolder(path: string): { pid: number; what: string; since: string } 
   } catch {
     return null;
   }
+}
+
+function acquireAdvisoryLock(url: string, what: string): Lock {
+  const Client = loadPgNative();
+  const client = new Client();
+  try {
+    client.connectSync(url);
+  } catch (err) {
+    throw new UserError(`Cannot connect to the PostgreSQL database ${redactPostgresUrl(url)}: ${(err as Error).message.trim()}`);
+  }
+  const me = `voc ${what} pid ${process.pid} since ${new Date().toISOString()}`;
+  client.querySync('SELECT set_config($1, $2, false)', ['application_name', me.slice(0, 63)]);
+  const got = client.querySync(`SELECT pg_try_advisory_lock(${ADVISORY_CLASS}, ${ADVISORY_RUN}) AS ok`)[0];
+  if (got?.ok !== true && got?.ok !== 't') {
+    const holder = client.querySync(
+      `SELECT a.application_name AS who, a.client_addr AS addr FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.classid = ${ADVISORY_CLASS} AND l.objid = ${ADVISORY_RUN} AND l.granted
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    )[0];
+    finishClient(client);
+    throw new UserError(
+      `Another voc process (${String(holder?.who ?? 'unknown')}${holder?.addr ? ` from ${String(holder.addr)}` : ''}) is working on the database ${redactPostgresUrl(url)}. ` +
+        'Wait for it to finish; its lock goes when its connection ends.',
+      ExitCode.Locked,
+    );
+  }
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    process.removeListener('exit', release);
+    finishClient(client);
+  };
+  process.once('exit', release);
+  return { path: redactPostgresUrl(url), release };
 }
