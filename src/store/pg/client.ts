@@ -17,7 +17,7 @@ import { UserError } from '../../util/errors.js';
 import type { ArgsOf, Db, RunResult, Statement, Transaction } from '../db-api.js';
 import { finishClient, loadPgNative, type NativeClient, type TypeParsers } from './native.js';
 import { ADVISORY_CLASS, ADVISORY_MIGRATE, PRELUDE, PRELUDE_FUNCTIONS } from './prelude.js';
-import { splitStatements, translate, type ParamRef, type Translated } from './translate.js';
+import { splitStatements, translate, translateTrigger, type ParamRef, type Translated } from './translate.js';
 import { redactPostgresUrl } from './url.js';
 
 const FETCH_ROWS = 500;
@@ -192,6 +192,11 @@ export class PgDb implements Db {
   exec(script: string): this {
     let altered = false;
     for (const one of splitStatements(script)) {
+      const trigger = translateTrigger(one);
+      if (trigger) {
+        for (const t of trigger) this.query(t, [], one);
+        continue;
+      }
       const { sql } = translate(one);
       this.query(sql, [], one);
       const view = /^\s*CREATE\s+VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)/i.exec(sql);

@@ -13,6 +13,7 @@
  * - json_group_array / json_object / json_array -> json_agg (with '[]' for no rows) /
  *   json_build_object / json_build_array; group_concat -> string_agg; ifnull -> COALESCE;
  *   GLOB 'pattern' -> a regular expression; LIKE -> ILIKE (SQLite's LIKE ignores ASCII case);
+ * - `FROM sqlite_master WHERE type = 'table' AND name = ?` -> information_schema.tables;
  * - a mixed-case alias (`AS maxId`) is quoted, since PostgreSQL folds unquoted names to lower case,
  *   and so are lower-case names PostgreSQL reserves (`analyse`).
  *
@@ -39,6 +40,7 @@ const UNSUPPORTED: Array<[RegExp, string]> = [
   [/\bstrftime\s*\(|\bdatetime\s*\(|\bjulianday\s*\(|\bunixepoch\s*\(|\bdate\s*\(|\btime\s*\(/i, 'SQLite date functions'],
   [/\bjson_extract\s*\(|\bjson_each\s*\(|\bjson_tree\s*\(|->>|->/i, 'SQLite JSON path functions'],
   [/\browid\b|\boid\b|\b_rowid_\b/i, 'rowid'],
+  [/\bsqlite_master\b|\bsqlite_schema\b/i, 'the SQLite schema table'],
   [/\bATTACH\b|\bDETACH\b|\bVACUUM\b|\bPRAGMA\b/i, 'a SQLite-only command'],
   [/\btotal\s*\(|\biif\s*\(|\bprintf\s*\(|\binstr\s*\(/i, 'a SQLite-only function'],
 ];
@@ -180,6 +182,12 @@ export function translate(sql: string): Translated {
   const m = mask(sql, params);
   let t = m.text;
   t = translateDdl(t);
+  // Catalog lookups (does a table exist?): SQLite's schema table as PostgreSQL's information schema.
+  t = t.replace(
+    /\bFROM\s+(?:sqlite_master|sqlite_schema)\s+WHERE\s+type\s*=\s*\ue000(\d+)\ue001\s+AND\s+name\s*=/gi,
+    (all, n: string) =>
+      m.literals[Number(n)] === "'table'" ? `FROM information_schema.tables WHERE table_schema = current_schema() AND table_name =` : all,
+  );
   for (const [re, why] of UNSUPPORTED) if (re.test(t)) fail(sql, why);
   const result: Omit<Translated, 'sql'> = { params };
   let conflict = '';
@@ -248,10 +256,39 @@ export function splitStatements(script: string): string[] {
       const j = script.indexOf('*/', i + 2);
       i = j < 0 ? script.length : j + 1;
     } else if (c === ';') {
-      out.push(script.slice(start, i));
+      // A trigger's body (BEGIN ...; ...; END) is one statement with the trigger.
+      const stmt = script.slice(start, i);
+      if (/^\s*CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?TRIGGER\b/i.test(stmt) && /\bBEGIN\b/i.test(stmt) && !/\bEND\s*$/i.test(stmt)) continue;
+      out.push(stmt);
       start = i + 1;
     }
   }
   out.push(script.slice(start));
   return out.filter((s) => s.replace(/--[^\n]*/g, '').trim() !== '');
+}
+
+const TRIGGER =
+  /^\s*CREATE\s+TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\s+(BEFORE|AFTER)\s+(INSERT|UPDATE(?:\s+OF\s+[A-Za-z0-9_,\s]+?)?|DELETE)\s+ON\s+([A-Za-z_][A-Za-z0-9_]*)\s+(?:FOR\s+EACH\s+ROW\s+)?(?:WHEN\s+([\s\S]+?)\s+)?BEGIN\s+([\s\S]*?);?\s*END\s*$/i;
+
+/**
+ * A SQLite trigger (`CREATE TRIGGER t AFTER INSERT ON x BEGIN ...; END`) as PostgreSQL needs it: a
+ * PL/pgSQL function holding the translated body, and a row trigger that executes it. Returns the
+ * statements to run in order; `null` when the statement is not a trigger.
+ */
+export function translateTrigger(sql: string): string[] | null {
+  if (!/^\s*CREATE\s+(?:TEMP\s+|TEMPORARY\s+)?TRIGGER\b/i.test(sql)) return null;
+  const m = TRIGGER.exec(sql.replace(/--[^\n]*/g, ''));
+  if (!m) fail(sql, 'a trigger of a form with no rule (TEMP, INSTEAD OF or no BEGIN ... END)');
+  const [, name, when, op, table, cond, body] = m as unknown as [string, string, string, string, string, string | undefined, string];
+  const statements = splitStatements(body).map((b) => {
+    const t = translate(b);
+    if (t.params.length) fail(sql, 'a trigger body with placeholders');
+    return `${t.sql.trim()};`;
+  });
+  const ret = when.toUpperCase() === 'AFTER' ? 'RETURN NULL;' : "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;";
+  const fn = `${name}_fn`;
+  return [
+    `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $voc_trigger$ BEGIN ${statements.join(' ')} ${ret} END $voc_trigger$`,
+    `CREATE TRIGGER ${name} ${when} ${op.replace(/\s+/g, ' ')} ON ${table} FOR EACH ROW${cond ? ` WHEN (${cond})` : ''} EXECUTE FUNCTION ${fn}()`,
+  ];
 }
