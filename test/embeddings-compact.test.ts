@@ -154,6 +154,41 @@ describe('the embeddings table', () => {
   });
 });
 
+describe('overlapping embed calls', () => {
+  /** An encoder whose floats depend on the batch a text is in, as USE's do (padding to the longest). */
+  function batchDependentEncoder(): Encoder & { embedded: string[] } {
+    const embedded: string[] = [];
+    return {
+      id: 'fake-batch',
+      dim: 4,
+      embedded,
+      embed: async (texts) => {
+        embedded.push(...texts);
+        await new Promise((r) => setTimeout(r, 5));
+        return texts.map((t) => new Float32Array([t.length, texts.length, 1, 0.5]));
+      },
+      dispose: () => Promise.resolve(),
+    };
+  }
+
+  it('embed a text that is on its way once, so every caller gets the same vector', async () => {
+    for (const storage of ['float32', 'none'] as const) {
+      const enc = batchDependentEncoder();
+      const store = new Map<string, Float32Array>();
+      const cached = cachingEncoder(
+        { get: (_id, hashes) => new Map(hashes.filter((h) => store.has(h)).map((h) => [h, store.get(h)!])), put: (_id, entries) => entries.forEach(([h, v]) => store.set(h, v)) },
+        enc,
+        storage,
+      );
+      // Two slices side by side, as Analyzer.embed sends them; "Great" is in both.
+      const [a, b] = await Promise.all([cached.embed(['Great', 'Late box']), cached.embed(['Great', 'Cold food', 'Wet bag'])]);
+      expect(enc.embedded.filter((t) => t === 'Great'), storage).toHaveLength(1);
+      expect([...b![0]!], storage).toEqual([...a![0]!]);
+      expect(store.size, storage).toBe(storage === 'none' ? 0 : 4);
+    }
+  });
+});
+
 describe('migration 007', () => {
   it('upgrades a schema-6 database: its float32 rows read exactly and new rows are int8', async () => {
     const path = join(ws.dir, 'old.sqlite');

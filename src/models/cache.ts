@@ -142,30 +142,48 @@ export function cachingEncoder(store: VectorStore, encoder: Encoder, storage: Ve
   let hits = 0;
   let misses = 0;
   const format = consumedFormat(storage);
+  // Texts being embedded right now, by hash. Calls that overlap (the analyser embeds slices side by
+  // side) wait for the one embedding instead of embedding the same text again: the encoder's
+  // floats depend slightly on the batch a text is in, so two embeddings of one text could give two
+  // segments with the same text different scores, and the cache whichever finished last.
+  const pending = new Map<string, Promise<Float32Array>>();
   return {
     id: encoder.id,
     dim: encoder.dim,
     async embed(texts: string[]): Promise<Float32Array[]> {
-      if (storage === 'none') {
-        misses += texts.length;
-        return encoder.embed(texts);
-      }
       const hashes = texts.map(textHash);
-      const known = store.get(encoder.id, [...new Set(hashes)], format);
-      // Embed each missing text once, even if it repeats within the call.
+      const known = storage === 'none' ? new Map<string, Float32Array>() : store.get(encoder.id, [...new Set(hashes)], format);
+      // Embed each missing text once, even if it repeats within the call or is on its way already.
       const missing = new Map<string, string>();
+      const waiting = new Map<string, Promise<Float32Array>>();
       hashes.forEach((h, i) => {
-        if (!known.has(h) && !missing.has(h)) missing.set(h, texts[i]!);
+        if (known.has(h) || missing.has(h) || waiting.has(h)) return;
+        const inFlight = pending.get(h);
+        if (inFlight) waiting.set(h, inFlight);
+        else missing.set(h, texts[i]!);
       });
-      const missCount = hashes.filter((h) => !known.has(h)).length;
-      hits += texts.length - missCount;
-      misses += missCount;
+      misses += hashes.filter((h) => missing.has(h)).length;
+      hits += hashes.filter((h) => !missing.has(h)).length;
       if (missing.size > 0) {
-        const fresh = await encoder.embed([...missing.values()]);
-        const entries = [...missing.keys()].map((h, i) => [h, fresh[i]!] as const);
-        store.put(encoder.id, entries, format);
-        for (const [h, v] of entries) known.set(h, roundTrip(v, format));
+        const keys = [...missing.keys()];
+        const batch = encoder.embed([...missing.values()]).then((fresh) => {
+          const entries = keys.map((h, i) => [h, fresh[i]!] as const);
+          if (storage !== 'none') store.put(encoder.id, entries, format);
+          return entries.map(([, v]) => roundTrip(v, format));
+        });
+        keys.forEach((h, i) => {
+          const one = batch.then((vs) => vs[i]!);
+          one.catch(() => undefined); // the caller awaits `batch` and sees the error there
+          pending.set(h, one);
+          waiting.set(h, one);
+        });
+        try {
+          await batch;
+        } finally {
+          for (const h of keys) pending.delete(h);
+        }
       }
+      for (const [h, p] of waiting) known.set(h, await p);
       return hashes.map((h) => known.get(h)!);
     },
     dispose: () => encoder.dispose(),
