@@ -83,6 +83,10 @@ function differences(got: unknown, want: unknown, path = ''): string[] {
   const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+\.\d+$/.test(v) ? Number(v) : null);
   const [g, w] = [num(got), num(want)];
   if (g !== null && w !== null) return Math.abs(g - w) <= 1.5e-4 ? [] : [`${path}: ${String(got)} vs ${String(want)}`];
+  // JSON columns (themes_json, emotions_json): compared by value, with the same margin for numbers.
+  const json = (v: unknown) => (typeof v === 'string' && /^[[{]/.test(v) ? (JSON.parse(v) as unknown) : undefined);
+  const [gj, wj] = [json(got), json(want)];
+  if (gj !== undefined && wj !== undefined) return differences(gj, wj, path);
   if (Array.isArray(got) && Array.isArray(want)) {
     if (got.length !== want.length) return [`${path}: ${got.length} vs ${want.length} items`];
     return got.flatMap((v, i) => differences(v, want[i], `${path}[${i}]`)).slice(0, 20);
