@@ -3,8 +3,9 @@
  * analysed through the BullMQ queue by 1, 2 and 4 `voc worker` processes on this machine, timed
  * from the first enqueue to the last result written (workers are started and their models loaded
  * before the clock starts), and the queue's overhead against the analysis itself:
- * - coordinator ms per batch (its busy time: load from the store, enqueue, poll Redis, validate,
- *   write) against the workers' analysis ms per batch (the `seconds` each result reports);
+ * - coordinator ms per batch (its work: load from the store, enqueue, fetch the results from
+ *   Redis, validate, write) against the workers' analysis ms per batch (the `seconds` each
+ *   result reports), and apart from it the polls that found nothing (waiting, every 200 ms);
  * - with one worker, the wall time not spent analysing (queue hand-offs, polling, the last write)
  *   as a share of the analysis time;
  * - the workers' CPU seconds during the run (from /proc, model loading excluded), so that a run
@@ -126,14 +127,15 @@ queue: { url: "${redis.url}", batchSize: ${batchSize} }
         const batches = planBatches(staleDocumentIds(db, key), segCounts, settings.batchSize);
         const cpu0 = workers.reduce((sum, w) => sum + cpuSeconds(w.pid), 0);
         const t = performance.now();
-        const { progress, stats, analysisSeconds } = await runDistributed({ db, config, batches, counts: segCounts, key, runId: null, settings });
+        const { progress, stats, analysisSeconds, idlePollMs } = await runDistributed({ db, config, batches, counts: segCounts, key, runId: null, settings });
         const s = (performance.now() - t) / 1000;
         const cpu = workers.reduce((sum, w) => sum + cpuSeconds(w.pid), 0) - cpu0;
         const analysisMs = (analysisSeconds * 1000) / Math.max(1, stats.batches);
         const idle = n === 1 ? `${(((s - analysisSeconds) / analysisSeconds) * 100).toFixed(1)}%` : '';
         rows.push(
           `| ${n} | ${progress.segmentsDone} | ${stats.batches} | ${s.toFixed(1)} | ${(progress.segmentsDone / s).toFixed(1)} | ` +
-            `${analysisMs.toFixed(0)} | ${stats.coordinatorMsPerBatch.toFixed(1)} | ${((stats.coordinatorMsPerBatch / analysisMs) * 100).toFixed(1)}% | ${idle} | ` +
+            `${analysisMs.toFixed(0)} | ${stats.coordinatorMsPerBatch.toFixed(1)} | ${((stats.coordinatorMsPerBatch / analysisMs) * 100).toFixed(1)}% | ` +
+            `${(idlePollMs / Math.max(1, stats.batches)).toFixed(1)} | ${idle} | ` +
             `${cpu.toFixed(0)} | ${cpu > 0 ? (progress.segmentsDone / cpu).toFixed(1) : ''} | ${loadavg()[0]!.toFixed(1)} |`,
         );
         process.stderr.write(`${rows.at(-1)}\n`);
@@ -155,12 +157,13 @@ queue: { url: "${redis.url}", batchSize: ${batchSize} }
       'workers are `voc worker` processes on this machine (models loaded before the clock starts), Redis on loopback; ' +
       'the time runs from the first enqueue to the last result written.',
     '',
-    '| workers | segments | batches | seconds | segments/s | analysis ms per batch | coordinator ms per batch | coordinator / analysis | 1 worker: wall not analysing | worker CPU s | segments per worker CPU s | load average after |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| workers | segments | batches | seconds | segments/s | analysis ms per batch | coordinator ms per batch | coordinator / analysis | idle polls ms per batch | 1 worker: wall not analysing | worker CPU s | segments per worker CPU s | load average after |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    'Analysis ms per batch = the time a worker reports for analysing one batch. Coordinator ms per batch = its busy time for a batch: loading it from the store, ' +
-      'enqueueing it, polling Redis for results, validating the returned rows and writing them in one transaction. ' +
+    'Analysis ms per batch = the time a worker reports for analysing one batch. Coordinator ms per batch = its work for a batch: loading it from the store, ' +
+      'enqueueing it, fetching the results from Redis, validating the returned rows and writing them in one transaction; ' +
+      'idle polls = the Redis polls (every 200 ms) that found nothing, i.e. the coordinator waiting for the workers. ' +
       '"Wall not analysing" (one worker) = run time minus analysis time, over analysis time: every hand-off through the queue. ' +
       'Segments per worker CPU second stays comparable when other jobs share the machine.',
   ].join('\n');

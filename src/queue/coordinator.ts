@@ -89,6 +89,8 @@ export interface DistributedResult {
   stats: DistributedStats;
   /** the analysis time the workers reported, summed over the batches written */
   analysisSeconds: number;
+  /** time spent on polls that found nothing to do (waiting for workers, not counted as work) */
+  idlePollMs: number;
 }
 
 export async function runDistributed(args: DistributedArgs): Promise<DistributedResult> {
@@ -96,7 +98,7 @@ export async function runDistributed(args: DistributedArgs): Promise<Distributed
   const log = args.onLog ?? (() => undefined);
   const progress = startProgress(batches, counts);
   const stats: DistributedStats = { queue: settings.name, batches: 0, retried: 0, workers: [], coordinatorMsPerBatch: 0 };
-  if (batches.length === 0) return { progress, stats, analysisSeconds: 0 };
+  if (batches.length === 0) return { progress, stats, analysisSeconds: 0, idlePollMs: 0 };
 
   const { warning } = await checkRedis(settings.url);
   if (warning) log(`warning: ${warning}`);
@@ -105,8 +107,10 @@ export async function runDistributed(args: DistributedArgs): Promise<Distributed
   queue.on('error', () => undefined);
   const pending = new Map<string, PendingBatch>();
   const workers = new Set<string>();
-  // The coordinator's busy time (everything but the sleeps between polls) and the workers' analysis time.
+  // The coordinator's work (filling the window, polls that brought results or failures, writing),
+  // the polls that found nothing, and the workers' analysis time.
   let overheadMs = 0;
+  let idlePollMs = 0;
   let analysisSeconds = 0;
   let next = 0;
   // Liveness: the last batch back, the last time a worker was connected, the last "waiting" line.
@@ -190,7 +194,8 @@ export async function runDistributed(args: DistributedArgs): Promise<Distributed
         }
         await job.remove();
       }
-      overheadMs += performance.now() - polled;
+      if (completed.length || failed.length) overheadMs += performance.now() - polled;
+      else idlePollMs += performance.now() - polled;
       await fill();
       const now = Date.now();
       if (news) lastNews = lastWorkerSeen = lastWaitLog = now;
@@ -223,7 +228,7 @@ export async function runDistributed(args: DistributedArgs): Promise<Distributed
   }
   stats.workers = [...workers].sort();
   stats.coordinatorMsPerBatch = stats.batches ? overheadMs / stats.batches : 0;
-  return { progress, stats, analysisSeconds };
+  return { progress, stats, analysisSeconds, idlePollMs };
 }
 
 /** The analysis pipeline's BatchRunner for this queue (`voc run --queue`). */
