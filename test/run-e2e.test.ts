@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeWorkspace, runVoc, type Workspace } from './helpers/workspace.js';
 import { runVocInProcess } from './helpers/cli-in-process.js';
+import { onboardingSource, SOCIAL_DMS_SOURCE } from './helpers/fixture-sources.js';
 
 let ws: Workspace;
 
@@ -19,27 +20,12 @@ database: ${ws.dbPath}
 root: ${ws.dir}
 outputDir: ${join(ws.dir, 'out')}
 sources:
-  - name: onboarding-csat
-    kind: survey
-    format: surveymonkey-csv
-    paths: fixtures/surveys/onboarding-csat-surveymonkey.csv
-    mapping:
-      id: Respondent ID
-      text: ["Tell us about your first box: what stood out, good or bad?"]
-      score: { field: "How satisfied were you with your first Kestrel Kitchen box?", scale: csat5 }
-      date: Start Date
-    stage: onboarding-delivery
-  - name: interviews
+${onboardingSource('    stage: onboarding-delivery\n')}  - name: interviews
     kind: interview
     format: auto
     paths: fixtures/interviews/vtt/kk-int-01-jordan.vtt
     interview: { interviewers: [Dana Whitfield] }
-  - name: social-dms
-    kind: ticket
-    format: tickets-csv
-    paths: fixtures/tickets/social-dms.csv
-    mapping: { id: conversation_id, text: message, date: created_at, channel: platform }
-analysis:
+${SOCIAL_DMS_SOURCE}analysis:
   discovery: { enabled: false }
 exports:
   - { type: heatmap, rows: stage, cols: theme, metric: pain, out: stage-theme.csv }

@@ -2,12 +2,21 @@
  * Distributed analysis throughput (`npm run bench -- workers`): the same generated segments
  * analysed through the BullMQ queue by 1, 2 and 4 `voc worker` processes on this machine, timed
  * from the first enqueue to the last result written (workers are started and their models loaded
- * before the clock starts), and the coordinator's own time per batch (load from SQLite, enqueue,
- * validate, write). Needs redis-server: VOC_BENCH_REDIS_URL, else a private one is started on a
- * temp port. VOC_BENCH_SEGMENTS (default 1024) and VOC_BENCH_WORKERS (default 1,2,4) change it.
+ * before the clock starts), and the queue's overhead against the analysis itself:
+ * - coordinator ms per batch (its work: load from the store, enqueue, fetch the results from
+ *   Redis, validate, write) against the workers' analysis ms per batch (the `seconds` each
+ *   result reports), and apart from it the polls that found nothing (waiting, every 200 ms);
+ * - with one worker, the wall time not spent analysing (queue hand-offs, polling, the last write)
+ *   as a share of the analysis time;
+ * - the workers' CPU seconds during the run (from /proc, model loading excluded), so that a run
+ *   on a machine shared with other jobs can still be compared: segments per worker CPU second.
+ * Needs redis-server: VOC_BENCH_REDIS_URL, else a private one is started on a temp port.
+ * VOC_BENCH_SEGMENTS (default 2048), VOC_BENCH_BATCH (segments per batch, default 256, the
+ * issue's target size), VOC_BENCH_WORKERS (default 1,2,4) and VOC_BENCH_DATABASE (a postgres://
+ * URL of an empty database for the coordinator's store; default a SQLite file) change it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,6 +57,16 @@ async function redisUrl(dir: string): Promise<{ url: string; stop: () => void }>
   return { url, stop: () => spawnSync('redis-cli', ['-p', String(port), 'shutdown', 'nosave']) };
 }
 
+/** User + system CPU seconds of a process so far (Linux /proc; 0 elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
 function startWorkers(n: number, configPath: string, cwd: string): Promise<ChildProcess[]> {
   return Promise.all(
     Array.from({ length: n }, () => new Promise<ChildProcess>((ok, fail) => {
@@ -67,24 +86,26 @@ function startWorkers(n: number, configPath: string, cwd: string): Promise<Child
 }
 
 export async function run(): Promise<string> {
-  const nSeg = Number(process.env.VOC_BENCH_SEGMENTS ?? 1024);
+  const nSeg = Number(process.env.VOC_BENCH_SEGMENTS ?? 2048);
+  const batchSize = Number(process.env.VOC_BENCH_BATCH ?? 256);
   const counts = (process.env.VOC_BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
+  const database = process.env.VOC_BENCH_DATABASE;
   const dir = mkdtempSync(join(tmpdir(), 'voc-bench-workers-'));
   const redis = await redisUrl(dir);
   const rand = mulberry32(5);
   const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)]!;
   writeFileSync(join(dir, 'in.csv'), `id,text\n${Array.from({ length: nSeg }, (_, i) => `${i},"${pick(SUBJECTS)} ${pick(PROBLEMS)} (#${i})."`).join('\n')}\n`);
   const yaml = `name: bench-workers
-database: ${join(dir, 'bench.sqlite')}
+database: ${database ?? join(dir, 'bench.sqlite')}
 root: ${dir}
 sources:
   - { name: bench, kind: survey, format: generic-csv, paths: in.csv, mapping: { id: id, text: [text] } }
 analysis: { discovery: { enabled: false } }
-queue: { url: "${redis.url}", batchSize: 64 }
+queue: { url: "${redis.url}", batchSize: ${batchSize} }
 `;
   writeFileSync(join(dir, 'pipeline.yaml'), yaml);
   const config = parseYamlWith(yaml, PipelineConfig, 'bench pipeline');
-  const db = openDatabase(join(dir, 'bench.sqlite'));
+  const db = openDatabase(database ?? join(dir, 'bench.sqlite'));
   const rows: string[] = [];
   try {
     await ingestPipeline(db, config, startRun(db, { command: 'ingest', toolVersion: 'bench' }), {});
@@ -104,10 +125,19 @@ queue: { url: "${redis.url}", batchSize: 64 }
       try {
         const segCounts = countAnalysableSegments(db);
         const batches = planBatches(staleDocumentIds(db, key), segCounts, settings.batchSize);
+        const cpu0 = workers.reduce((sum, w) => sum + cpuSeconds(w.pid), 0);
         const t = performance.now();
-        const { progress, stats } = await runDistributed({ db, config, batches, counts: segCounts, key, runId: null, settings });
+        const { progress, stats, analysisSeconds, idlePollMs } = await runDistributed({ db, config, batches, counts: segCounts, key, runId: null, settings });
         const s = (performance.now() - t) / 1000;
-        rows.push(`| ${n} | ${progress.segmentsDone} | ${stats.batches} | ${s.toFixed(1)} | ${(progress.segmentsDone / s).toFixed(1)} | ${stats.coordinatorMsPerBatch.toFixed(1)} | ${loadavg()[0]!.toFixed(1)} |`);
+        const cpu = workers.reduce((sum, w) => sum + cpuSeconds(w.pid), 0) - cpu0;
+        const analysisMs = (analysisSeconds * 1000) / Math.max(1, stats.batches);
+        const idle = n === 1 ? `${(((s - analysisSeconds) / analysisSeconds) * 100).toFixed(1)}%` : '';
+        rows.push(
+          `| ${n} | ${progress.segmentsDone} | ${stats.batches} | ${s.toFixed(1)} | ${(progress.segmentsDone / s).toFixed(1)} | ` +
+            `${analysisMs.toFixed(0)} | ${stats.coordinatorMsPerBatch.toFixed(1)} | ${((stats.coordinatorMsPerBatch / analysisMs) * 100).toFixed(1)}% | ` +
+            `${(idlePollMs / Math.max(1, stats.batches)).toFixed(1)} | ${idle} | ` +
+            `${cpu.toFixed(0)} | ${cpu > 0 ? (progress.segmentsDone / cpu).toFixed(1) : ''} | ${loadavg()[0]!.toFixed(1)} |`,
+        );
         process.stderr.write(`${rows.at(-1)}\n`);
       } finally {
         for (const w of workers) w.kill('SIGTERM');
@@ -122,16 +152,19 @@ queue: { url: "${redis.url}", batchSize: 64 }
   return [
     '## Distributed analysis (BullMQ workers)',
     '',
-    `Command: \`npm run bench -- workers\`, run on ${new Date().toISOString().slice(0, 10)}. ${nSeg} generated one-sentence segments, batches of 64, ` +
+    `Command: \`npm run bench -- workers\`, run on ${new Date().toISOString().slice(0, 10)}. ${nSeg} generated one-sentence segments, batches of ${batchSize}, ` +
+      `the coordinator's store on ${database ? 'PostgreSQL' : 'SQLite'}, ` +
       'workers are `voc worker` processes on this machine (models loaded before the clock starts), Redis on loopback; ' +
       'the time runs from the first enqueue to the last result written.',
     '',
-    '| workers | segments | batches | seconds | segments/s | coordinator ms per batch | load average after |',
-    '|---|---|---|---|---|---|---|',
+    '| workers | segments | batches | seconds | segments/s | analysis ms per batch | coordinator ms per batch | coordinator / analysis | idle polls ms per batch | 1 worker: wall not analysing | worker CPU s | segments per worker CPU s | load average after |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    'Coordinator ms per batch = loading the batch from SQLite, enqueueing it, validating the returned rows and writing them in one transaction. ' +
-      'On 2 cores (shared with other jobs during this run) more than 2 workers cannot add throughput: each worker already uses its encoder threads; ' +
-      'the point of workers is more machines, each adding its own cores.',
+    'Analysis ms per batch = the time a worker reports for analysing one batch. Coordinator ms per batch = its work for a batch: loading it from the store, ' +
+      'enqueueing it, fetching the results from Redis, validating the returned rows and writing them in one transaction; ' +
+      'idle polls = the Redis polls (every 200 ms) that found nothing, i.e. the coordinator waiting for the workers. ' +
+      '"Wall not analysing" (one worker) = run time minus analysis time, over analysis time: every hand-off through the queue. ' +
+      'Segments per worker CPU second stays comparable when other jobs share the machine.',
   ].join('\n');
 }

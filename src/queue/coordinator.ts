@@ -84,12 +84,21 @@ export interface DistributedArgs extends WriteContext {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function runDistributed(args: DistributedArgs): Promise<{ progress: AnalyzeProgress; stats: DistributedStats }> {
+export interface DistributedResult {
+  progress: AnalyzeProgress;
+  stats: DistributedStats;
+  /** the analysis time the workers reported, summed over the batches written */
+  analysisSeconds: number;
+  /** time spent on polls that found nothing to do (waiting for workers, not counted as work) */
+  idlePollMs: number;
+}
+
+export async function runDistributed(args: DistributedArgs): Promise<DistributedResult> {
   const { db, config, batches, counts, settings, key, runId } = args;
   const log = args.onLog ?? (() => undefined);
   const progress = startProgress(batches, counts);
   const stats: DistributedStats = { queue: settings.name, batches: 0, retried: 0, workers: [], coordinatorMsPerBatch: 0 };
-  if (batches.length === 0) return { progress, stats };
+  if (batches.length === 0) return { progress, stats, analysisSeconds: 0, idlePollMs: 0 };
 
   const { warning } = await checkRedis(settings.url);
   if (warning) log(`warning: ${warning}`);
@@ -98,7 +107,11 @@ export async function runDistributed(args: DistributedArgs): Promise<{ progress:
   queue.on('error', () => undefined);
   const pending = new Map<string, PendingBatch>();
   const workers = new Set<string>();
+  // The coordinator's work (filling the window, polls that brought results or failures, writing),
+  // the polls that found nothing, and the workers' analysis time.
   let overheadMs = 0;
+  let idlePollMs = 0;
+  let analysisSeconds = 0;
   let next = 0;
   // Liveness: the last batch back, the last time a worker was connected, the last "waiting" line.
   let lastNews = Date.now();
@@ -155,21 +168,21 @@ export async function runDistributed(args: DistributedArgs): Promise<{ progress:
     await fill();
     while (pending.size > 0) {
       let news = false;
+      const polled = performance.now();
       const completed = (await queue.getJobs(['completed'], 0, 99, true)) as Job[];
       for (const job of completed) {
-        const t = performance.now();
         const id = job.id ?? '';
         const value: unknown = job.returnvalue;
         const entry = pending.get(id);
         if (entry && applyResult(ctx, pending, id, value)) {
           if (job.attemptsStarted > 1) stats.retried++;
-          const worker = (value as { worker?: unknown }).worker;
-          if (typeof worker === 'string') workers.add(worker);
+          const { worker, seconds } = value as { worker: string; seconds: number }; // checked by applyResult
+          workers.add(worker);
+          analysisSeconds += seconds;
           done(entry);
           news = true;
         }
         await job.remove();
-        overheadMs += performance.now() - t;
       }
       const failed = (await queue.getJobs(['failed'], 0, 9, true)) as Job[];
       for (const job of failed) {
@@ -181,6 +194,8 @@ export async function runDistributed(args: DistributedArgs): Promise<{ progress:
         }
         await job.remove();
       }
+      if (completed.length || failed.length) overheadMs += performance.now() - polled;
+      else idlePollMs += performance.now() - polled;
       await fill();
       const now = Date.now();
       if (news) lastNews = lastWorkerSeen = lastWaitLog = now;
@@ -213,7 +228,7 @@ export async function runDistributed(args: DistributedArgs): Promise<{ progress:
   }
   stats.workers = [...workers].sort();
   stats.coordinatorMsPerBatch = stats.batches ? overheadMs / stats.batches : 0;
-  return { progress, stats };
+  return { progress, stats, analysisSeconds, idlePollMs };
 }
 
 /** The analysis pipeline's BatchRunner for this queue (`voc run --queue`). */

@@ -7,14 +7,12 @@
  * rows, 15-40 s apiece on two cores. The in-process resume after a simulated stop,
  * `stopAfterRecords`, stays in test/ingest-engine.test.ts.)
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/store/db.js';
-import { makeWorkspace, PROJECT_ROOT, runVoc, type Workspace } from '../helpers/workspace.js';
+import { exited, vocProcess } from '../helpers/processes.js';
+import { makeWorkspace, runVoc, type Workspace } from '../helpers/workspace.js';
 import { SURVEY_SOURCE, configYaml, storageConfig, surveyCsv } from '../helpers/ingest-fixtures.js';
 
 function withDb<T>(w: Workspace, fn: (db: Db) => T): T {
@@ -40,12 +38,7 @@ describe('a killed ingest', () => {
     ws.write('surveys/big.csv', surveyCsv(rows));
     const yaml = configYaml(ws, SURVEY_SOURCE, 'ingest: { batchSize: 500 }\n');
     ws.writeConfig(yaml);
-    const loader = pathToFileURL(join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-    const child = spawn(process.execPath, ['--import', loader, join(PROJECT_ROOT, 'test/helpers/voc-dev.ts'), 'ingest', '--config', ws.configPath], {
-      cwd: ws.dir,
-      stdio: 'ignore',
-      env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
-    });
+    const child = vocProcess(['ingest', '--config', ws.configPath], ws.dir);
     // Wait until some batches are committed, then kill without warning.
     let stored = 0;
     for (let i = 0; i < 600 && stored < 1000; i++) {
@@ -59,7 +52,7 @@ describe('a killed ingest', () => {
       }
     }
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await exited(child);
     expect(stored).toBeGreaterThan(0);
     const partial = withDb(ws, (db) => count(db, 'SELECT COUNT(*) AS n FROM documents'));
     expect(partial % 500).toBe(0); // whole batches only: nothing half-written
@@ -84,19 +77,14 @@ describe('clean starts and stops', () => {
       sig.write('in/big.csv', `${lines.join('\n')}\n`);
       sig.writeConfig(storageConfig(sig));
       for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-        const child = spawn(
-          process.execPath,
-          ['--import', pathToFileURL(join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(PROJECT_ROOT, 'test/helpers/voc-dev.ts'), 'ingest', '--config', sig.configPath, '--force'],
-          { cwd: sig.dir, stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const child = vocProcess(['ingest', '--config', sig.configPath, '--force'], sig.dir);
         // Wait until the run has started writing (the lock file exists), then stop it.
         const t0 = Date.now();
         while (!existsSync(`${sig.dbPath}.lock`) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 50));
         await new Promise((r) => setTimeout(r, 400));
         child.kill(signal);
-        const exit = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+        const exit = await exited(child);
+        const stderr = child.err();
         expect(exit, stderr).toBe(code);
         expect(stderr).toMatch(new RegExp(`stopped by ${signal}; run \\d+ marked interrupted`));
         expect(existsSync(`${sig.dbPath}.lock`)).toBe(false);
@@ -127,17 +115,11 @@ describe('clean starts and stops', () => {
       try {
         two.write('in/big.csv', 'id,date,comment\nr1,2026-01-01,"late parcel"\n');
         two.writeConfig(storageConfig(two));
-        const start = () =>
-          new Promise<{ code: number | null; stderr: string }>((resolveRun) => {
-            const child = spawn(
-              process.execPath,
-              ['--import', pathToFileURL(join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(PROJECT_ROOT, 'test/helpers/voc-dev.ts'), 'ingest', '--config', two.configPath],
-              { cwd: two.dir, stdio: ['ignore', 'ignore', 'pipe'] },
-            );
-            let stderr = '';
-            child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-            child.on('exit', (code) => resolveRun({ code, stderr }));
-          });
+        const start = async () => {
+          const child = vocProcess(['ingest', '--config', two.configPath], two.dir);
+          const code = await exited(child);
+          return { code, stderr: child.err() };
+        };
         const results = await Promise.all([start(), start()]);
         for (const r of results) {
           expect([0, 4], r.stderr).toContain(r.code);

@@ -4,15 +4,13 @@
  * from the run's own progress lines, so each trial stops the process inside the phase it names.
  * Slow (a model load per run): `npm run test:e2e`.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeWorkspace, PROJECT_ROOT, runVoc, type Workspace } from '../helpers/workspace.js';
-
-const TSX = pathToFileURL(join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+import { onboardingSource, SOCIAL_DMS_SOURCE } from '../helpers/fixture-sources.js';
+import { exited, vocProcess } from '../helpers/processes.js';
+import { makeWorkspace, runVoc, type Workspace } from '../helpers/workspace.js';
 
 function config(ws: Workspace): string {
   return `name: kill
@@ -20,21 +18,7 @@ database: ${ws.dbPath}
 root: ${ws.dir}
 outputDir: ${join(ws.dir, 'out')}
 sources:
-  - name: onboarding-csat
-    kind: survey
-    format: surveymonkey-csv
-    paths: fixtures/surveys/onboarding-csat-surveymonkey.csv
-    mapping:
-      id: Respondent ID
-      text: ["Tell us about your first box: what stood out, good or bad?"]
-      score: { field: "How satisfied were you with your first Kestrel Kitchen box?", scale: csat5 }
-      date: Start Date
-  - name: social-dms
-    kind: ticket
-    format: tickets-csv
-    paths: fixtures/tickets/social-dms.csv
-    mapping: { id: conversation_id, text: message, date: created_at, channel: platform }
-  - name: zendesk
+${onboardingSource()}${SOCIAL_DMS_SOURCE}  - name: zendesk
     kind: ticket
     format: zendesk-json
     paths: fixtures/tickets/zendesk-export.json
@@ -57,27 +41,17 @@ function workspace(): Workspace {
   return ws;
 }
 
-/** Starts `voc run` and SIGKILLs it when a stdout line matches `when`; resolves with what it printed. */
-function runAndKill(ws: Workspace, when: RegExp): Promise<{ killed: boolean; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(PROJECT_ROOT, 'test/helpers/voc-dev.ts'), 'run', '--config', ws.configPath], {
-      cwd: ws.dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-    });
-    let out = '';
-    let killed = false;
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (!killed && when.test(out)) {
-        killed = true;
-        child.kill('SIGKILL');
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', () => resolve({ killed, out }));
+/** Starts `voc run` and SIGKILLs it when its output matches `when`; resolves with what it printed. */
+async function runAndKill(ws: Workspace, when: RegExp): Promise<{ killed: boolean; out: string }> {
+  let killed = false;
+  const child = vocProcess(['run', '--config', ws.configPath], ws.dir, (out, c) => {
+    if (!killed && when.test(out)) {
+      killed = true;
+      c.kill('SIGKILL');
+    }
   });
+  await exited(child);
+  return { killed, out: child.out() };
 }
 
 /** The database's content, without ids, run numbers or times. */

@@ -5,16 +5,15 @@
  * killed worker's batch must have been taken by another worker. Slow: `npm run test:e2e`.
  * Needs Redis (VOC_TEST_REDIS_URL, see test/helpers/redis.ts): skipped without one, failed on CI.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exited, killAll, until, vocProcess as voc } from '../helpers/processes.js';
 import { testRedis, requireRedis } from '../helpers/redis.js';
 import { makeWorkspace, PROJECT_ROOT, runVoc, type Workspace } from '../helpers/workspace.js';
 
-const TSX = pathToFileURL(join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const redis = await testRedis();
 
 function demoWorkspace(queue?: string): Workspace {
@@ -23,29 +22,6 @@ function demoWorkspace(queue?: string): Workspace {
   const demo = readFileSync(join(PROJECT_ROOT, 'pipelines/demo.yaml'), 'utf8');
   ws.writeConfig(queue ? `${demo}\nqueue: ${queue}\n` : demo);
   return ws;
-}
-
-function voc(args: string[], cwd: string): ChildProcess & { out: () => string } {
-  const child = spawn(process.execPath, ['--import', TSX, join(PROJECT_ROOT, 'test/helpers/voc-dev.ts'), ...args], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '', DOTENV_CONFIG_QUIET: 'true' },
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  return Object.assign(child, { out: () => out });
-}
-
-const exited = (c: ChildProcess) =>
-  new Promise<number | null>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
-
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** The analysis results, keyed by document identity and segment index: no ids, runs or times. */
@@ -114,8 +90,7 @@ const cells = (files: Record<string, string>) => Object.fromEntries(Object.entri
 const spaces: Workspace[] = [];
 const children: ChildProcess[] = [];
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await Promise.all(children.map(exited));
+  await killAll(children);
   spaces.forEach((w) => w.cleanup());
 });
 

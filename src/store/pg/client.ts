@@ -4,6 +4,13 @@
  *
  * - Statements are translated once at prepare (translate.ts); INSERT OR REPLACE and
  *   lastInsertRowid take the table's primary key and identity column from the catalog.
+ * - The translated SELECT/INSERT/UPDATE/DELETE are server-side prepared statements: parsed and
+ *   analysed by PostgreSQL the first time this connection runs them, then executed by name (the
+ *   store prepares a few dozen statements and runs some of them thousands of times per run). The
+ *   names are per connection, kept for the distinct SQL texts in use (at most MAX_PREPARED, the
+ *   least recently used deallocated first: `IN (?, ?, ...)` lists of many lengths stay bounded),
+ *   and all deallocated when a script changes the schema. Scripts (exec) and cursors are sent
+ *   as they are.
  * - Values are sent as text (numbers as their shortest round-trip form, Buffers as bytea hex) and
  *   read back as better-sqlite3 gives them: integers, bigints, numerics and doubles as numbers,
  *   booleans as 1/0, bytea as Buffer, json as compact text (as SQLite writes it), dates as text.
@@ -21,6 +28,11 @@ import { splitStatements, translate, translateTrigger, type ParamRef, type Trans
 import { redactPostgresUrl } from './url.js';
 
 const FETCH_ROWS = 500;
+const MAX_PREPARED = 200;
+/** Statements that are prepared on the server; anything else (DDL, SET, ...) is sent as it is. */
+const PREPARABLE = /^\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|VALUES)\b/i;
+/** The statement's result columns changed since it was prepared (a table altered by another process). */
+const STALE_PLAN = /cached plan must not change result type/;
 const NUMBER_TYPES = new Set([20, 21, 23, 26, 700, 701, 1700]); // int8 int2 int4 oid float4 float8 numeric
 const parsers: TypeParsers = {
   getTypeParser(oid: number) {
@@ -44,6 +56,12 @@ function toText(v: unknown): string | null {
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Uint8Array) return `\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`;
   throw new TypeError(`SQLite3 can only bind numbers, strings, bigints, buffers, and null (got ${typeof v})`);
+}
+
+function withSource(err: unknown, source: string): Error {
+  const e = err as Error;
+  e.message = `${e.message.trim()} (PostgreSQL, in: ${source.replace(/\s+/g, ' ').trim().slice(0, 200)})`;
+  return e;
 }
 
 function isNamedValues(v: unknown): v is Record<string, unknown> {
@@ -73,7 +91,7 @@ class PgStatement implements Statement {
   }
 
   private query(args: unknown[]): Record<string, unknown>[] {
-    return this.db.query(this.t.sql, this.values(args), this.source);
+    return this.db.execute(this.t.sql, this.values(args), this.source);
   }
 
   pluck(toggle = true): this {
@@ -113,6 +131,9 @@ export class PgDb implements Db {
   private cursorTx = false;
   private cursorSeq = 0;
   private readonly keys = new Map<string, { primary: string[]; identity: string | null }>();
+  /** translated SQL -> its prepared statement's name on this connection, least recently used first */
+  private readonly statements = new Map<string, string>();
+  private statementSeq = 0;
 
   constructor(
     readonly url: string,
@@ -137,10 +158,46 @@ export class PgDb implements Db {
     try {
       return this.client.querySync(sql, values);
     } catch (err) {
-      const e = err as Error;
-      e.message = `${e.message.trim()} (PostgreSQL, in: ${source.replace(/\s+/g, ' ').trim().slice(0, 200)})`;
-      throw e;
+      throw withSource(err, source);
     }
+  }
+
+  /** Runs a store statement: prepared on the server the first time, then executed by name. */
+  execute(sql: string, values: (string | null)[], source: string): Record<string, unknown>[] {
+    if (!PREPARABLE.test(sql)) return this.query(sql, values, source);
+    try {
+      try {
+        return this.client.executeSync(this.prepared(sql, values.length), values);
+      } catch (err) {
+        // Outside a transaction nothing was aborted: prepare it again for the new columns.
+        if (!STALE_PLAN.test((err as Error).message) || this.depth > 0 || this.cursorTx) throw err;
+        this.forget(sql);
+        return this.client.executeSync(this.prepared(sql, values.length), values);
+      }
+    } catch (err) {
+      throw withSource(err, source);
+    }
+  }
+
+  private prepared(sql: string, nParams: number): string {
+    let name = this.statements.get(sql);
+    if (name !== undefined) {
+      this.statements.delete(sql);
+      this.statements.set(sql, name);
+      return name;
+    }
+    if (this.statements.size >= MAX_PREPARED) this.forget(this.statements.keys().next().value!);
+    name = `voc_p${++this.statementSeq}`;
+    this.client.prepareSync(name, sql, nParams);
+    this.statements.set(sql, name);
+    return name;
+  }
+
+  private forget(sql: string): void {
+    const name = this.statements.get(sql);
+    if (name === undefined) return;
+    this.statements.delete(sql);
+    this.client.querySync(`DEALLOCATE ${name}`);
   }
 
   changes(): number {
@@ -208,6 +265,12 @@ export class PgDb implements Db {
       else if (/^\s*ALTER\s+TABLE\b/i.test(sql)) altered = true;
     }
     if (altered) this.recreateViews();
+    if (this.statements.size && /^\s*(?:CREATE|ALTER|DROP)\b/im.test(script)) {
+      // A plan that read a changed table or view is re-planned by the server, but one whose
+      // result columns changed fails: start over.
+      this.client.querySync('DEALLOCATE ALL');
+      this.statements.clear();
+    }
     return this;
   }
 

@@ -21,6 +21,10 @@ export interface NativeClient {
   pq: Libpq;
   connectSync(url: string): void;
   querySync(text: string, values?: (string | null)[]): Record<string, unknown>[];
+  /** a named server-side prepared statement of this connection (libpq's PQprepare) */
+  prepareSync(name: string, text: string, nParams: number): void;
+  /** runs a statement prepared by prepareSync (PQexecPrepared) */
+  executeSync(name: string, values: (string | null)[]): Record<string, unknown>[];
 }
 
 export interface TypeParsers {
