@@ -319,6 +319,7 @@ async function themesSection(items: CorpusItem[], sources: string[], encoder: En
   }
   const all = themeScores(allGold, allPred);
   // Would per-theme thresholds chosen out of source be more precise than the calibration split's?
+  // And keeping a second or third label only near the first one (an analysis-time rule)?
   // Measured cross-fitted (a source's thresholds from the other sources' held-out scores): hardly.
   // Communication precision 0.234 moves to 0.241 (F1, stricter only) or 0.230 (F0.5) while the hit
   // rate falls (docs/audit.md), so the calibration split's thresholds stay.
@@ -332,6 +333,17 @@ async function themesSection(items: CorpusItem[], sources: string[], encoder: En
         const show = (l: string) => { const t = per.get(l); return t ? `${l} P ${t.precision.toFixed(3)} R ${t.recall.toFixed(3)} n ${t.predicted}` : l; };
         console.error(`thresholds F${beta} ${mode}: hit ${sc.hitRate.toFixed(3)} per ${sc.perSentence.toFixed(2)} none ${sc.noTheme.toFixed(3)} P ${sc.precision.toFixed(3)} R ${sc.recall.toFixed(3)} | ${show('communication')} | ${show('records-data-errors')}`);
       }
+    }
+    // A second or third label only when its probability is at least `ratio` of the first one's.
+    for (const ratio of [0.5, 0.7]) {
+      const pred = allPred.map((labels, i) => {
+        const p = foldProbs[i]!;
+        const top = Math.max(0, ...labels.map((l) => p[l] ?? 0));
+        return labels.filter((l) => (p[l] ?? 0) >= ratio * top);
+      });
+      const sc = themeScores(allGold, pred);
+      const c = themePerLabel(allGold, pred).find((t) => t.label === 'communication');
+      console.error(`relative to the first label x${ratio}: hit ${sc.hitRate.toFixed(3)} per ${sc.perSentence.toFixed(2)} P ${sc.precision.toFixed(3)} R ${sc.recall.toFixed(3)} | communication P ${c?.precision.toFixed(3)} R ${c?.recall.toFixed(3)} n ${c?.predicted}`);
     }
   }
   console.error(`themes pooled: hit ${all.hitRate.toFixed(3)} per-sentence ${all.perSentence.toFixed(2)} none ${all.noTheme.toFixed(3)} P ${all.precision.toFixed(3)} R ${all.recall.toFixed(3)}`);
