@@ -65,6 +65,28 @@ describe('voc aggregate / heatmap / themes / quotes / export / report', () => {
     expect(existsSync(html)).toBe(true);
   });
 
+  it('voc themes ranks by negative mentions per 100 documents by default, and says what each number is', async () => {
+    // One narrative of five negative comments (1 document of 3: 33.3 per 100) against two one-line
+    // complaints (2 of 3: 66.7 per 100). The pain index counts comments and puts the narrative first.
+    const d = new TestDb();
+    d.addTheme('narrative', null, 'Narrative').addTheme('oneliner', null, 'One-liner');
+    d.addDoc({ segments: [1, 2, 3, 4, 5].map((k) => ({ text: `Wrong again, part ${k}.`, sentiment: 'negative' as const, stage: 'support', themes: ['narrative'] })) });
+    d.addDoc({ segments: [{ text: 'Nobody answers.', sentiment: 'negative', stage: 'support', themes: ['oneliner'] }] });
+    d.addDoc({ segments: [{ text: 'Still nobody answers.', sentiment: 'negative', stage: 'support', themes: ['oneliner'] }] });
+    t = d;
+    const order = (out: string): string[] => out.split('\n').map((l) => /^(Narrative|One-liner)\s/.exec(l)?.[1]).filter((x): x is string => !!x);
+    const byDefault = await voc('themes', '--db', d.path);
+    expect(order(byDefault)).toEqual(['One-liner', 'Narrative']);
+    expect(byDefault).toMatch(/One-liner\s+oneliner\s+2\s+100%\s+\S+\s+66\.7\s/);
+    expect(byDefault).toMatch(/Narrative\s+narrative\s+5\s+100%\s+\S+\s+33\.3\s/);
+    expect(byDefault).toContain('neg/100 docs: documents with a negative comment on the theme per 100 documents in scope');
+    expect(order(await voc('themes', '--db', d.path, '--sort', 'neg_per_100', '--stage', 'support'))).toEqual(['One-liner', 'Narrative']);
+    expect(order(await voc('themes', '--db', d.path, '--sort', 'pain'))).toEqual(['Narrative', 'One-liner']);
+    const json = JSON.parse(await voc('themes', '--db', d.path, '--format', 'json')) as Array<{ theme: string; negPer100: number }>;
+    expect(json.map((r) => [r.theme, r.negPer100])).toEqual([['oneliner', 66.67], ['narrative', 33.33]]);
+    await expect(voc('themes', '--db', d.path, '--sort', 'per100')).rejects.toThrow(/--sort/);
+  });
+
   it('rejects bad flags and missing databases with clear messages', async () => {
     t = data();
     await expect(voc('heatmap', '--db', t.path, '--metric', 'joy')).rejects.toThrow(/--metric/);

@@ -61,6 +61,52 @@ describe('heatmap queries', () => {
   });
 });
 
+describe('voc themes --sort neg_per_100', () => {
+  /**
+   * Six documents, all at Support. Records: one long narrative with five negative comments.
+   * Delays: two one-line complaints and one compliment. Support: one ticket with three negative
+   * comments and one with one. By hand, D = 6 documents: negative mentions per 100 documents are
+   * support 100 * 2/6 = 33.33, delays 33.33, records 100 * 1/6 = 16.67. The pain index counts
+   * comments: records (5 of 5 negative) > support (4 of 4) > delays (2 of 3).
+   */
+  function perDocs(): TestDb {
+    const d = new TestDb();
+    d.addTheme('records', null, 'Records').addTheme('delays', null, 'Delays').addTheme('support', null, 'Support');
+    const neg = (text: string, theme: string) => ({ text, sentiment: 'negative' as const, stage: 'support', themes: [theme] });
+    d.addDoc({ segments: ['One.', 'Two.', 'Three.', 'Four.', 'Five.'].map((x) => neg(`Wrong record ${x}`, 'records')) });
+    d.addDoc({ segments: [neg('Waited an hour.', 'delays')] });
+    d.addDoc({ segments: [neg('Still waiting.', 'delays')] });
+    d.addDoc({ segments: [neg('Nobody helped.', 'support'), neg('Transferred again.', 'support'), neg('Hung up on.', 'support')] });
+    d.addDoc({ segments: [neg('No answer from support.', 'support')] });
+    d.addDoc({ segments: [{ text: 'Quick as promised.', sentiment: 'positive', stage: 'support', themes: ['delays'] }] });
+    return d;
+  }
+
+  it('ranks by negative documents per 100 documents, ties by pain index (the report cards\' order)', () => {
+    t = perDocs();
+    for (const stage of [undefined, 'support']) {
+      const ranks = rankThemes(t.db, { stage, sort: 'neg_per_100', limit: 10 }, params);
+      expect(ranks.map((r) => [r.theme, r.negPer100])).toEqual([['support', 33.33], ['delays', 33.33], ['records', 16.67]]);
+      // The tie: support over delays by pain index, although "delays" sorts first alphabetically.
+      expect(ranks[0]!.painIndex).toBeGreaterThan(ranks[1]!.painIndex);
+    }
+    const byPain = rankThemes(t.db, { sort: 'pain', limit: 10 }, params);
+    expect(byPain.map((r) => r.theme)).toEqual(['records', 'support', 'delays']);
+  });
+
+  it('gives the same order from the stored aggregate as computed on the fly', () => {
+    t = perDocs();
+    const config = PipelineConfig.parse({ name: 't', sources: [{ name: 'survey-a', kind: 'survey', paths: 'a.csv' }] });
+    aggregatePipeline(t.db, config, addRun(t.db));
+    for (const stage of [undefined, 'support']) {
+      const stored = rankThemes(t.db, { stage, sort: 'neg_per_100', limit: 10 }, params);
+      const live = rankThemes(t.db, { stage, since: '2000-01-01', sort: 'neg_per_100', limit: 10 }, params);
+      expect(stored.map((r) => [r.theme, r.negPer100])).toEqual([['support', 33.33], ['delays', 33.33], ['records', 16.67]]);
+      expect(stored).toEqual(live);
+    }
+  });
+});
+
 describe('exports', () => {
   it('protects spreadsheet cells from formulas but keeps numbers', () => {
     expect(excelSafe('=1+1')).toBe("'=1+1");

@@ -143,6 +143,12 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     expect(cardQuotes.length).toBeGreaterThan(1);
     expect(new Set(cardQuotes).size).toBe(cardQuotes.length);
     expect(await page.locator('#summary .card .per100').first().textContent()).toMatch(/^\d+\.\d negative per 100 documents \(\d+\.\d–\d+\.\d\)$/);
+    // The ranking measure is on screen with its unit wherever the ranking is: the lede, the cards, the table.
+    const first = (await page.locator('#summary .card .per100').first().textContent())!.replace(/ negative per 100 documents /, ' ');
+    expect(await page.locator('#summary .lede').textContent()).toContain(`${first.replace(/ \((.*)–(.*)\)/, ' negative mentions per 100 documents (95% CI $1–$2)')};`);
+    expect(await page.locator('#top thead th:nth-child(4)').textContent()).toBe('Negative per 100 documents (95% CI)');
+    expect(await page.locator('#top tbody tr:first-child td:nth-child(4)').textContent()).toBe(first);
+    expect(await page.locator('#summary .card .card-stats').first().textContent()).toMatch(/^\d+% negative of \d+ comments/);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
   });
@@ -242,7 +248,7 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
     expect(await page.locator('#metric-definition').textContent()).toMatch(/^Frustration: share of the cell’s comments/);
     await page.click('button.metric-btn[data-metric="negShare"]');
     // The cell's emotions with their intervals: every crash comment is frustrated.
-    expect(await detail.locator('dl.stats').textContent()).toMatch(/EmotionsFrustration 100% \(\d+%–100%\)/);
+    expect(await detail.locator('dl.stats').textContent()).toMatch(/Emotions \(share of comments, 95% CI\)Frustration 100% \(\d+%–100%\)/);
     expect(quotes.join(' ')).toMatch(/app/i);
     expect(await detail.locator('figcaption').first().textContent()).toMatch(/nps-survey|zendesk-tickets/);
   });

@@ -24,7 +24,7 @@ import { pickDistinct } from './quotes.js';
 import { buildThemeIndex, themeLabel, UNASSIGNED, type ThemeIndex } from './themes.js';
 import { canonicalEmotion, emotionSet } from './emotions.js';
 
-export const THEME_SORTS = ['pain', 'mentions', 'negative_share', 'sentiment', 'trend'] as const;
+export const THEME_SORTS = ['pain', 'neg_per_100', 'mentions', 'negative_share', 'sentiment', 'trend'] as const;
 export type ThemeSort = (typeof THEME_SORTS)[number];
 
 export interface ThemeRank extends CellRecord {
@@ -41,10 +41,18 @@ export interface RankThemesOptions extends FactFilter {
   includeUnassigned?: boolean;
 }
 
+/**
+ * `neg_per_100` is the report's measure (`CellRecord.negPer100`, computed once in aggregate/cells.ts:
+ * documents with a negative mention in the cell per 100 documents in scope), ties broken by the pain
+ * index as the report's cards do (report/data.ts), so `voc themes --sort neg_per_100 --stage S`
+ * lists a stage's themes in the order of the report's cards.
+ */
 function sortValue(c: CellRecord, sort: ThemeSort): number {
   switch (sort) {
     case 'pain':
       return c.painIndex;
+    case 'neg_per_100':
+      return c.negPer100;
     case 'mentions':
       return c.mentions;
     case 'negative_share':
@@ -75,7 +83,7 @@ export function rankThemes(db: Db, opts: RankThemesOptions, params: AggregateCon
       const parentLabel = parent === null ? null : themeLabel(parent, scope.index);
       return { ...c, theme: c.colKey, label: themeLabel(c.colKey, scope.index), parent, parentLabel };
     })
-    .sort((a, b) => sortValue(b, opts.sort) - sortValue(a, opts.sort) || (a.theme < b.theme ? -1 : 1))
+    .sort((a, b) => sortValue(b, opts.sort) - sortValue(a, opts.sort) || (opts.sort === 'neg_per_100' ? b.painIndex - a.painIndex : 0) || (a.theme < b.theme ? -1 : 1))
     .slice(0, opts.limit);
 }
 

@@ -19,10 +19,10 @@ export function openCell(matrixId: string, r: string, c: string, scroll: boolean
   add(panel, el('p', 'eyebrow', colLabel), el('h3', null, rowLabel));
   const dl = el('dl', 'stats');
   const stat = (k: string, v: string): void => void add(dl, el('dt', null, k), el('dd', null, v));
-  stat('Mentions', `${cell.mentions} in ${cell.docs} documents`);
+  stat('Mentions', `${cell.mentions} comments in ${cell.docs} documents`);
   stat('Negative per 100 documents', `${cell.per100.toFixed(1)} (95% CI ${cell.p100Low.toFixed(1)}\u2013${cell.p100High.toFixed(1)})`);
-  stat('Negative', `${pct(cell.negShare)} (95% CI ${pct(cell.wLow)}\u2013${pct(cell.wHigh)})`);
-  stat('Sentiment', `${signed(cell.sentiment, 2)} (95% CI ${signed(cell.sLow, 2)} to ${signed(cell.sHigh, 2)})`);
+  stat('Negative share', `${pct(cell.negShare)} of the comments (95% CI ${pct(cell.wLow)}\u2013${pct(cell.wHigh)})`);
+  stat('Mean sentiment (-1 to +1)', `${signed(cell.sentiment, 2)} (95% CI ${signed(cell.sLow, 2)} to ${signed(cell.sHigh, 2)})`);
   stat('Pain index', cell.pain.toFixed(2) + (cell.prevPain === null ? '' : ` (previous run ${cell.prevPain.toFixed(2)})`));
   if (cell.nps !== null) stat('NPS of these customers', signed(cell.nps, 0));
   // Named by its scale: NPS only for 0-10 likelihood to recommend, else "Mean rating (1-10)", "Mean CSAT (1-5)", ...
@@ -34,7 +34,7 @@ export function openCell(matrixId: string, r: string, c: string, scroll: boolean
   const trend = trendText(cell);
   if (trend) stat('Trend', trend);
   if (cell.emo.length) {
-    stat('Emotions', cell.emo.slice(0, 4).map((e) => `${emotionLabel(e.id)} ${pct(e.share)} (${pct(e.low)}\u2013${pct(e.high)})`).join(', '));
+    stat('Emotions (share of comments, 95% CI)', cell.emo.slice(0, 4).map((e) => `${emotionLabel(e.id)} ${pct(e.share)} (${pct(e.low)}\u2013${pct(e.high)})`).join(', '));
   }
   add(panel, dl);
   add(panel, el('p', 'muted small-caption', 'Negative mentions per month'), sparkline(cell.series, 260, 40));

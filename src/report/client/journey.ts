@@ -56,7 +56,8 @@ function stageCard(s: JourneyStage, centre: number, spread: number): HTMLElement
     pain.style.background = rgb(col);
     pain.style.color = inkFor(col);
   }
-  const sent = el('div', 'stage-sent', `Sentiment ${signed(s.sentiment, 2)} (${signed(s.sLow, 2)} to ${signed(s.sHigh, 2)})`);
+  const sent = el('div', 'stage-sent', `Mean sentiment ${signed(s.sentiment, 2)} (95% CI ${signed(s.sLow, 2)} to ${signed(s.sHigh, 2)})`);
+  sent.title = 'Mean sentiment of the stage\'s comments, from -1 (negative) to +1 (positive).';
   sent.setAttribute('data-value', String(s.sentiment));
   add(card, pain, sent);
   const emo = el('div', 'stage-emotions');
@@ -79,7 +80,7 @@ function stageCard(s: JourneyStage, centre: number, spread: number): HTMLElement
     for (const p of s.pains) {
       const li = el('li');
       li.setAttribute('data-theme', p.theme);
-      add(ol, add(li, el('span', null, p.label), el('span', 'muted', ` ${per100(p.negPer100)} per 100`)));
+      add(ol, add(li, el('span', null, p.label), el('span', 'muted', ` ${per100(p.negPer100)} per 100 docs`)));
     }
     add(card, el('div', 'stage-sub', 'Top pain themes'), ol);
   }

@@ -79,9 +79,11 @@ export function renderSummary(openCell: OpenCell): void {
     return;
   }
   add(box, el('p', 'lede', `The biggest pain point is ${t.rowLabel}${t.parentLabel ? ` (${t.parentLabel})` : ''} during ${t.colLabel}: ` +
-    `${t.negative} negative of ${t.mentions} mentions` +
+    `${t.per100.toFixed(1)} negative mentions per 100 documents (95% CI ${t.p100Low.toFixed(1)}\u2013${t.p100High.toFixed(1)}); ${t.negative} of its ${t.mentions} comments are negative` +
     (t.npsImpact ? `; fixing it for the detractors who mention it would lift NPS by about ${t.npsImpact.toFixed(1)} points` : '') + '.'));
   add(box, worstStage());
+  add(box, el('p', 'muted', 'The cards: theme and journey stage pairs with the most negative mentions per 100 documents (a document counts once per card); ' +
+    'the large figure is the share of the pair\'s comments that are negative.'));
   const grid = el('div', 'cards');
   const pick = quotePicker();
   d.top.slice(0, 4).forEach((h, i) => {
@@ -90,7 +92,7 @@ export function renderSummary(openCell: OpenCell): void {
     add(card, el('div', 'rank', `#${i + 1}`), el('div', 'card-title', h.rowLabel),
       el('div', 'card-sub', (h.parentLabel ? `${h.parentLabel} \u00b7 ` : '') + h.colLabel));
     const stats = el('div', 'card-stats');
-    add(stats, el('span', 'big', pct(h.negShare)), el('span', 'muted', ` negative of ${h.mentions}`));
+    add(stats, el('span', 'big', pct(h.negShare)), el('span', 'muted', ` negative of ${h.mentions} comments`));
     add(stats, el('div', 'muted per100', `${h.per100.toFixed(1)} negative per 100 documents (${h.p100Low.toFixed(1)}\u2013${h.p100High.toFixed(1)})`));
     add(card, stats, sparkline(h.series, 120, 28), el('div', 'card-trend', trendText(h)));
     const q = pick(h);

@@ -14,10 +14,10 @@ export function renderTop(openCell: OpenCell): void {
   add(s, el('h2', null, 'Top pain points'));
   add(s, el('p', 'muted', 'Specific themes by journey stage, ranked by negative mentions per 100 documents (ties by pain index). Click a row for quotes. ' +
     'NPS impact (detractors): the NPS points gained if the detractors who mention the theme became passives.'));
-  const t = table(['#', 'Theme', 'Stage', 'Mentions', 'Negative (95% CI)', 'Sentiment', 'NPS impact (detractors)', 'Monthly negatives', 'Trend'],
+  const t = table(['#', 'Theme', 'Stage', 'Negative per 100 documents (95% CI)', 'Mentions (comments)', 'Negative share (95% CI)', 'Mean sentiment (-1 to +1)', 'NPS impact (detractors)', 'Monthly negatives', 'Trend'],
     d.top.map((h, i) => {
       const name = add(el('span'), el('strong', null, h.rowLabel), h.parentLabel ? el('span', 'muted', ` ${h.parentLabel}`) : null);
-      return [i + 1, name, h.colLabel, h.mentions, `${pct(h.negShare)} (${pct(h.wLow)}\u2013${pct(h.wHigh)})`,
+      return [i + 1, name, h.colLabel, `${h.per100.toFixed(1)} (${h.p100Low.toFixed(1)}\u2013${h.p100High.toFixed(1)})`, h.mentions, `${pct(h.negShare)} (${pct(h.wLow)}\u2013${pct(h.wHigh)})`,
         signed(h.sentiment, 2), h.npsImpact === null ? '' : signed(h.npsImpact, 1), sparkline(h.series, 90, 22), trendText(h)];
     }), 'top-table');
   t.querySelectorAll('tbody tr').forEach((tr, i) => {
@@ -33,7 +33,8 @@ export function renderTop(openCell: OpenCell): void {
 export function renderCodeframe(): void {
   const s = byId('codeframe');
   add(s, el('h2', null, 'Codeframe'));
-  add(s, table(['Theme', 'Id', 'Mentions', 'Negative', 'Worst stage pain'], full.themes.map((t) => [
+  add(s, el('p', 'muted', 'Mentions: comments given the theme; negative: their negative share; worst stage pain index: the highest pain index of the theme at any journey stage.'));
+  add(s, table(['Theme', 'Id', 'Mentions', 'Negative', 'Worst stage pain index'], full.themes.map((t) => [
     el('span', `depth${Math.min(t.depth, 3)}`, t.label), t.key, t.mentions, t.mentions ? pct(t.negShare) : '', t.mentions ? t.pain.toFixed(2) : '',
   ])));
 }
@@ -54,6 +55,8 @@ export function renderMeta(): void {
     ['Config hash', d.configHash ?? ''],
     ['Analysis keys (models)', d.models.map((m) => m.key).join(', ')],
     ['Negative per 100 documents', `${DEFINITIONS.per100 ?? ''} 95% Wilson interval. Unassigned stages, touchpoints and themes are shown apart and never ranked.`],
+    ['Mentions, comments', 'sentences (or interview turns) analysed one by one; a document has one or more. Shares and means are over comments.'],
+    ['Sentiment', `${DEFINITIONS.sentiment ?? ''} 95% interval of the mean in brackets.`],
     ['Pain index', `negative share shrunk toward ${pct(d.overall.negativeRate)} with a prior worth ${p.priorStrength} mentions, times ln(1 + mentions)`],
     ['Anomaly rule', `latest month z-score \u2265 ${p.anomalyZ} against the ${p.trailingMonths} months before, with \u2265 ${p.minVolume} negative mentions`],
   ], 'kv'));
