@@ -9,7 +9,7 @@
  * with no join (store/segment-keys-query.ts, aggregate/grouped.ts).
  *
  * Kept current without touching the writers: triggers note every segment whose analysis, tags,
- * segment row or document changed in `segment_keys_dirty`; the aggregate stage rewrites the keys of
+ * emotions, segment row or document changed in `segment_keys_dirty`; the aggregate stage rewrites the keys of
  * those segments (store/segment-keys.ts) before it computes. The rollup depends on the theme
  * hierarchy, which is stored as `segment_key_closure` with a hash in `segment_keys_state`: a
  * different hierarchy rebuilds every theme row. A query uses the keys only when nothing is dirty
@@ -65,6 +65,9 @@ ${dirty('segment_analysis', 'DELETE', 'OLD.segment_id')}
 ${dirty('segment_themes', 'INSERT', 'NEW.segment_id')}
 ${dirty('segment_themes', 'UPDATE', 'NEW.segment_id')}
 ${dirty('segment_themes', 'DELETE', 'OLD.segment_id')}
+${dirty('segment_emotions', 'INSERT', 'NEW.segment_id')}
+${dirty('segment_emotions', 'UPDATE', 'NEW.segment_id')}
+${dirty('segment_emotions', 'DELETE', 'OLD.segment_id')}
 ${dirty('segments', 'UPDATE', 'NEW.id')}
 CREATE TRIGGER segment_keys_documents_update AFTER UPDATE ON documents
 BEGIN INSERT OR IGNORE INTO segment_keys_dirty (segment_id) SELECT id FROM segments WHERE document_id = NEW.id; END;
