@@ -119,13 +119,22 @@ export function* keyRows(db: Db, dims: readonly [KeyDimension, KeyDimension], sc
   registerFunctions(db);
   const where = keyWhere(scope);
   const stmt = db.prepare(
-    `SELECT k.document_id, k.month, (CASE WHEN k.sentiment = 'negative' THEN 1 ELSE 0 END), k.sentiment_score, k.score,
-            k.score_scale, k.emotions, ${VALUES[dims[0]]}, ${VALUES[dims[1]]}
+    `SELECT k.document_id AS doc, k.month AS month, (CASE WHEN k.sentiment = 'negative' THEN 1 ELSE 0 END) AS neg,
+            k.sentiment_score AS s, k.score AS score, k.score_scale AS scale, k.emotions AS emotions,
+            ${VALUES[dims[0]]} AS r, ${VALUES[dims[1]]} AS c
        FROM segment_keys k WHERE 1 = 1${where.sql}
       ORDER BY k.document_id, k.idx`,
   );
   const raw = rawMode(stmt);
-  for (const row of stmt.iterate(...where.params) as IterableIterator<unknown>) yield checkRow(raw ? (row as unknown[]) : Object.values(row as object));
+  for (const row of stmt.iterate(...where.params) as IterableIterator<unknown>) yield checkRow(raw ? (row as unknown[]) : byName(row));
+}
+
+const NAMES = ['doc', 'month', 'neg', 's', 'score', 'scale', 'emotions', 'r', 'c'] as const;
+
+function byName(row: unknown): unknown[] {
+  if (typeof row !== 'object' || row === null) badRow(row);
+  const named = row as Record<string, unknown>;
+  return NAMES.map((n) => named[n]);
 }
 
 /** Switches a statement to arrays when the driver can (better-sqlite3's `raw`); rows of the PostgreSQL client stay objects. */
