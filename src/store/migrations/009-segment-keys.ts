@@ -18,8 +18,9 @@
  *
  * On upgrade every analysed segment starts dirty, so the first aggregate builds the keys.
  */
-// Document and segment updates count only for the columns the key row holds: the analysis stage
-// sets documents.needs_analysis on every document it writes.
+// Document updates count only for the columns the key row holds: the analysis stage sets
+// documents.needs_analysis on every document it writes. (Any segment update counts: they are rare,
+// and PostgreSQL reserves the column name \`analyse\`, which an UPDATE OF list would need.)
 const dirty = (table: string, op: 'INSERT' | 'UPDATE' | 'DELETE', id: string): string =>
   `CREATE TRIGGER segment_keys_${table}_${op.toLowerCase()} AFTER ${op} ON ${table}
 BEGIN INSERT OR IGNORE INTO segment_keys_dirty (segment_id) VALUES (${id}); END;`;
@@ -70,8 +71,7 @@ ${dirty('segment_themes', 'DELETE', 'OLD.segment_id')}
 ${dirty('segment_emotions', 'INSERT', 'NEW.segment_id')}
 ${dirty('segment_emotions', 'UPDATE', 'NEW.segment_id')}
 ${dirty('segment_emotions', 'DELETE', 'OLD.segment_id')}
-CREATE TRIGGER segment_keys_segments_update AFTER UPDATE OF document_id, idx, analyse ON segments
-BEGIN INSERT OR IGNORE INTO segment_keys_dirty (segment_id) VALUES (NEW.id); END;
+${dirty('segments', 'UPDATE', 'NEW.id')}
 CREATE TRIGGER segment_keys_documents_update AFTER UPDATE OF kind, source_name, channel, created_at, score, score_scale ON documents
 BEGIN INSERT OR IGNORE INTO segment_keys_dirty (segment_id) SELECT id FROM segments WHERE document_id = NEW.id; END;
 INSERT INTO segment_keys_dirty (segment_id) SELECT segment_id FROM segment_analysis;
