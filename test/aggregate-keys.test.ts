@@ -13,6 +13,8 @@ import type { FactFilter } from '../src/aggregate/facts.js';
 import { buildThemeIndex } from '../src/aggregate/themes.js';
 import { parseAggregateConfig, type MatrixSpec } from '../src/config/aggregate.js';
 import { loadThemes } from '../src/store/aggregate.js';
+import { openDatabase } from '../src/store/db.js';
+import { MIGRATIONS } from '../src/store/migrations/index.js';
 import { segmentKeysCurrent } from '../src/store/segment-keys.js';
 import { addRun, TestDb, type Sentiment } from './aggregate-db.js';
 
@@ -193,5 +195,31 @@ describe('matrices from the per-segment key table', () => {
     const incremental = keyRows();
     rebuildFromScratch();
     expect(keyRows()).toEqual(incremental);
+  });
+
+  it('are built by the first aggregate after an upgrade from schema 8', () => {
+    t = corpus();
+    const spec = { rows: 'stage', cols: 'theme' } as const;
+    const filter = { where: { kind: 'survey' } };
+    const before = streamedMatrix(t.db, spec, filter, params);
+    // the database as schema 8 left it: no key tables, no key triggers
+    for (const name of t.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'segment_keys_%'`).pluck().all()) {
+      t.db.exec(`DROP TRIGGER ${String(name)}`);
+    }
+    t.db.exec(`DROP TABLE segment_keys; DROP TABLE segment_keys_dirty; DROP TABLE segment_key_closure; DROP TABLE segment_keys_state`);
+    t.db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    t.db.close();
+    const db = openDatabase(t.path);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const analysed = db.prepare(`SELECT count(*) FROM segment_analysis`).pluck().get();
+      expect(db.prepare(`SELECT count(*) FROM segment_keys_dirty`).pluck().get()).toBe(analysed);
+      expect(groupedMatrix(db, spec, filter, params)).toBeNull();
+      expect(queryMatrix(db, spec, filter, params)).toEqual(before);
+      aggregatePipeline(db, { aggregate: params }, addRun(db));
+      expect(groupedMatrix(db, spec, filter, params)).toEqual(before);
+    } finally {
+      db.close();
+    }
   });
 });
