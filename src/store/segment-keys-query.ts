@@ -141,10 +141,11 @@ function rawMode(stmt: Statement): boolean {
  */
 export function keyAnalysisKeys(db: Db, scope: SegmentScope, scopeEmpty: boolean): string[] {
   if (scopeEmpty) return [];
-  const ends = z
-    .object({ lo: z.string().nullable(), hi: z.string().nullable() })
-    .parse(db.prepare(`SELECT min(analysis_key) AS lo, max(analysis_key) AS hi FROM segment_keys`).get());
-  if (ends.lo !== null && ends.lo === ends.hi) return [ends.lo];
+  // Two statements: SQLite reads a lone min() or max() from the index, but scans for both at once.
+  const end = (fn: 'min' | 'max'): string | null =>
+    z.string().nullable().parse(db.prepare(`SELECT ${fn}(analysis_key) FROM segment_keys`).pluck().get());
+  const lo = end('min');
+  if (lo !== null && lo === end('max')) return [lo];
   registerFunctions(db);
   const where = keyWhere(scope);
   return db
