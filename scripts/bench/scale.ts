@@ -7,7 +7,7 @@
  * emotions, with copy-pasted and very short sentences so quote de-duplication has work to do. No
  * embeddings are stored (the database size per segment excludes them).
  *
- * Each stage (aggregate, heatmap, themes, quotes, export) runs in its own child process so its peak
+ * Each stage (aggregate, heatmap, heatmap-stream, themes, quotes, export) runs in its own child process so its peak
  * RSS (process.resourceUsage().maxRSS) is its own. Queries are timed warm: the best of 3 after one
  * untimed run. The slope is the time per 1k segments between the smallest and largest size.
  */
@@ -21,7 +21,7 @@ import { mulberry32 } from '../../src/util/random.js';
 
 const SIZES = (process.env.VOC_SCALE_SIZES ?? '10000,100000,300000').split(',').map(Number);
 const DIR = resolve(process.env.VOC_SCALE_DIR ?? join(tmpdir(), 'voc-bench-scale'));
-const STAGES = ['aggregate', 'heatmap', 'themes', 'quotes', 'export'] as const;
+const STAGES = ['aggregate', 'heatmap', 'heatmap-stream', 'themes', 'quotes', 'export'] as const;
 type Stage = (typeof STAGES)[number];
 
 
@@ -142,7 +142,7 @@ interface ChildResult {
 async function child(stage: Stage, path: string): Promise<void> {
   const { openDatabase } = await import('../../src/store/db.js');
   const { parseAggregateConfig } = await import('../../src/config/aggregate.js');
-  const { aggregatePipeline, queryMatrix } = await import('../../src/aggregate/pipeline.js');
+  const { aggregatePipeline, queryMatrix, streamedMatrix } = await import('../../src/aggregate/pipeline.js');
   const { rankThemes, findQuotes } = await import('../../src/aggregate/query.js');
   const { heatmapExportText } = await import('../../src/report/exports.js');
   const db = openDatabase(path);
@@ -155,6 +155,7 @@ async function child(stage: Stage, path: string): Promise<void> {
       return aggregatePipeline(db, { aggregate: params }, runId);
     },
     heatmap: () => queryMatrix(db, { rows: 'stage', cols: 'theme' }, { where: { kind: 'survey' } }, params),
+    'heatmap-stream': () => streamedMatrix(db, { rows: 'stage', cols: 'theme' }, { where: { kind: 'survey' } }, params),
     themes: () => rankThemes(db, { stage: 'delivery', sort: 'pain', limit: 10 }, params),
     quotes: () => findQuotes(db, { theme: 'p3', sentiment: 'negative', limit: 5 }),
     export: () => heatmapExportText(db, { rows: 'stage', cols: 'theme', long: true, format: 'csv' }, params),
@@ -208,7 +209,7 @@ export async function run(): Promise<string> {
   const lines = [
     '## Scale',
     '',
-    `Synthetic analysed corpora written straight into SQLite (no encoder, no stored embeddings), sizes ${SIZES.join(', ')} segments. Each stage in its own child process; peak RSS = process.resourceUsage().maxRSS of that process (Node and modules included). Queries: best of 3 warm runs (after one untimed run). CPU time is the steadier measure on this shared machine (load average 6-9 during these runs, 2 cores). aggregate: full \`aggregatePipeline\` (all configured and journey matrices with quotes, written to the database). heatmap: \`voc heatmap --rows stage --cols theme --where kind=survey\`; themes: \`voc themes --stage delivery\`; quotes: \`voc quotes --theme p3 --sentiment negative\`; export: long CSV stage x theme.`,
+    `Synthetic analysed corpora written straight into SQLite (no encoder, no stored embeddings), sizes ${SIZES.join(', ')} segments. Each stage in its own child process; peak RSS = process.resourceUsage().maxRSS of that process (Node and modules included). Queries: best of 3 warm runs (after one untimed run). CPU time is the steadier measure on this shared machine (load average 6-9 during these runs, 2 cores). aggregate: full \`aggregatePipeline\` (refresh of the per-segment key table, all configured and journey matrices with quotes, written to the database). heatmap: \`voc heatmap --rows stage --cols theme --where kind=survey\` (from the key table); heatmap-stream: the same matrix by the streaming reference path (\`streamedMatrix\`); themes: \`voc themes --stage delivery\`; quotes: \`voc quotes --theme p3 --sentiment negative\`; export: long CSV stage x theme.`,
     '',
     '| segments | documents | DB bytes/segment | stage | wall (s) | CPU (s) | CPU µs/segment | peak RSS (MB) |',
     '|---:|---:|---:|---|---:|---:|---:|---:|',

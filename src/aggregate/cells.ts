@@ -64,15 +64,19 @@ export class OverallCounts {
   readonly emotions = new Set<string>();
 
   add(v: FactView): void {
-    const f = v.fact;
+    this.addRow(v.fact.documentId, v.fact.sentiment === 'negative', v.month, v.fact.emotions);
+  }
+
+  /** One segment given by its fields (the key-table fold of grouped.ts shares this code). */
+  addRow(documentId: number, negative: boolean, month: string | null, emotions: readonly string[]): void {
     this.segments++;
-    if (f.documentId !== this.lastDoc) {
+    if (documentId !== this.lastDoc) {
       this.documents++;
-      this.lastDoc = f.documentId;
+      this.lastDoc = documentId;
     }
-    if (f.sentiment === 'negative') this.negative++;
-    if (v.month) this.monthTotals[v.month] = (this.monthTotals[v.month] ?? 0) + 1;
-    for (const e of f.emotions) this.emotions.add(e);
+    if (negative) this.negative++;
+    if (month) this.monthTotals[month] = (this.monthTotals[month] ?? 0) + 1;
+    for (const e of emotions) this.emotions.add(e);
   }
 
   /** `npsCounts` are of every NPS respondent in scope, with or without a comment. */
@@ -119,21 +123,33 @@ export class CellCounts {
 
   add(v: FactView): void {
     const f = v.fact;
-    const neg = f.sentiment === 'negative';
+    this.addRow(f.documentId, f.sentiment === 'negative', f.sentimentScore, f.score, f.scoreScale, v.month, f.emotions);
+  }
+
+  /** One segment given by its fields (the key-table fold of grouped.ts shares this code). */
+  addRow(
+    documentId: number,
+    neg: boolean,
+    sentimentScore: number,
+    score: number | null,
+    scoreScale: string | null,
+    month: string | null,
+    emotions: readonly string[],
+  ): void {
     this.n++;
-    this.sum += f.sentimentScore;
-    this.sumSq += f.sentimentScore * f.sentimentScore;
-    if (f.documentId !== this.lastDoc) {
-      this.lastDoc = f.documentId;
+    this.sum += sentimentScore;
+    this.sumSq += sentimentScore * sentimentScore;
+    if (documentId !== this.lastDoc) {
+      this.lastDoc = documentId;
       this.documents++;
-      if (f.score !== null && f.scoreScale !== null) {
-        const s = this.scales.get(f.scoreScale);
+      if (score !== null && scoreScale !== null) {
+        const s = this.scales.get(scoreScale);
         if (s) {
           s.count++;
-          s.sum += f.score;
-        } else this.scales.set(f.scoreScale, { count: 1, sum: f.score });
-        if (f.scoreScale === 'nps') {
-          const b = npsBucket(f.score);
+          s.sum += score;
+        } else this.scales.set(scoreScale, { count: 1, sum: score });
+        if (scoreScale === 'nps') {
+          const b = npsBucket(score);
           this.nps.total++;
           if (b === 'promoter') this.nps.promoters++;
           else if (b === 'passive') this.nps.passives++;
@@ -143,16 +159,16 @@ export class CellCounts {
     }
     if (neg) {
       this.negative++;
-      if (f.documentId !== this.lastNegDoc) {
-        this.lastNegDoc = f.documentId;
+      if (documentId !== this.lastNegDoc) {
+        this.lastNegDoc = documentId;
         this.negDocs++;
       }
     }
-    if (v.month) {
-      this.monthMentions.set(v.month, (this.monthMentions.get(v.month) ?? 0) + 1);
-      if (neg) this.monthNegative.set(v.month, (this.monthNegative.get(v.month) ?? 0) + 1);
+    if (month) {
+      this.monthMentions.set(month, (this.monthMentions.get(month) ?? 0) + 1);
+      if (neg) this.monthNegative.set(month, (this.monthNegative.get(month) ?? 0) + 1);
     }
-    this.emotions.add(f.emotions, v.month);
+    this.emotions.add(emotions, month);
   }
 
   /** 95% interval of the mean sentiment (normal approximation), clipped to [-1, 1]; all of it below 2 mentions. */

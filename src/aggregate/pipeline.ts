@@ -15,6 +15,7 @@ import { UserError } from '../util/errors.js';
 import type { MatrixResult, Overall } from './cells.js';
 import type { FactFilter } from './facts.js';
 import { computeMatrices, type Scope } from './matrices.js';
+import { groupedMatrix, refreshKeys } from './grouped.js';
 import { generationBefore, isUnfiltered, recordSnapshot, storedMatrix } from './stored.js';
 
 export type { Scope } from './matrices.js';
@@ -66,14 +67,15 @@ export function storedMatrices(params: AggregateConfig): MatrixSpec[] {
 
 /**
  * One matrix for `voc heatmap`, without quotes: from the stored aggregate when the query is
- * unfiltered and the aggregate current (stored.ts), else computed on the fly.
+ * unfiltered and the aggregate current (stored.ts), else by GROUP BY over the per-segment key
+ * tables when they are current and the dimensions are in them (grouped.ts), else by streaming.
  */
 export function queryMatrix(db: Db, spec: MatrixSpec, filter: FactFilter, params: AggregateConfig): MatrixResult & { scope: Scope } {
   if (isUnfiltered(filter)) {
     const stored = storedMatrix(db, spec, params, storedMatrices(params));
     if (stored) return stored;
   }
-  return streamedMatrix(db, spec, filter, params);
+  return groupedMatrix(db, spec, filter, params) ?? streamedMatrix(db, spec, filter, params);
 }
 
 /** One matrix computed on the fly by streaming the facts (the reference path). */
@@ -97,6 +99,8 @@ export function aggregatePipeline(
   now: Date = new Date(),
 ): AggregateSummary {
   const params = config.aggregate;
+  // The key tables serve the filtered queries that follow; refreshing them writes no watched table.
+  refreshKeys(db);
   const gen = generationBefore(db);
   const { results, scope } = computeMatrices(db, {}, params, storedMatrices(params), { quotes: true });
   if (scope.overall.segments === 0) {

@@ -17,9 +17,7 @@ import {
 import { UserError } from '../util/errors.js';
 import { orderedSegments, type QuoteOrder } from '../store/aggregate-quotes.js';
 import { scopeOf, themeAndDescendants, type FactFilter } from './facts.js';
-import { computeMatrices } from './matrices.js';
-import { storedMatrices } from './pipeline.js';
-import { isUnfiltered, storedMatrix } from './stored.js';
+import { queryMatrix } from './pipeline.js';
 import { pickDistinct } from './quotes.js';
 import { buildThemeIndex, themeLabel, UNASSIGNED, type ThemeIndex } from './themes.js';
 import { canonicalEmotion, emotionSet } from './emotions.js';
@@ -68,9 +66,7 @@ function sortValue(c: CellRecord, sort: ThemeSort): number {
 export function rankThemes(db: Db, opts: RankThemesOptions, params: AggregateConfig): ThemeRank[] {
   const rows = opts.stage === undefined ? 'all' : 'stage';
   const spec = { rows, cols: 'theme' } as const;
-  const stored = isUnfiltered(opts) ? storedMatrix(db, spec, params, storedMatrices(params)) : null;
-  const { results, scope } = stored ? { results: [stored], scope: stored.scope } : computeMatrices(db, opts, params, [spec], { quotes: false });
-  const result = results[0]!;
+  const { scope, ...result } = queryMatrix(db, spec, opts, params);
   const rowKey = opts.stage ?? 'all';
   if (opts.stage !== undefined && !result.rowKeys.includes(opts.stage)) {
     const known = result.rowKeys.join(', ') || 'none';

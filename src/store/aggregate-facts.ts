@@ -54,10 +54,10 @@ export function registerFunctions(db: Db): void {
   registered.add(db);
 }
 
-const STAGE = `(CASE WHEN a.stage IS NULL OR a.stage = '${UNKNOWN}' THEN 'unassigned' ELSE a.stage END)`;
-const TOUCHPOINT = `(CASE WHEN a.touchpoint IS NULL OR a.touchpoint = '${UNKNOWN}' THEN 'unassigned' ELSE a.touchpoint END)`;
+export const STAGE = `(CASE WHEN a.stage IS NULL OR a.stage = '${UNKNOWN}' THEN 'unassigned' ELSE a.stage END)`;
+export const TOUCHPOINT = `(CASE WHEN a.touchpoint IS NULL OR a.touchpoint = '${UNKNOWN}' THEN 'unassigned' ELSE a.touchpoint END)`;
 /** YYYY-MM of an ISO-like date, else unknown (as monthOf in src/aggregate/facts.ts). */
-const MONTH = `(CASE WHEN d.created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(d.created_at, 1, 7) ELSE '${UNKNOWN}' END)`;
+export const MONTH = `(CASE WHEN d.created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(d.created_at, 1, 7) ELSE '${UNKNOWN}' END)`;
 const DOC_FIELD: Readonly<Record<string, string>> = {
   channel: `COALESCE(d.channel, '${UNKNOWN}')`,
   kind: 'd.kind',

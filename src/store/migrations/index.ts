@@ -10,6 +10,7 @@ import { cellEmotionsSchema } from './005-cell-emotions.js';
 import { aggregateIndexesSchema } from './006-aggregate-indexes.js';
 import { embeddingFormatSchema } from './007-embedding-format.js';
 import { aggregateCurrentSchema } from './008-aggregate-current.js';
+import { segmentKeysSchema } from './009-segment-keys.js';
 
 export interface Migration {
   name: string;
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '006-aggregate-indexes', sql: aggregateIndexesSchema },
   { name: '007-embedding-format', sql: embeddingFormatSchema },
   { name: '008-aggregate-current', sql: aggregateCurrentSchema },
+  { name: '009-segment-keys', sql: segmentKeysSchema },
 ];
