@@ -1,7 +1,7 @@
 /**
  * The USE encoder starts its inference threads on the first text it must embed, not when it is
  * created (issue 11, the nightly run's fixed cost): a run whose texts are all in the embedding
- * cache never loads the runtime. Worker construction is counted through a wrapped
+ * cache never loads the runtime, and one text starts one thread of the two allowed. Worker construction is counted through a wrapped
  * node:worker_threads; the threads themselves are real. The suite shares modules between files
  * (isolate: false), so the encoder modules are imported afresh here, after the mock.
  */
@@ -42,18 +42,18 @@ afterAll(() => {
 });
 
 describe('USE encoder start-up', () => {
-  it('starts no thread until a text misses the cache, then its configured threads', async () => {
+  it('starts no thread until a text misses the cache, then one (more only as the work grows: use-pool.ts)', async () => {
     const first = await createEncoder({ backend: 'use', threads: 2 });
     expect(started.workers).toBe(0);
     const [v] = await cachedEncoder(db, first).embed(['The courier left my box in the rain.']);
-    expect(started.workers).toBe(2);
+    expect(started.workers).toBe(1);
     await first.dispose();
 
     // A second encoder over the same cache: every text is a hit, so nothing starts.
     const second = await createEncoder({ backend: 'use', threads: 2 });
     const [again] = await cachedEncoder(db, second).embed(['The courier left my box in the rain.']);
     expect([...again!]).toEqual([...v!]);
-    expect(started.workers).toBe(2);
+    expect(started.workers).toBe(1);
     await second.dispose();
   });
 });
