@@ -15,9 +15,8 @@ import type { AnalysisConfig } from '../config/analysis.js';
 import { replaceSuggestions, unassignedSegments } from '../store/analysis.js';
 import type { Db } from '../store/db.js';
 import { countUnassigned, lastClustering, proposalCentroids, unassignedSince } from '../store/discovery.js';
-import { discoverThemes } from './discovery.js';
+import { discoverThemes, nearestCentroid } from './discovery.js';
 import type { LoadedParts } from './models.js';
-import { dot } from './vectors.js';
 
 export const MIN_WORDS = 4;
 
@@ -78,16 +77,6 @@ export interface DiscoveryOutcome {
   assigned?: Array<{ key: string; label: string; segments: number }>;
 }
 
-/** Index of the centroid nearest to `v` (the first on a tie). */
-export function nearestCentroid(v: Float32Array, centroids: Float32Array[]): number {
-  let best = 0;
-  let bestSim = -Infinity;
-  centroids.forEach((c, j) => {
-    const s = dot(v, c);
-    if (s > bestSim) [best, bestSim] = [j, s];
-  });
-  return best;
-}
 
 /** Discovery after an analysis run: cluster again, or assign the new segments to the proposals. */
 export async function discoverAfterRun(db: Db, parts: LoadedParts, acfg: AnalysisConfig, runId: number | null): Promise<DiscoveryOutcome> {

@@ -40,6 +40,17 @@ export interface DiscoveredCluster extends SuggestionInput {
 
 /** Seeded PRNG: clustering must be deterministic. */
 
+/** Index of the centroid nearest to `v` by dot product (the first on a tie). */
+export function nearestCentroid(v: Float32Array, centroids: Float32Array[]): number {
+  let best = 0;
+  let bestSim = -Infinity;
+  centroids.forEach((c, j) => {
+    const s = dot(v, c);
+    if (s > bestSim) [best, bestSim] = [j, s];
+  });
+  return best;
+}
+
 function kmeansPlusPlus(vectors: Float32Array[], k: number, rand: () => number): Float32Array[] {
   const centroids = [vectors[Math.floor(rand() * vectors.length)]!];
   const dist = vectors.map((v) => 1 - dot(v, centroids[0]!));
@@ -66,15 +77,7 @@ export function kmeans(vectors: Float32Array[], k: number, seed: number, maxIter
   let centroids = kmeansPlusPlus(vectors, k, mulberry32(seed));
   let assign = new Array<number>(vectors.length).fill(-1);
   for (let iter = 0; iter < maxIter; iter++) {
-    const next = vectors.map((v) => {
-      let best = 0;
-      let bestSim = -Infinity;
-      centroids.forEach((c, j) => {
-        const s = dot(v, c);
-        if (s > bestSim) [best, bestSim] = [j, s];
-      });
-      return best;
-    });
+    const next = vectors.map((v) => nearestCentroid(v, centroids));
     const changed = next.some((a, i) => a !== assign[i]);
     assign = next;
     if (!changed) break;
