@@ -12,26 +12,13 @@
  */
 import { z } from 'zod';
 import type { Db } from './db.js';
+import { dateRange, segmentCondition, type Compiled, type SegmentScope } from './scope-sql.js';
 
 export const UNKNOWN = 'unknown';
 /** Segments shorter than this (trimmed, in UTF-16 units) are poor evidence ("ok.", "Yes"). */
 export const MIN_QUOTE_CHARS = 25;
 
-/** One condition on a segment, resolved by src/aggregate/facts.ts from `--where` and query flags. */
-export type Condition =
-  | { field: 'stage' | 'touchpoint' | 'channel' | 'kind' | 'source' | 'sentiment' | 'month'; value: string }
-  | { field: 'attr'; name: string; value: string }
-  /** A segment tagged with one of `themeIds` (a theme and its descendants), or with no theme at all when `orUntagged`. */
-  | { field: 'theme'; themeIds: readonly string[]; orUntagged: boolean }
-  | { field: 'emotion'; emotion: string }
-  /** Exactly these segments (the quotes a query picked). */
-  | { field: 'segments'; ids: readonly number[] };
-
-export interface SegmentScope {
-  since?: string | undefined;
-  until?: string | undefined;
-  conditions: readonly Condition[];
-}
+export type { Condition, SegmentScope } from './scope-sql.js';
 
 /** An attribute value as aggregation compares it: scalars as text, nested values as JSON, missing as unknown. */
 export function attributeKey(v: unknown): string {
@@ -66,49 +53,20 @@ const DOC_FIELD: Readonly<Record<string, string>> = {
 };
 const SEGMENT_FIELD: Readonly<Record<string, string>> = { stage: STAGE, touchpoint: TOUCHPOINT, sentiment: 'a.sentiment' };
 
-interface Compiled {
-  sql: string;
-  params: (string | number)[];
-}
-
-function dateRange(scope: SegmentScope, out: Compiled): void {
-  // Compares the date's prefix with YYYY-MM or YYYY-MM-DD bounds, both inclusive; no date: out.
-  for (const [bound, op] of [
-    [scope.since, '>='],
-    [scope.until, '<='],
-  ] as const) {
-    if (!bound) continue;
-    out.sql += ` AND d.created_at IS NOT NULL AND substr(d.created_at, 1, ?) ${op} ?`;
-    out.params.push(bound.length, bound);
-  }
-}
 
 /** WHERE terms (each starting with AND) for segments s, documents d and analyses a. */
 export function segmentWhere(scope: SegmentScope): Compiled {
   const out: Compiled = { sql: '', params: [] };
-  dateRange(scope, out);
+  dateRange(scope, out, 'd');
   for (const c of scope.conditions) {
     if (c.field === 'attr') {
       out.sql += ` AND voc_attr(d.attributes, ?) = ?`;
       out.params.push(c.name, c.value);
-    } else if (c.field === 'theme') {
-      // IN (subquery) rather than EXISTS: SQLite can then start from the theme index
-      // (segment_themes_theme) instead of testing every segment in scope.
-      const tagged = c.themeIds.length
-        ? `s.id IN (SELECT t.segment_id FROM segment_themes t WHERE t.theme_id IN (${c.themeIds.map(() => '?').join(', ')}))`
-        : '1 = 0'; // false in SQLite and PostgreSQL (which has no integer truth values)
-      const untagged = c.orUntagged ? ` OR NOT EXISTS (SELECT 1 FROM segment_themes t WHERE t.segment_id = s.id)` : '';
-      out.sql += ` AND (${tagged}${untagged})`;
-      out.params.push(...c.themeIds);
-    } else if (c.field === 'emotion') {
-      out.sql += ` AND EXISTS (SELECT 1 FROM segment_emotions e WHERE e.segment_id = s.id AND e.emotion = ?)`;
-      out.params.push(c.emotion);
-    } else if (c.field === 'segments') {
-      out.sql += c.ids.length ? ` AND s.id IN (${c.ids.map(() => '?').join(', ')})` : ' AND 0';
-      out.params.push(...c.ids);
-    } else {
+    } else if ('value' in c) {
       out.sql += ` AND ${DOC_FIELD[c.field] ?? SEGMENT_FIELD[c.field]} = ?`;
       out.params.push(c.value);
+    } else {
+      segmentCondition(c, 's.id', out);
     }
   }
   return out;
@@ -121,7 +79,7 @@ export function segmentWhere(scope: SegmentScope): Compiled {
  */
 function documentWhere(scope: SegmentScope): Compiled {
   const out: Compiled = { sql: '', params: [] };
-  dateRange(scope, out);
+  dateRange(scope, out, 'd');
   for (const c of scope.conditions) {
     if (c.field === 'attr') {
       out.sql += ` AND voc_attr(d.attributes, ?) = ?`;

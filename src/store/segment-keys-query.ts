@@ -13,7 +13,8 @@
  */
 import { z } from 'zod';
 import type { Db, Statement } from './db.js';
-import { registerFunctions, UNKNOWN, type SegmentScope } from './aggregate-facts.js';
+import { registerFunctions, UNKNOWN } from './aggregate-facts.js';
+import { dateRange, segmentCondition, type Compiled, type SegmentScope } from './scope-sql.js';
 
 /** The dimensions the key tables can group by (attributes are not in them: those queries stream). */
 export const KEY_DIMENSIONS = ['stage', 'touchpoint', 'channel', 'kind', 'source', 'month', 'sentiment', 'all', 'theme', 'parent_theme'] as const;
@@ -23,42 +24,19 @@ export function isKeyDimension(d: string): d is KeyDimension {
   return (KEY_DIMENSIONS as readonly string[]).includes(d);
 }
 
-interface Compiled {
-  sql: string;
-  params: (string | number)[];
-}
-
 /** WHERE terms (each starting with AND) over key rows k: the scope of segmentWhere. */
 export function keyWhere(scope: SegmentScope): Compiled {
   const out: Compiled = { sql: '', params: [] };
-  for (const [bound, op] of [
-    [scope.since, '>='],
-    [scope.until, '<='],
-  ] as const) {
-    if (!bound) continue;
-    out.sql += ` AND k.created_at IS NOT NULL AND substr(k.created_at, 1, ?) ${op} ?`;
-    out.params.push(bound.length, bound);
-  }
+  dateRange(scope, out, 'k');
   for (const c of scope.conditions) {
     if (c.field === 'attr') {
       out.sql += ` AND k.document_id IN (SELECT d.id FROM documents d WHERE voc_attr(d.attributes, ?) = ?)`;
       out.params.push(c.name, c.value);
-    } else if (c.field === 'theme') {
-      const tagged = c.themeIds.length
-        ? `k.segment_id IN (SELECT t.segment_id FROM segment_themes t WHERE t.theme_id IN (${c.themeIds.map(() => '?').join(', ')}))`
-        : '1 = 0';
-      const untagged = c.orUntagged ? ` OR NOT EXISTS (SELECT 1 FROM segment_themes t WHERE t.segment_id = k.segment_id)` : '';
-      out.sql += ` AND (${tagged}${untagged})`;
-      out.params.push(...c.themeIds);
-    } else if (c.field === 'emotion') {
-      out.sql += ` AND EXISTS (SELECT 1 FROM segment_emotions e WHERE e.segment_id = k.segment_id AND e.emotion = ?)`;
-      out.params.push(c.emotion);
-    } else if (c.field === 'segments') {
-      out.sql += c.ids.length ? ` AND k.segment_id IN (${c.ids.map(() => '?').join(', ')})` : ' AND 1 = 0';
-      out.params.push(...c.ids);
-    } else {
+    } else if ('value' in c) {
       out.sql += ` AND ${VALUES[c.field]} = ?`;
       out.params.push(c.value);
+    } else {
+      segmentCondition(c, 'k.segment_id', out);
     }
   }
   return out;
