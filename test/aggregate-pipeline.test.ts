@@ -111,6 +111,22 @@ describe('aggregatePipeline', () => {
     expect(cells(t.db, s.aggregateId, 'stage_touchpoint').some((c) => c.row_key === 'unassigned' && c.col_key === 'unassigned')).toBe(true);
   });
 
+  it('ranks the summary\'s top pain as the report\'s cards: leaf themes by negative mentions per 100 documents, then pain index', () => {
+    t = smallDb();
+    // One long complaint: delivery at onboarding gets 9 negative mentions from 2 documents (the highest pain index) ...
+    t.addDoc({ segments: Array.from({ length: 8 }, (_, i) => ({ text: `Late box number ${i}, warm again.`, sentiment: 'negative' as const, score: -0.8, stage: 'onboarding', touchpoint: 'delivery', themes: ['delivery'] })) });
+    // ... while a third document says double charge: 3 documents in 12 with one negative mention each.
+    t.addDoc({ segments: [{ text: 'Charged twice for the same box.', sentiment: 'negative', score: -0.6, themes: ['double-charge'] }] });
+    const s = aggregatePipeline(t.db, config(), addRun(t.db));
+    expect(s.topPain.map((p) => [p.stage, p.theme, p.negPer100])).toEqual([
+      ['purchase', 'double-charge', 25],
+      ['onboarding', 'delivery', 16.67],
+      ['purchase', 'charged-after-cancel', 8.33],
+    ]);
+    const byPain = [...s.topPain].sort((a, b) => b.painIndex - a.painIndex);
+    expect(byPain[0]!.theme, 'the pain index alone would rank delivery first').toBe('delivery');
+  });
+
   it('keeps the newest aggregate.keepRuns aggregates and prunes older ones with their cells and quotes', () => {
     t = smallDb();
     const ids = [1, 2, 3, 4].map((d) => aggregatePipeline(t!.db, config({ keepRuns: 2 }), addRun(t!.db), new Date(`2026-11-0${d}T00:00:00Z`)).aggregateId);

@@ -15,6 +15,7 @@ import { UserError } from '../util/errors.js';
 import type { MatrixResult, Overall } from './cells.js';
 import type { FactFilter } from './facts.js';
 import { computeMatrices, type Scope } from './matrices.js';
+import type { ThemeIndex } from './themes.js';
 import { groupedMatrix, refreshKeys } from './grouped.js';
 import { generationBefore, isUnfiltered, recordSnapshot, storedMatrix } from './stored.js';
 
@@ -32,8 +33,11 @@ export interface AggregateSummary {
   latestMonth: string | null;
   overallNps: number | null;
   negativeRate: number;
-  /** The stage x theme cells with the highest pain index (top 5). */
-  topPain: { stage: string; theme: string; painIndex: number; mentions: number; negativeShare: number }[];
+  /**
+   * The top 5 stage x theme pain points in the report's order (src/report/data.ts): leaf themes
+   * with a negative mention, by negative mentions per 100 documents, then the pain index.
+   */
+  topPain: { stage: string; theme: string; negPer100: number; painIndex: number; mentions: number; negativeShare: number }[];
   anomalies: { matrix: string; row: string; col: string; zScore: number; month: string }[];
   /**
    * The analysis versions (analysis keys) behind the facts. More than one means a re-analysis with
@@ -135,23 +139,27 @@ export function aggregatePipeline(
     results.flatMap((r) => r.emotionQuotes),
   );
   recordSnapshot(db, aggregateId, gen, scope);
-  return { ...summarise(aggregateId, runId, scope.overall, results, cells, quotes.length), analysisKeys: keys };
+  return { ...summarise(aggregateId, runId, scope.overall, scope.index, results, cells, quotes.length), analysisKeys: keys };
 }
 
 function summarise(
   aggregateId: number,
   runId: number,
   overall: Overall,
+  index: ThemeIndex,
   results: MatrixResult[],
   cells: CellRecord[],
   quoteCount: number,
 ): Omit<AggregateSummary, 'analysisKeys'> {
-  // Unassigned is a count to show, not a pain point to rank.
-  const stageTheme = cells.filter((c) => c.matrix === 'stage_theme' && c.colKey !== 'unassigned' && c.rowKey !== 'unassigned');
+  // Unassigned is a count to show, not a pain point to rank; a parent theme would repeat its children.
+  const parents = new Set([...index.parentOf.values()].filter((p): p is string => p !== null));
+  const stageTheme = cells.filter(
+    (c) => c.matrix === 'stage_theme' && c.colKey !== 'unassigned' && c.rowKey !== 'unassigned' && !parents.has(c.colKey) && c.negPer100 > 0,
+  );
   const topPain = [...stageTheme]
-    .sort((a, b) => b.painIndex - a.painIndex || (a.rowKey + a.colKey < b.rowKey + b.colKey ? -1 : 1))
+    .sort((a, b) => b.negPer100 - a.negPer100 || b.painIndex - a.painIndex || (a.rowKey + a.colKey < b.rowKey + b.colKey ? -1 : 1))
     .slice(0, 5)
-    .map((c) => ({ stage: c.rowKey, theme: c.colKey, painIndex: c.painIndex, mentions: c.mentions, negativeShare: c.negativeShare }));
+    .map((c) => ({ stage: c.rowKey, theme: c.colKey, negPer100: c.negPer100, painIndex: c.painIndex, mentions: c.mentions, negativeShare: c.negativeShare }));
   const anomalies = cells
     .filter((c) => c.anomaly)
     .map((c) => ({ matrix: c.matrix, row: c.rowKey, col: c.colKey, zScore: c.zScore ?? 0, month: c.trendMonth ?? '' }))

@@ -24,9 +24,9 @@ export function formatSummary(s: AggregateSummary): string {
     `Negative: ${pct(s.negativeRate)}${s.overallNps === null ? '' : `; NPS ${s.overallNps.toFixed(1)}`}${s.latestMonth ? `; latest month ${s.latestMonth}` : ''}.`,
   ];
   if (s.topPain.length) {
-    lines.push('Top pain (stage x theme):');
+    lines.push('Top pain (stage x theme, by negative mentions per 100 documents, as the report ranks them):');
     for (const p of s.topPain) {
-      lines.push(`  ${p.painIndex.toFixed(2).padStart(5)}  ${p.stage} / ${p.theme}: ${p.mentions} mentions, ${pct(p.negativeShare)} negative`);
+      lines.push(`  ${p.negPer100.toFixed(1).padStart(5)}  ${p.stage} / ${p.theme}: ${p.mentions} mentions, ${pct(p.negativeShare)} negative, pain index ${p.painIndex.toFixed(2)}`);
     }
   }
   if (s.anomalies.length) {
