@@ -70,9 +70,26 @@ describe('USE lite encoder + embedding cache', () => {
       expect(v).toHaveLength(512);
       expect(Math.abs(cosine(v, v) - 1)).toBeLessThan(1e-3);
     }
-    // Order is preserved although batches are sorted by length internally.
+    // Order is preserved although batches are grouped by length internally.
     const again = await encoder.embed([texts[2]!]);
     expect(cosine(again[0]!, vecs[2]!)).toBeGreaterThan(0.999);
+  });
+
+  it("gives a text the same floats whichever texts share its batch (queue runs equal single runs)", async () => {
+    // These texts have different piece counts; batched together, the graph would pad the shorter
+    // ones, which moves their vectors by about 1e-7 (the first two here did before equal-length batches).
+    const texts = [
+      'Great app.',
+      'Refund took three weeks.',
+      'The onboarding emails were confusing and I did not know which plan to pick.',
+      'I could not log in after the update, it kept saying my password was wrong even after resetting it twice.',
+    ];
+    const alone = await Promise.all(texts.map(async (t) => (await encoder.embed([t]))[0]!));
+    const filler = Array.from({ length: 70 }, (_, i) => `Filler ${i} ${'and on '.repeat(i % 25)}it goes.`);
+    for (const batch of [texts, [...texts].reverse(), [...filler.slice(0, 40), ...texts, ...filler.slice(40)]]) {
+      const vecs = await encoder.embed(batch);
+      texts.forEach((t, i) => expect(Array.from(vecs[batch.indexOf(t)]!), t).toEqual(Array.from(alone[i]!)));
+    }
   });
 
   it('puts similar sentences closer than unrelated ones', async () => {

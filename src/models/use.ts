@@ -126,36 +126,46 @@ class UseEncoder implements Encoder {
   }
 }
 
-/** Sorts by length (similar lengths share a batch, so little padding) and packs sparse batches. */
+/**
+ * Packs sparse batches in which every text has the same number of pieces. The graph pads a batch
+ * to its longest text, and a padded text's vector differs in the last float bits from the same
+ * text's vector unpadded (about 1e-7; measured on the demo's 2,400 texts: 252 of them moved when
+ * the batching changed). Equal lengths mean no padding, so a text's vector depends on the text
+ * alone, not on which texts share its batch, how many there are, the batch size of the caller or
+ * the worker that embeds it: a queue run with any number of workers gives the same floats as a
+ * single run. It costs no throughput here (the same texts: 12.4-13.1 s in 38 mixed batches,
+ * 12.7-13.2 s in 77 equal-length ones), since no piece is padding.
+ */
 function makeBatches(encoded: number[][]): Batch[] {
-  const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.length - encoded[b]!.length);
+  const byLength = new Map<number, number[]>();
+  encoded.forEach((ids, row) => {
+    const rows = byLength.get(ids.length);
+    if (rows) rows.push(row);
+    else byLength.set(ids.length, [row]);
+  });
   const batches: Batch[] = [];
-  let start = 0;
-  while (start < order.length) {
-    let end = start;
-    let pieces = 0;
-    while (end < order.length && end - start < BATCH_TEXTS) {
-      const len = encoded[order[end]!]!.length;
-      if (end > start && pieces + len > BATCH_PIECES) break;
-      pieces += len;
-      end++;
-    }
-    const rows = order.slice(start, end);
-    const indices = new Int32Array(pieces * 2);
-    const values = new Int32Array(pieces);
-    let k = 0;
-    rows.forEach((row, r) => {
-      encoded[row]!.forEach((id, pos) => {
-        indices[2 * k] = r;
-        indices[2 * k + 1] = pos;
-        values[k] = id;
-        k++;
-      });
-    });
-    batches.push({ rows, indices, values });
-    start = end;
+  for (const [len, rows] of [...byLength].sort((a, b) => a[0] - b[0])) {
+    const perBatch = Math.max(1, Math.min(BATCH_TEXTS, Math.floor(BATCH_PIECES / len)));
+    for (let start = 0; start < rows.length; start += perBatch) batches.push(packBatch(encoded, rows.slice(start, start + perBatch)));
   }
   return batches;
+}
+
+function packBatch(encoded: number[][], rows: number[]): Batch {
+  let pieces = 0;
+  for (const row of rows) pieces += encoded[row]!.length;
+  const indices = new Int32Array(pieces * 2);
+  const values = new Int32Array(pieces);
+  let k = 0;
+  rows.forEach((row, r) => {
+    encoded[row]!.forEach((id, pos) => {
+      indices[2 * k] = r;
+      indices[2 * k + 1] = pos;
+      values[k] = id;
+      k++;
+    });
+  });
+  return { rows, indices, values };
 }
 
 /** The worker threads (use-pool.ts): one on the first batch, more only when the work is large. */
