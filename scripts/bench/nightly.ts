@@ -5,8 +5,9 @@
  * A realistic corpus of real documents read in place from ../shared/datasets (six sources of the
  * journey corpus, round-robin, short tweets and NPS comments next to long reviews and complaints;
  * VOC_NIGHTLY_DOCS, default 3000) is written as a generic CSV into a temporary folder (never into
- * the repository). Then three `runPipeline` runs, each in its own child process so model loading
- * and module start-up count as they do for `voc run`:
+ * the repository). Then three `runPipeline` runs of the compiled package (dist/, compiled first:
+ * what `voc run` runs, without a TypeScript loader), each in its own child process
+ * (nightly-child.js) so model loading and module start-up count as they do for `voc run`:
  * 1. full: an empty database and a cold embedding cache;
  * 2. 1% new: a second file with 1% more documents (dated after the rest);
  * 3. no new data: the same files again.
@@ -68,50 +69,13 @@ function writeCsv(path: string, docs: Array<{ id: string; text: string }>, first
   writeFileSync(path, `id,comment,date\n${docs.map((d, i) => `${csvField(d.id)},${csvField(d.text)},${day(i)}`).join('\n')}\n`);
 }
 
+/** One run in a child process on the compiled package (nightly-child.js), as `voc run` runs. */
 function runChild(config: string): ChildResult {
-  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--nightly-child', config], {
+  const out = execFileSync(process.execPath, [fileURLToPath(new URL('./nightly-child.js', import.meta.url)), config], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
   return JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
-}
-
-/** One `runPipeline` in this (child) process; prints its measurements as the last line. */
-async function child(config: string): Promise<void> {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const { runPipeline } = await import('../../src/pipeline/run.js');
-  const stages: Record<string, number> = {};
-  let current: { name: string; at: number } | null = null;
-  const close = () => {
-    if (current) stages[current.name] = (stages[current.name] ?? 0) + (performance.now() - current.at) / 1000;
-  };
-  const t1 = performance.now();
-  const c1 = process.cpuUsage();
-  const r = await runPipeline(
-    { config },
-    {
-      stage: (name) => {
-        close();
-        current = { name, at: performance.now() };
-      },
-    },
-  );
-  close();
-  const cpu = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
-  const result: ChildResult = {
-    wallSeconds: (performance.now() - t0) / 1000,
-    cpuSeconds: cpu(process.cpuUsage(c0)),
-    pipelineSeconds: (performance.now() - t1) / 1000,
-    pipelineCpuSeconds: cpu(process.cpuUsage(c1)),
-    stages,
-    analysed: r.analysis.segmentsAnalysed,
-    analyseSeconds: r.analysis.seconds,
-    cacheMisses: r.analysis.cacheMisses,
-    unchanged: r.unchanged,
-    exports: r.exports.length,
-  };
-  console.log(JSON.stringify(result));
 }
 
 interface Storage {
@@ -151,6 +115,8 @@ async function asFloat32(path: string, copy: string): Promise<void> {
 const fmt = (x: number, d = 1) => x.toFixed(d);
 
 export async function run(): Promise<string> {
+  // The children run dist/ (what `voc run` runs): compile it from the current sources first.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   const n = Number(process.env.VOC_NIGHTLY_DOCS ?? 3000);
   // VOC_NIGHTLY_KEEP=1 keeps the folder (corpus, config, database) for profiling by hand.
   const keep = process.env.VOC_NIGHTLY_KEEP === '1';
@@ -193,7 +159,7 @@ export async function run(): Promise<string> {
     return [
       '## Nightly',
       '',
-      `Command: \`npm run bench -- nightly\` (scripts/bench/nightly.ts), ${new Date().toISOString().slice(0, 10)}. ${base.length} real documents (${SOURCES.join(', ')}, round-robin, read from ../shared/datasets) as one generic CSV, ${stored.segments} segments; then ${extra.length} new documents (1%) in a second file; then nothing new. Each run is \`runPipeline\` in its own child process (tsx, so module start-up counts as for \`voc run\`); CPU = process.cpuUsage of that process (all threads). Load average at the end: ${fmt(loadavg()[0]!)} on a shared 2-core machine: wall times vary, CPU is the steadier measure.`,
+      `Command: \`npm run bench -- nightly\` (scripts/bench/nightly.ts), ${new Date().toISOString().slice(0, 10)}. ${base.length} real documents (${SOURCES.join(', ')}, round-robin, read from ../shared/datasets) as one generic CSV, ${stored.segments} segments; then ${extra.length} new documents (1%) in a second file; then nothing new. Each run is \`runPipeline\` of the compiled package (dist/, built first) in its own child process, so module start-up counts as for \`voc run\`; CPU = process.cpuUsage of that process (all threads). Load average at the end: ${fmt(loadavg()[0]!)} on a shared 2-core machine: wall times vary, CPU is the steadier measure.`,
       '',
       '| run | segments analysed | wall s | CPU s | CPU vs full | in runPipeline s | ingest s | analyze s | aggregate s | exports s | no-op |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
@@ -218,4 +184,3 @@ export async function run(): Promise<string> {
   }
 }
 
-if (process.argv[2] === '--nightly-child') await child(process.argv[3]!);
