@@ -75,7 +75,7 @@ describe('analyser start-up', () => {
     const parts = await loadAnalyzerParts(parseAnalysisConfig({ encoder: { backend: 'use', threads: 1 } }), db);
     try {
       expect(parts.heads.themes).toBeDefined();
-      expect(parts.sentiment.id).toMatch(/^sentiment:/);
+      expect(parts.key).toMatch(/^[0-9a-f]{16}$/);
       expect(tf.imports).toBe(0);
       await parts.encoder.embed(['A text no cache has seen before: the chatbot sent me in circles.']);
       expect(tf.imports).toBe(1);
