@@ -12,12 +12,15 @@
  *   on a machine shared with other jobs can still be compared: segments per worker CPU second.
  * Needs redis-server: VOC_BENCH_REDIS_URL, else a private one is started on a temp port.
  * VOC_BENCH_SEGMENTS (default 2048), VOC_BENCH_BATCH (segments per batch, default 256, the
- * issue's target size), VOC_BENCH_WORKERS (default 1,2,4) and VOC_BENCH_DATABASE (a postgres://
- * URL of an empty database for the coordinator's store; default a SQLite file) change it.
+ * issue's target size), VOC_BENCH_WORKERS (default 1,2,4), VOC_BENCH_THREADS (encoder threads per
+ * worker, default "1,default": one thread each, then the default of one per core) and
+ * VOC_BENCH_DATABASE (a postgres:// URL of an empty database for the coordinator's store; default
+ * a SQLite file) change it. One thread per worker is the question "do two workers on two cores
+ * give twice one": with the default, one worker's encoder already uses every core.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseYamlWith } from '../../src/config/load.js';
@@ -89,6 +92,7 @@ export async function run(): Promise<string> {
   const nSeg = Number(process.env.VOC_BENCH_SEGMENTS ?? 2048);
   const batchSize = Number(process.env.VOC_BENCH_BATCH ?? 256);
   const counts = (process.env.VOC_BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
+  const threadOptions = (process.env.VOC_BENCH_THREADS ?? '1,default').split(',').map((t) => (t === 'default' ? null : Number(t)));
   const database = process.env.VOC_BENCH_DATABASE;
   const dir = mkdtempSync(join(tmpdir(), 'voc-bench-workers-'));
   const redis = await redisUrl(dir);
@@ -104,6 +108,13 @@ analysis: { discovery: { enabled: false } }
 queue: { url: "${redis.url}", batchSize: ${batchSize} }
 `;
   writeFileSync(join(dir, 'pipeline.yaml'), yaml);
+  // The workers' configs: the same pipeline with the encoder's threads set (not part of the analysis key).
+  const workerConfig = (threads: number | null) => {
+    if (threads === null) return join(dir, 'pipeline.yaml');
+    const path = join(dir, `pipeline-threads-${threads}.yaml`);
+    writeFileSync(path, yaml.replace('analysis: { discovery: { enabled: false } }', `analysis: { discovery: { enabled: false }, encoder: { backend: use, threads: ${threads} } }`));
+    return path;
+  };
   const config = parseYamlWith(yaml, PipelineConfig, 'bench pipeline');
   const db = openDatabase(database ?? join(dir, 'bench.sqlite'));
   const rows: string[] = [];
@@ -116,12 +127,16 @@ queue: { url: "${redis.url}", batchSize: ${batchSize} }
     await parts.encoder.dispose();
     registerAnalysisVersion(db, key, parts.modelsJson, new Date().toISOString());
     const settings = queueSettings(config.queue, config.name)!;
-    for (const n of counts) {
-      process.stderr.write(`starting ${n} worker(s)\n`);
+    // The default first, so that the one-thread rows can be compared with one default worker.
+    const runs = [...threadOptions].sort((a, b) => (a === null ? -1 : b === null ? 1 : a - b)).flatMap((threads) => counts.map((n) => ({ n, threads })));
+    const perSecond = new Map<string, number>();
+    for (const { n, threads } of runs) {
+      const threadsLabel = threads === null ? `default (${availableParallelism()})` : String(threads);
+      process.stderr.write(`starting ${n} worker(s), encoder threads ${threadsLabel}\n`);
       db.exec('DELETE FROM segment_themes; DELETE FROM segment_emotions; DELETE FROM segment_analysis; DELETE FROM document_analysis');
       process.stderr.write('cleared the analysis tables\n');
       // From the project folder, like this process: the analysis key depends on which models are found (e.g. ../shared/models).
-      const workers = await startWorkers(n, join(dir, 'pipeline.yaml'), ROOT);
+      const workers = await startWorkers(n, workerConfig(threads), ROOT);
       try {
         const segCounts = countAnalysableSegments(db);
         const batches = planBatches(staleDocumentIds(db, key), segCounts, settings.batchSize);
@@ -132,8 +147,12 @@ queue: { url: "${redis.url}", batchSize: ${batchSize} }
         const cpu = workers.reduce((sum, w) => sum + cpuSeconds(w.pid), 0) - cpu0;
         const analysisMs = (analysisSeconds * 1000) / Math.max(1, stats.batches);
         const idle = n === 1 ? `${(((s - analysisSeconds) / analysisSeconds) * 100).toFixed(1)}%` : '';
+        const rate = progress.segmentsDone / s;
+        if (n === 1) perSecond.set(threadsLabel, rate);
+        const one = perSecond.get(threadsLabel);
+        const firstDefault = perSecond.get(`default (${availableParallelism()})`);
         rows.push(
-          `| ${n} | ${progress.segmentsDone} | ${stats.batches} | ${s.toFixed(1)} | ${(progress.segmentsDone / s).toFixed(1)} | ` +
+          `| ${n} | ${threadsLabel} | ${one ? `${(rate / one).toFixed(2)}x` : ''} | ${firstDefault && threads !== null ? `${(rate / firstDefault).toFixed(2)}x` : ''} | ${progress.segmentsDone} | ${stats.batches} | ${s.toFixed(1)} | ${(progress.segmentsDone / s).toFixed(1)} | ` +
             `${analysisMs.toFixed(0)} | ${stats.coordinatorMsPerBatch.toFixed(1)} | ${((stats.coordinatorMsPerBatch / analysisMs) * 100).toFixed(1)}% | ` +
             `${(idlePollMs / Math.max(1, stats.batches)).toFixed(1)} | ${idle} | ` +
             `${cpu.toFixed(0)} | ${cpu > 0 ? (progress.segmentsDone / cpu).toFixed(1) : ''} | ${loadavg()[0]!.toFixed(1)} |`,
@@ -157,8 +176,8 @@ queue: { url: "${redis.url}", batchSize: ${batchSize} }
       'workers are `voc worker` processes on this machine (models loaded before the clock starts), Redis on loopback; ' +
       'the time runs from the first enqueue to the last result written.',
     '',
-    '| workers | segments | batches | seconds | segments/s | analysis ms per batch | coordinator ms per batch | coordinator / analysis | idle polls ms per batch | 1 worker: wall not analysing | worker CPU s | segments per worker CPU s | load average after |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| workers | encoder threads per worker | vs 1 worker, same threads | vs 1 default worker | segments | batches | seconds | segments/s | analysis ms per batch | coordinator ms per batch | coordinator / analysis | idle polls ms per batch | 1 worker: wall not analysing | worker CPU s | segments per worker CPU s | load average after |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     'Analysis ms per batch = the time a worker reports for analysing one batch. Coordinator ms per batch = its work for a batch: loading it from the store, ' +
