@@ -98,7 +98,6 @@ export interface BatchWrite {
   documentIds: number[];
 }
 
-/** Writes one batch atomically and clears needs_analysis for its documents. */
 /** Rows per multi-row statement: a few hundred parameters each, well inside both databases' limits. */
 const ROWS_PER_STATEMENT = 64;
 
@@ -130,6 +129,7 @@ function forIds(db: Db, head: string, ids: readonly number[]): void {
   runChunked(db, ids, (n) => `${head} IN (${Array.from({ length: n }, () => '?').join(', ')})`, (part) => [...part]);
 }
 
+/** Writes one batch atomically and clears needs_analysis for its documents. */
 export function writeAnalysisBatch(db: Db, batch: BatchWrite): void {
   const segmentIds = batch.segments.map((s) => s.segmentId);
   const analyses = batch.segments.map((s) => [

@@ -73,24 +73,23 @@ function snapshot(location: string): Record<string, unknown[]> {
 }
 
 /**
- * Where two snapshots differ: every string, label, id and count exactly, and every number (or
- * numeric CSV cell) within `margin` (0: exactly). JSON columns (themes_json, emotions_json) are
- * compared by value.
+ * Where two snapshots differ: every string, label, id, count and number exactly (numeric CSV
+ * cells by value). JSON columns (themes_json, emotions_json) are compared by value.
  */
-function differences(got: unknown, want: unknown, margin = 0, path = ''): string[] {
+function differences(got: unknown, want: unknown, path = ''): string[] {
   const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+\.\d+$/.test(v) ? Number(v) : null);
   const [g, w] = [num(got), num(want)];
-  if (g !== null && w !== null) return Math.abs(g - w) <= margin ? [] : [`${path}: ${String(got)} vs ${String(want)}`];
+  if (g !== null && w !== null) return g === w ? [] : [`${path}: ${String(got)} vs ${String(want)}`];
   const json = (v: unknown) => (typeof v === 'string' && /^[[{]/.test(v) ? (JSON.parse(v) as unknown) : undefined);
   const [gj, wj] = [json(got), json(want)];
-  if (gj !== undefined && wj !== undefined) return differences(gj, wj, margin, path);
+  if (gj !== undefined && wj !== undefined) return differences(gj, wj, path);
   if (Array.isArray(got) && Array.isArray(want)) {
     if (got.length !== want.length) return [`${path}: ${got.length} vs ${want.length} items`];
-    return got.flatMap((v, i) => differences(v, want[i], margin, `${path}[${i}]`)).slice(0, 20);
+    return got.flatMap((v, i) => differences(v, want[i], `${path}[${i}]`)).slice(0, 20);
   }
   if (got && want && typeof got === 'object' && typeof want === 'object') {
     const keys = [...new Set([...Object.keys(got), ...Object.keys(want)])].sort();
-    return keys.flatMap((k) => differences((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], margin, `${path}.${k}`)).slice(0, 20);
+    return keys.flatMap((k) => differences((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], `${path}.${k}`)).slice(0, 20);
   }
   return Object.is(got, want) ? [] : [`${path}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`];
 }
