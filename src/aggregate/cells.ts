@@ -6,7 +6,7 @@
  */
 import type { AggregateConfig, MatrixSpec } from '../config/aggregate.js';
 import type { CellRecord, EmotionQuoteRecord, NpsCounts, QuoteRecord } from '../store/aggregate.js';
-import type { FactView } from './facts.js';
+import type { SegmentAccess } from './sources.js';
 import {
   binomialSe,
   mean,
@@ -63,8 +63,8 @@ export class OverallCounts {
   readonly monthTotals = Object.create(null) as Record<string, number>;
   readonly emotions = new Set<string>();
 
-  add(v: FactView): void {
-    this.addRow(v.fact.documentId, v.fact.sentiment === 'negative', v.month, v.fact.emotions);
+  add(seg: SegmentAccess): void {
+    this.addRow(seg.documentId, seg.negative, seg.month, seg.emotions);
   }
 
   /** One segment given by its fields (the key-table fold of grouped.ts shares this code). */
@@ -110,8 +110,10 @@ export class CellCounts {
   /** Scored documents per scale: count and sum of scores. */
   private readonly scales = new Map<string, { count: number; sum: number }>();
   private readonly nps: NpsCounts = { promoters: 0, passives: 0, detractors: 0, total: 0 };
-  private readonly monthMentions = new Map<string, number>();
-  private readonly monthNegative = new Map<string, number>();
+  /** Mentions and negative mentions per month; the last month's entry is kept at hand (rows come by document). */
+  private readonly months = new Map<string, { mentions: number; negative: number }>();
+  private lastMonth: string | null = null;
+  private lastMonthCounts = { mentions: 0, negative: 0 };
   readonly emotions = new EmotionCounts();
   /** Quote candidate lists by kind ('typical', 'negative', 'emotion:<id>'). */
   readonly lists = new Map<string, Candidates<QuoteCandidate>>();
@@ -121,9 +123,8 @@ export class CellCounts {
     readonly col: string,
   ) {}
 
-  add(v: FactView): void {
-    const f = v.fact;
-    this.addRow(f.documentId, f.sentiment === 'negative', f.sentimentScore, f.score, f.scoreScale, v.month, f.emotions);
+  add(seg: SegmentAccess): void {
+    this.addRow(seg.documentId, seg.negative, seg.sentimentScore, seg.score, seg.scoreScale, seg.month, seg.emotions);
   }
 
   /** One segment given by its fields (the key-table fold of grouped.ts shares this code). */
@@ -165,8 +166,16 @@ export class CellCounts {
       }
     }
     if (month) {
-      this.monthMentions.set(month, (this.monthMentions.get(month) ?? 0) + 1);
-      if (neg) this.monthNegative.set(month, (this.monthNegative.get(month) ?? 0) + 1);
+      let m = this.lastMonthCounts;
+      if (month !== this.lastMonth) {
+        const known = this.months.get(month);
+        if (known) m = known;
+        else this.months.set(month, (m = { mentions: 0, negative: 0 }));
+        this.lastMonth = month;
+        this.lastMonthCounts = m;
+      }
+      m.mentions++;
+      if (neg) m.negative++;
     }
     this.emotions.add(emotions, month);
   }
@@ -201,8 +210,9 @@ export class CellCounts {
   private trend(overall: Overall, params: Params): Pick<CellRecord, 'trendMonth' | 'trendLatest' | 'trendBaseline' | 'zScore' | 'anomaly' | 'series'> {
     const series = overall.months.map((month) => {
       const total = overall.monthTotals[month] ?? 0;
-      const neg = this.monthNegative.get(month) ?? 0;
-      return { month, mentions: this.monthMentions.get(month) ?? 0, negative: neg, share: total ? round(neg / total, 6) : 0 };
+      const counts = this.months.get(month);
+      const neg = counts?.negative ?? 0;
+      return { month, mentions: counts?.mentions ?? 0, negative: neg, share: total ? round(neg / total, 6) : 0 };
     });
     const latest = series[series.length - 1];
     if (!latest) return { trendMonth: null, trendLatest: null, trendBaseline: null, zScore: null, anomaly: false, series };

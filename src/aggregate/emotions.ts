@@ -26,12 +26,26 @@ export class EmotionCounts {
   readonly counts = new Map<string, number>();
   readonly perMonth = new Map<string, { total: number; hits: Map<string, number> }>();
 
+  private lastMonthKey: string | null = null;
+  private lastMonth: { total: number; hits: Map<string, number> } | undefined;
+
   add(emotions: readonly string[], monthKey: string | null): void {
     this.n++;
-    let month = monthKey === null ? undefined : this.perMonth.get(monthKey);
-    if (monthKey !== null && !month) this.perMonth.set(monthKey, (month = { total: 0, hits: new Map() }));
-    if (month) month.total++;
-    for (const e of emotions.length > 1 ? new Set(emotions) : emotions) {
+    let month: { total: number; hits: Map<string, number> } | undefined;
+    if (monthKey !== null) {
+      // Rows come grouped by document, so the month is usually the previous row's.
+      if (monthKey === this.lastMonthKey) month = this.lastMonth;
+      else {
+        month = this.perMonth.get(monthKey);
+        if (!month) this.perMonth.set(monthKey, (month = { total: 0, hits: new Map() }));
+        this.lastMonthKey = monthKey;
+        this.lastMonth = month;
+      }
+      month!.total++;
+    }
+    for (let i = 0; i < emotions.length; i++) {
+      const e = emotions[i]!;
+      if (i > 0 && emotions.indexOf(e) < i) continue; // each emotion once per segment
       this.counts.set(e, (this.counts.get(e) ?? 0) + 1);
       if (month) month.hits.set(e, (month.hits.get(e) ?? 0) + 1);
     }

@@ -13,18 +13,16 @@
 import { matrixName, type MatrixSpec } from '../config/aggregate.js';
 import type { Db } from '../store/db.js';
 import {
-  analysisKeysInScope,
   loadThemes,
   npsCountsInScope,
   segmentTexts,
-  streamFacts,
   type CellRecord,
   type EmotionQuoteRecord,
   type QuoteRecord,
-  type SegmentScope,
 } from '../store/aggregate.js';
 import { CellCounts, OverallCounts, type MatrixResult, type Overall, type Params } from './cells.js';
-import { dimensionValues, needsAttributes, orderKeys, scopeOf, viewOf, type FactFilter, type FactView } from './facts.js';
+import { needsAttributes, orderKeys, scopeOf, type FactFilter } from './facts.js';
+import { blockSource, streamSource, type FactSource, type SegmentAccess } from './sources.js';
 import {
   Candidates,
   emotionCompare,
@@ -49,76 +47,97 @@ interface MatrixState {
   name: string;
   journey: boolean;
   cells: Map<string, CellCounts>;
+  /** The same cells by row, then column: no key string per membership. */
+  grid: Map<string, Map<string, CellCounts>>;
 }
 
-type Visit = (state: MatrixState, cell: CellCounts, view: FactView, themeScore: number) => void;
+type Visit = (state: MatrixState, cell: CellCounts, seg: SegmentAccess, themeScore: number) => void;
 
-function themeScoreFor(view: FactView, spec: MatrixSpec, row: string, col: string): number {
-  if (spec.rows === 'theme') return view.themes.get(row) ?? 0;
-  if (spec.cols === 'theme') return view.themes.get(col) ?? 0;
-  let best = 0;
-  for (const s of view.themes.values()) best = Math.max(best, s);
-  return best;
+function themeScoreFor(seg: SegmentAccess, spec: MatrixSpec, row: string, col: string): number {
+  if (spec.rows === 'theme') return seg.themeScore(row) ?? 0;
+  if (spec.cols === 'theme') return seg.themeScore(col) ?? 0;
+  return seg.bestThemeScore();
 }
 
 interface Pass {
   db: Db;
-  scope: SegmentScope;
-  index: ThemeIndex;
+  source: FactSource;
   states: readonly MatrixState[];
-  short: boolean;
 }
 
-/** One streaming pass: every (matrix, cell, segment) membership, once. `create` false visits existing cells only. */
-function pass(p: Pass, visit: Visit, create: boolean, onView?: (v: FactView) => void): void {
-  const attributes = needsAttributes(p.states.flatMap((s) => [s.spec.rows, s.spec.cols]));
-  for (const fact of streamFacts(p.db, p.scope, { attributes, short: p.short })) {
-    const view = viewOf(fact, p.index);
-    onView?.(view);
+function cellIn(state: MatrixState, row: string, col: string, create: boolean): CellCounts | undefined {
+  let cols = state.grid.get(row);
+  if (!cols) {
+    if (!create) return undefined;
+    state.grid.set(row, (cols = new Map()));
+  }
+  let cell = cols.get(col);
+  if (!cell && create) {
+    cols.set(col, (cell = new CellCounts(row, col)));
+    state.cells.set(`${row}\u0000${col}`, cell);
+  }
+  return cell;
+}
+
+/** One pass over the source: every (matrix, cell, segment) membership, once. `create` false visits existing cells only. */
+function pass(p: Pass, visit: Visit, create: boolean, onSegment?: (seg: SegmentAccess) => void): void {
+  p.source.forEach((seg) => {
+    onSegment?.(seg);
     for (const state of p.states) {
-      const rows = dimensionValues(view, state.spec.rows, p.index);
-      const cols = dimensionValues(view, state.spec.cols, p.index);
+      const rows = seg.values(state.spec.rows);
+      const cols = seg.values(state.spec.cols);
       for (const row of rows) {
         for (const col of cols) {
-          const key = `${row}\u0000${col}`;
-          let cell = state.cells.get(key);
-          if (!cell) {
-            if (!create) continue;
-            state.cells.set(key, (cell = new CellCounts(row, col)));
-          }
-          visit(state, cell, view, themeScoreFor(view, state.spec, row, col));
+          const cell = cellIn(state, row, col, create);
+          if (cell) visit(state, cell, seg, themeScoreFor(seg, state.spec, row, col));
         }
       }
     }
-  }
+  });
 }
 
 const EMOTION = 'emotion:';
 
-function candidateOf(kind: string, v: FactView, themeScore: number): QuoteCandidate {
-  const f = v.fact;
+function candidateOf(kind: string, seg: SegmentAccess, themeScore: number): QuoteCandidate {
   return {
-    segmentId: f.segmentId, documentId: f.documentId, charStart: f.charStart, charEnd: f.charEnd,
-    sentimentScore: f.sentimentScore, pNegative: f.pNegative, short: f.short, themeScore,
-    emotionScore: kind.startsWith(EMOTION) ? (f.emotionScores[kind.slice(EMOTION.length)] ?? 0) : 0,
+    segmentId: seg.segmentId, documentId: seg.documentId, charStart: seg.charStart, charEnd: seg.charEnd,
+    sentimentScore: seg.sentimentScore, pNegative: seg.pNegative, short: seg.short, themeScore,
+    emotionScore: kind.startsWith(EMOTION) ? (seg.emotionScore(kind.slice(EMOTION.length)) ?? 0) : 0,
   };
 }
 
-function qualifies(kind: string, v: FactView): boolean {
+function qualifies(kind: string, seg: SegmentAccess): boolean {
   if (kind === 'typical') return true;
-  if (kind === 'negative') return v.fact.sentiment === 'negative';
-  return v.fact.emotionScores[kind.slice(EMOTION.length)] !== undefined;
+  if (kind === 'negative') return seg.negative;
+  return seg.emotionScore(kind.slice(EMOTION.length)) !== undefined;
 }
 
-function pushTo(cell: CellCounts, kind: string, cmp: Compare<QuoteCandidate>, limit: number, v: FactView, themeScore: number): void {
+/** A reusable candidate: a list's `wouldKeep` is asked first, so most memberships allocate nothing. */
+const probe: QuoteCandidate = { segmentId: 0, documentId: 0, charStart: 0, charEnd: 0, sentimentScore: 0, pNegative: 0, short: false, themeScore: 0, emotionScore: 0 };
+
+function pushTo(cell: CellCounts, kind: string, cmp: Compare<QuoteCandidate>, limit: number, seg: SegmentAccess, themeScore: number): void {
   let list = cell.lists.get(kind);
   if (!list) cell.lists.set(kind, (list = new Candidates(limit, cmp)));
-  list.push(candidateOf(kind, v, themeScore));
+  if (list.hasCutoff()) {
+    probe.segmentId = seg.segmentId;
+    probe.short = seg.short;
+    probe.sentimentScore = seg.sentimentScore;
+    probe.pNegative = seg.pNegative;
+    probe.themeScore = themeScore;
+    probe.emotionScore = kind.startsWith(EMOTION) ? (seg.emotionScore(kind.slice(EMOTION.length)) ?? 0) : 0;
+    if (!list.wouldKeep(probe)) {
+      list.truncated = true;
+      return;
+    }
+  }
+  list.push(candidateOf(kind, seg, themeScore));
 }
 
 export interface ComputeOptions {
   /** Pick evidence quotes (stored aggregates); queries skip them. */
   quotes: boolean;
+  /** Read the facts from the stream even when the fact blocks could answer (the reference path). */
+  stream?: boolean;
 }
 
 /** Every matrix of `specs` over the facts the filter selects, with the scope's totals. */
@@ -128,7 +147,7 @@ export function computeMatrices(
   params: Params,
   specs: readonly MatrixSpec[],
   options: ComputeOptions,
-): { results: MatrixResult[]; scope: Scope } {
+): { results: MatrixResult[]; scope: Scope; source: FactSource['kind'] } {
   const index = buildThemeIndex(loadThemes(db));
   const scope = scopeOf(filter, index);
   const perCell = options.quotes ? params.quotesPerCell : 0;
@@ -137,20 +156,25 @@ export function computeMatrices(
     name: matrixName(spec),
     journey: spec.cols === 'all' && (spec.rows === 'stage' || spec.rows === 'touchpoint'),
     cells: new Map(),
+    grid: new Map(),
   }));
-  const p: Pass = { db, scope, index, states, short: perCell > 0 };
+  const dims = specs.flatMap((s) => [s.rows, s.cols]);
+  const source =
+    (options.stream ? null : blockSource(db, scope, index, dims)) ??
+    streamSource(db, scope, index, { attributes: needsAttributes(dims), short: perCell > 0 });
+  const p: Pass = { db, source, states };
   const limit = 4 * perCell + 4;
   const totals = new OverallCounts();
   pass(
     p,
-    (state, cell, view, themeScore) => {
-      cell.add(view);
+    (state, cell, seg, themeScore) => {
+      cell.add(seg);
       if (perCell === 0) return;
-      if (view.fact.sentiment === 'negative') pushTo(cell, 'negative', negativeCompare, limit, view, themeScore);
-      if (state.journey) for (const e of view.fact.emotions) pushTo(cell, EMOTION + e, emotionCompare, limit, view, themeScore);
+      if (seg.negative) pushTo(cell, 'negative', negativeCompare, limit, seg, themeScore);
+      if (state.journey) for (const e of seg.emotions) pushTo(cell, EMOTION + e, emotionCompare, limit, seg, themeScore);
     },
     true,
-    (view) => totals.add(view),
+    (seg) => totals.add(seg),
   );
   const overall = totals.overall(npsCountsInScope(db, scope));
   const ctx = { index, stageOrder: params.stageOrder };
@@ -196,7 +220,7 @@ export function computeMatrices(
     }
     return { spec: state.spec, name: state.name, rowKeys, colKeys, cells: cells.map((c) => records.get(c)!), quotes, emotionQuotes };
   });
-  return { results, scope: { index, overall, analysisKeys: analysisKeysInScope(db, scope) } };
+  return { results, scope: { index, overall, analysisKeys: source.analysisKeys() }, source: source.kind };
 }
 
 /** Steps 2 and 3 of the module header: typical candidates, then exact picks from the candidate lists. */
@@ -208,7 +232,7 @@ function pickQuotes(
 ): Map<CellCounts, Map<string, QuoteCandidate[]>> {
   const typical = new Map<CellCounts, Compare<QuoteCandidate>>();
   for (const [cell, rec] of records) typical.set(cell, typicalCompare(rec.meanSentiment));
-  pass(p, (_s, cell, view, themeScore) => pushTo(cell, 'typical', typical.get(cell)!, limit, view, themeScore), false);
+  pass(p, (_s, cell, seg, themeScore) => pushTo(cell, 'typical', typical.get(cell)!, limit, seg, themeScore), false);
   const out = new Map<CellCounts, Map<string, QuoteCandidate[]>>();
   let open = [...records.keys()].flatMap((cell) => [...cell.lists.entries()].map(([kind, list]) => ({ cell, kind, list })));
   while (open.length) {
@@ -228,8 +252,8 @@ function pickQuotes(
     for (const o of open) wanted.set(o.cell, [...(wanted.get(o.cell) ?? []), o]);
     pass(
       p,
-      (_s, cell, view, themeScore) => {
-        for (const o of wanted.get(cell) ?? []) if (qualifies(o.kind, view)) o.list.push(candidateOf(o.kind, view, themeScore));
+      (_s, cell, seg, themeScore) => {
+        for (const o of wanted.get(cell) ?? []) if (qualifies(o.kind, seg)) o.list.push(candidateOf(o.kind, seg, themeScore));
       },
       false,
     );

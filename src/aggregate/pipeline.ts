@@ -16,7 +16,7 @@ import type { MatrixResult, Overall } from './cells.js';
 import type { FactFilter } from './facts.js';
 import { computeMatrices, type Scope } from './matrices.js';
 import type { ThemeIndex } from './themes.js';
-import { groupedMatrix, refreshKeys } from './grouped.js';
+import { refreshFactBlocks } from '../store/fact-blocks.js';
 import { generationBefore, isUnfiltered, recordSnapshot, storedMatrix } from './stored.js';
 
 export type { Scope } from './matrices.js';
@@ -71,20 +71,21 @@ export function storedMatrices(params: AggregateConfig): MatrixSpec[] {
 
 /**
  * One matrix for `voc heatmap`, without quotes: from the stored aggregate when the query is
- * unfiltered and the aggregate current (stored.ts), else by GROUP BY over the per-segment key
- * tables when they are current and the dimensions are in them (grouped.ts), else by streaming.
+ * unfiltered and the aggregate current (stored.ts), else from the fact blocks when they are
+ * current and hold the dimensions and filters (sources.ts), else by streaming.
  */
 export function queryMatrix(db: Db, spec: MatrixSpec, filter: FactFilter, params: AggregateConfig): MatrixResult & { scope: Scope } {
   if (isUnfiltered(filter)) {
     const stored = storedMatrix(db, spec, params, storedMatrices(params));
     if (stored) return stored;
   }
-  return groupedMatrix(db, spec, filter, params) ?? streamedMatrix(db, spec, filter, params);
+  const { results, scope } = computeMatrices(db, filter, params, [spec], { quotes: false });
+  return { ...results[0]!, scope };
 }
 
-/** One matrix computed on the fly by streaming the facts (the reference path). */
+/** One matrix computed on the fly by streaming the facts, never from the blocks (the reference path). */
 export function streamedMatrix(db: Db, spec: MatrixSpec, filter: FactFilter, params: AggregateConfig): MatrixResult & { scope: Scope } {
-  const { results, scope } = computeMatrices(db, filter, params, [spec], { quotes: false });
+  const { results, scope } = computeMatrices(db, filter, params, [spec], { quotes: false, stream: true });
   return { ...results[0]!, scope };
 }
 
@@ -103,8 +104,9 @@ export function aggregatePipeline(
   now: Date = new Date(),
 ): AggregateSummary {
   const params = config.aggregate;
-  // The key tables serve the filtered queries that follow; refreshing them writes no watched table.
-  refreshKeys(db);
+  // The fact blocks serve this aggregate and the filtered queries that follow; refreshing them
+  // rewrites only the blocks of segments changed since, and writes no table migration 008 watches.
+  refreshFactBlocks(db);
   const gen = generationBefore(db);
   const { results, scope } = computeMatrices(db, {}, params, storedMatrices(params), { quotes: true });
   if (scope.overall.segments === 0) {

@@ -43,6 +43,16 @@ export class Candidates<T extends { segmentId: number }> {
   /** The worst item kept at the last trim: anything after it in the order cannot make the cut. */
   private worst: T | undefined;
 
+  /** Whether a cut-off exists: items after the worst kept one are dropped. */
+  hasCutoff(): boolean {
+    return this.worst !== undefined;
+  }
+
+  /** Whether `push(item)` would keep the item (false: it would only mark the list truncated). */
+  wouldKeep(item: T): boolean {
+    return this.worst === undefined || this.cmp(item, this.worst) <= 0;
+  }
+
   push(item: T): void {
     if (this.worst !== undefined && this.cmp(item, this.worst) > 0) {
       this.truncated = true;

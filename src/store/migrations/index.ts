@@ -11,6 +11,7 @@ import { aggregateIndexesSchema } from './006-aggregate-indexes.js';
 import { embeddingFormatSchema } from './007-embedding-format.js';
 import { aggregateCurrentSchema } from './008-aggregate-current.js';
 import { segmentKeysSchema } from './009-segment-keys.js';
+import { factBlocksSchema } from './010-fact-blocks.js';
 
 export interface Migration {
   name: string;
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '007-embedding-format', sql: embeddingFormatSchema },
   { name: '008-aggregate-current', sql: aggregateCurrentSchema },
   { name: '009-segment-keys', sql: segmentKeysSchema },
+  { name: '010-fact-blocks', sql: factBlocksSchema },
 ];

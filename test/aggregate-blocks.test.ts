@@ -1,21 +1,20 @@
 /**
- * Filtered matrix queries from the per-segment key table (migration 009, src/aggregate/grouped.ts)
- * must equal the streaming path (the reference) field by field, for many matrices and filters, and
- * must never answer from stale keys. The incremental refresh must give the rows a full rebuild
- * gives. A generated corpus: a three-level theme hierarchy plus a tag outside it, unknown and
- * missing stages, several kinds, sources, channels, attributes, NPS and star scores, emotions,
- * dates over six months with missing and non-ISO ones, and a segment that is not analysed.
+ * Aggregation and filtered matrix queries from the columnar fact blocks (migration 010,
+ * src/store/fact-blocks.ts, src/aggregate/sources.ts) must equal the streaming path (the
+ * reference) field by field, quotes included, for many matrices and filters, and must never answer
+ * from stale blocks. The incremental refresh must give the blocks a full rebuild gives. A generated
+ * corpus: a three-level theme hierarchy plus a tag outside it, unknown and missing stages, several
+ * kinds, sources, channels, attributes, NPS and star scores, emotions, dates over six months with
+ * missing and non-ISO ones, and a segment that is not analysed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { groupedMatrix, refreshKeys, closureOf } from '../src/aggregate/grouped.js';
-import { aggregatePipeline, queryMatrix, streamedMatrix } from '../src/aggregate/pipeline.js';
+import { aggregatePipeline, queryMatrix, storedMatrices, streamedMatrix } from '../src/aggregate/pipeline.js';
+import { computeMatrices } from '../src/aggregate/matrices.js';
 import type { FactFilter } from '../src/aggregate/facts.js';
-import { buildThemeIndex } from '../src/aggregate/themes.js';
 import { parseAggregateConfig, type MatrixSpec } from '../src/config/aggregate.js';
-import { loadThemes } from '../src/store/aggregate.js';
 import { openDatabase } from '../src/store/db.js';
 import { MIGRATIONS } from '../src/store/migrations/index.js';
-import { segmentKeysCurrent } from '../src/store/segment-keys.js';
+import { factBlocksCurrent, refreshFactBlocks } from '../src/store/fact-blocks.js';
 import { addRun, TestDb, type Sentiment } from './aggregate-db.js';
 
 let t: TestDb | undefined;
@@ -98,8 +97,13 @@ const FILTERS: FactFilter[] = [
   { where: { kind: 'nothing-like-this' } },
 ];
 
+function fromBlocks(spec: MatrixSpec, filter: FactFilter) {
+  const r = computeMatrices(t!.db, filter, params, [spec], { quotes: false });
+  return r.source === 'blocks' ? { ...r.results[0]!, scope: r.scope } : null;
+}
+
 function expectSame(spec: MatrixSpec, filter: FactFilter): number {
-  const fast = groupedMatrix(t!.db, spec, filter, params);
+  const fast = fromBlocks(spec, filter);
   const label = `${spec.rows} x ${spec.cols} ${JSON.stringify(filter)}`;
   expect(fast, label).not.toBeNull();
   const slow = streamedMatrix(t!.db, spec, filter, params);
@@ -112,46 +116,71 @@ function expectSame(spec: MatrixSpec, filter: FactFilter): number {
   return fast!.cells.length;
 }
 
-function keyRows(): unknown[] {
-  return t!.db.prepare(`SELECT * FROM segment_keys ORDER BY document_id, idx`).all();
+function blockRows(): unknown[] {
+  return t!.db.prepare(`SELECT * FROM fact_blocks ORDER BY block`).all();
 }
 
 function rebuildFromScratch(): void {
-  t!.db.prepare(`DELETE FROM segment_keys`).run();
-  t!.db.prepare(`INSERT OR IGNORE INTO segment_keys_dirty (segment_id) SELECT segment_id FROM segment_analysis`).run();
-  refreshKeys(t!.db);
+  t!.db.prepare(`UPDATE fact_blocks_state SET format = 0`).run();
+  expect(refreshFactBlocks(t!.db).rebuiltAll).toBe(true);
 }
 
-describe('matrices from the per-segment key table', () => {
+const isAttr = (f: FactFilter): boolean => Object.keys(f.where ?? {}).some((k) => k === 'plan' || k.startsWith('attr:'));
+const ATTR_FILTERS = FILTERS.filter(isAttr);
+
+describe('aggregation and queries from the fact blocks', () => {
   it('equal the streaming path field by field for every matrix and filter', () => {
     t = corpus();
     aggregatePipeline(t.db, { aggregate: params }, addRun(t.db));
     let cells = 0;
-    for (const spec of SPECS) for (const filter of FILTERS) cells += expectSame(spec, filter);
+    for (const spec of SPECS) for (const filter of FILTERS.filter((f) => !isAttr(f))) cells += expectSame(spec, filter);
     expect(cells).toBeGreaterThan(500);
     // the corpus exercises what the fold must get right
-    const all = groupedMatrix(t.db, { rows: 'stage', cols: 'theme' }, {}, params)!;
+    const all = fromBlocks({ rows: 'stage', cols: 'theme' }, {})!;
     expect(all.scope.overall.emotions).toContain('sarcasm');
     expect(all.cells.some((c) => c.emotions['frustration-anger']!.segments > 0 && c.emotions['frustration-anger']!.zScore !== null)).toBe(true);
     expect(all.cells.some((c) => c.npsImpact !== null && c.npsImpact > 0)).toBe(true);
     expect(all.cells.some((c) => c.scoreScale === 'stars5')).toBe(true);
     expect(all.cells.some((c) => c.documents < c.mentions && c.negDocs < c.negative)).toBe(true);
     expect(all.colKeys).toEqual(expect.arrayContaining(['billing', 'billing.refund', 'billing.refund.late', 'ghost', 'unassigned']));
-    // the non-analysed segment is not in the table
-    expect(t.db.prepare(`SELECT count(*) FROM segment_keys`).pluck().get()).toBe(all.scope.overall.segments);
-    // attribute dimensions are not in the table: the caller streams
-    expect(groupedMatrix(t.db, { rows: 'attr:plan', cols: 'stage' }, {}, params)).toBeNull();
+    // the non-analysed segment is not in the blocks
+    expect(t.db.prepare(`SELECT sum(segments) FROM fact_blocks`).pluck().get()).toBe(all.scope.overall.segments);
+    // attribute dimensions and filters are not in the blocks: the caller streams, with the same answer
+    expect(fromBlocks({ rows: 'attr:plan', cols: 'stage' }, {})).toBeNull();
+    expect(ATTR_FILTERS).toHaveLength(2);
+    for (const filter of ATTR_FILTERS) {
+      expect(fromBlocks({ rows: 'stage', cols: 'theme' }, filter)).toBeNull();
+      expect(queryMatrix(t.db, { rows: 'stage', cols: 'theme' }, filter, params)).toEqual(streamedMatrix(t.db, { rows: 'stage', cols: 'theme' }, filter, params));
+    }
     expect(queryMatrix(t.db, { rows: 'attr:plan', cols: 'stage' }, { where: { kind: 'survey' } }, params)).toEqual(
       streamedMatrix(t.db, { rows: 'attr:plan', cols: 'stage' }, { where: { kind: 'survey' } }, params),
     );
   });
 
-  it('are never used stale; the incremental refresh gives the rows of a full rebuild', () => {
+  it('give the aggregate the streaming path gives, quotes included', () => {
     t = corpus();
-    const first = refreshKeys(t.db);
-    expect(first.hierarchyChanged).toBe(true);
-    const total = first.refreshed;
-    expect(refreshKeys(t.db).refreshed).toBe(0);
+    refreshFactBlocks(t.db);
+    const specs = [...storedMatrices(params), ...SPECS.filter((s) => s.rows !== 'stage' || s.cols !== 'theme')];
+    const withQuotes = { ...params, quotesPerCell: 2 };
+    const fast = computeMatrices(t.db, {}, withQuotes, specs, { quotes: true });
+    const slow = computeMatrices(t.db, {}, withQuotes, specs, { quotes: true, stream: true });
+    expect(fast.source).toBe('blocks');
+    expect(slow.source).toBe('stream');
+    expect(fast.scope).toEqual(slow.scope);
+    fast.results.forEach((r, i) => {
+      expect(r.cells, r.name).toEqual(slow.results[i]!.cells);
+      expect(r.quotes, r.name).toEqual(slow.results[i]!.quotes);
+      expect(r.emotionQuotes, r.name).toEqual(slow.results[i]!.emotionQuotes);
+    });
+    expect(fast.results.flatMap((r) => r.quotes).length).toBeGreaterThan(200);
+    expect(fast.results.flatMap((r) => r.emotionQuotes).length).toBeGreaterThan(10);
+  });
+
+  it('are never used stale; the incremental refresh gives the blocks of a full rebuild', () => {
+    t = corpus();
+    const first = refreshFactBlocks(t.db);
+    expect(first.rebuiltAll).toBe(true);
+    expect(refreshFactBlocks(t.db).blocks).toBe(0);
     const spec = { rows: 'stage', cols: 'theme' } as const;
     const filter = { where: { kind: 'survey' } };
     const db = t.db;
@@ -167,46 +196,42 @@ describe('matrices from the per-segment key table', () => {
     ];
     for (const write of writes) {
       write();
-      // stale keys are never used: the query streams and still answers right
-      expect(segmentKeysCurrent(db, closureOf(buildThemeIndex(loadThemes(db)))), write.toString()).toBe(false);
-      expect(groupedMatrix(db, spec, filter, params)).toBeNull();
+      // stale blocks are never used: the query streams and still answers right
+      expect(factBlocksCurrent(db), write.toString()).toBe(false);
+      expect(fromBlocks(spec, filter)).toBeNull();
       expect(queryMatrix(db, spec, filter, params)).toEqual(streamedMatrix(db, spec, filter, params));
-      const r = refreshKeys(db);
-      expect(r.refreshed).toBeGreaterThan(0);
-      expect(r.refreshed).toBeLessThan(total / 4);
+      const r = refreshFactBlocks(db);
+      expect(r.blocks).toBeGreaterThan(0);
+      expect(factBlocksCurrent(db)).toBe(true);
       for (const s of SPECS.slice(0, 4)) expectSame(s, filter);
+      expectSame(spec, {});
     }
-    const incremental = keyRows();
+    const incremental = blockRows();
     rebuildFromScratch();
-    expect(keyRows()).toEqual(incremental);
+    expect(blockRows()).toEqual(incremental);
   });
 
-  it('rebuild the rollup when the theme hierarchy changes', () => {
+  it('need no rebuild when the theme hierarchy changes', () => {
     t = corpus();
-    refreshKeys(t.db);
+    refreshFactBlocks(t.db);
     t.db.prepare(`UPDATE themes SET parent_id = 'billing' WHERE theme_id = 'speed'`).run();
     t.addTheme('ghost', 'speed', 'Ghost');
-    expect(groupedMatrix(t.db, { rows: 'stage', cols: 'theme' }, {}, params)).toBeNull();
-    const r = refreshKeys(t.db);
-    expect(r.hierarchyChanged).toBe(true);
+    expect(factBlocksCurrent(t.db)).toBe(true);
     for (const spec of SPECS) expectSame(spec, { where: { kind: 'ticket' } });
-    const parents = groupedMatrix(t.db, { rows: 'all', cols: 'parent_theme' }, {}, params)!;
+    expectSame({ rows: 'stage', cols: 'theme' }, { where: { theme: 'speed' } });
+    const parents = fromBlocks({ rows: 'all', cols: 'parent_theme' }, {})!;
     expect(parents.colKeys).toEqual(['billing', 'unassigned']);
-    const incremental = keyRows();
-    rebuildFromScratch();
-    expect(keyRows()).toEqual(incremental);
   });
 
-  it('are built by the first aggregate after an upgrade from schema 8', () => {
+  it('are built by the first aggregate after an upgrade from schema 9', () => {
     t = corpus();
     const spec = { rows: 'stage', cols: 'theme' } as const;
     const filter = { where: { kind: 'survey' } };
     const before = streamedMatrix(t.db, spec, filter, params);
-    // the database as schema 8 left it: no key tables, no key triggers
-    for (const name of t.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'segment_keys_%'`).pluck().all()) {
-      t.db.exec(`DROP TRIGGER ${String(name)}`);
-    }
-    t.db.exec(`DROP TABLE segment_keys; DROP TABLE segment_keys_dirty; DROP TABLE segment_key_closure; DROP TABLE segment_keys_state`);
+    // the database as schema 9 left it: the key table instead of the blocks
+    t.db.exec(`DROP TABLE fact_blocks; DROP TABLE fact_blocks_state; DELETE FROM segment_keys_dirty;
+      CREATE TABLE segment_keys (document_id INTEGER NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (document_id, idx)) WITHOUT ROWID;
+      CREATE TABLE segment_key_closure (theme_id TEXT); CREATE TABLE segment_keys_state (id INTEGER PRIMARY KEY, closure_hash TEXT)`);
     t.db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
     t.db.close();
     const db = openDatabase(t.path);
@@ -214,10 +239,11 @@ describe('matrices from the per-segment key table', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       const analysed = db.prepare(`SELECT count(*) FROM segment_analysis`).pluck().get();
       expect(db.prepare(`SELECT count(*) FROM segment_keys_dirty`).pluck().get()).toBe(analysed);
-      expect(groupedMatrix(db, spec, filter, params)).toBeNull();
+      expect(factBlocksCurrent(db)).toBe(false);
       expect(queryMatrix(db, spec, filter, params)).toEqual(before);
       aggregatePipeline(db, { aggregate: params }, addRun(db));
-      expect(groupedMatrix(db, spec, filter, params)).toEqual(before);
+      expect(factBlocksCurrent(db)).toBe(true);
+      expect(queryMatrix(db, spec, filter, params)).toEqual(before);
     } finally {
       db.close();
     }
