@@ -51,7 +51,8 @@ function corpus(): TestDb {
       channel: ['web', 'email', null][rnd(3)]!,
       attributes: rnd(4) === 0 ? {} : { plan: ['basic', 'pro'][rnd(2)]!, seats: rnd(3) },
       segments: Array.from({ length: 1 + rnd(5) }, (_, i) => ({
-        text: `Sentence ${d}-${i} about thing ${rnd(50)}.`,
+        // short texts, padded with characters only JavaScript's trim knows, and a padded long one
+        text: i === 2 ? ['ok.', '  Fine\u00a0 ', '\u3000'.repeat(30) + 'Yes', ' \u2028'.repeat(20) + 'A sentence long enough to quote.'][rnd(4)]! : `Sentence ${d}-${i} about thing ${rnd(50)}.`,
         sentiment: sentiments[rnd(3)]!,
         score: (rnd(200) - 100) / 100,
         stage: stages[rnd(5)]!,
@@ -173,6 +174,9 @@ describe('aggregation and queries from the fact blocks', () => {
       expect(r.emotionQuotes, r.name).toEqual(slow.results[i]!.emotionQuotes);
     });
     expect(fast.results.flatMap((r) => r.quotes).length).toBeGreaterThan(200);
+    // short segments are quoted only when nothing else is left: both paths must agree on which are short
+    const short = t.db.prepare(`SELECT count(*) FROM segments WHERE length(trim(text)) < 25 OR text LIKE '%Yes'`).pluck().get() as number;
+    expect(short).toBeGreaterThan(20);
     expect(fast.results.flatMap((r) => r.emotionQuotes).length).toBeGreaterThan(10);
   });
 

@@ -20,7 +20,7 @@ import {
   zScore,
   Z95,
 } from './metrics.js';
-import { EmotionCounts, emotionSet, emotionStatsOf } from './emotions.js';
+import { bump, EmotionCounts, emotionCodes, emotionSet, emotionStatsOf, MONTH_CODES } from './emotions.js';
 import type { Candidates, QuoteCandidate } from './quotes.js';
 
 export type Params = Pick<
@@ -110,10 +110,9 @@ export class CellCounts {
   /** Scored documents per scale: count and sum of scores. */
   private readonly scales = new Map<string, { count: number; sum: number }>();
   private readonly nps: NpsCounts = { promoters: 0, passives: 0, detractors: 0, total: 0 };
-  /** Mentions and negative mentions per month; the last month's entry is kept at hand (rows come by document). */
-  private readonly months = new Map<string, { mentions: number; negative: number }>();
-  private lastMonth: string | null = null;
-  private lastMonthCounts = { mentions: 0, negative: 0 };
+  /** Mentions and negative mentions per month code (MONTH_CODES). */
+  private readonly monthMentions: number[] = [];
+  private readonly monthNegative: number[] = [];
   readonly emotions = new EmotionCounts();
   /** Quote candidate lists by kind ('typical', 'negative', 'emotion:<id>'). */
   readonly lists = new Map<string, Candidates<QuoteCandidate>>();
@@ -124,10 +123,10 @@ export class CellCounts {
   ) {}
 
   add(seg: SegmentAccess): void {
-    this.addRow(seg.documentId, seg.negative, seg.sentimentScore, seg.score, seg.scoreScale, seg.month, seg.emotions);
+    this.addCodes(seg.documentId, seg.negative, seg.sentimentScore, seg.score, seg.scoreScale, seg.monthCode, seg.emotionCodes);
   }
 
-  /** One segment given by its fields (the key-table fold of grouped.ts shares this code). */
+  /** One segment given by its fields. */
   addRow(
     documentId: number,
     neg: boolean,
@@ -136,6 +135,19 @@ export class CellCounts {
     scoreScale: string | null,
     month: string | null,
     emotions: readonly string[],
+  ): void {
+    this.addCodes(documentId, neg, sentimentScore, score, scoreScale, month === null ? -1 : MONTH_CODES.of(month), emotionCodes(emotions));
+  }
+
+  /** One segment, its month and emotions as codes (MONTH_CODES, EMOTION_CODES; month -1 for none). */
+  addCodes(
+    documentId: number,
+    neg: boolean,
+    sentimentScore: number,
+    score: number | null,
+    scoreScale: string | null,
+    month: number,
+    emotions: readonly number[],
   ): void {
     this.n++;
     this.sum += sentimentScore;
@@ -165,19 +177,11 @@ export class CellCounts {
         this.negDocs++;
       }
     }
-    if (month) {
-      let m = this.lastMonthCounts;
-      if (month !== this.lastMonth) {
-        const known = this.months.get(month);
-        if (known) m = known;
-        else this.months.set(month, (m = { mentions: 0, negative: 0 }));
-        this.lastMonth = month;
-        this.lastMonthCounts = m;
-      }
-      m.mentions++;
-      if (neg) m.negative++;
+    if (month >= 0) {
+      bump(this.monthMentions, month);
+      if (neg) bump(this.monthNegative, month);
     }
-    this.emotions.add(emotions, month);
+    this.emotions.addCodes(emotions, month);
   }
 
   /** 95% interval of the mean sentiment (normal approximation), clipped to [-1, 1]; all of it below 2 mentions. */
@@ -210,9 +214,10 @@ export class CellCounts {
   private trend(overall: Overall, params: Params): Pick<CellRecord, 'trendMonth' | 'trendLatest' | 'trendBaseline' | 'zScore' | 'anomaly' | 'series'> {
     const series = overall.months.map((month) => {
       const total = overall.monthTotals[month] ?? 0;
-      const counts = this.months.get(month);
-      const neg = counts?.negative ?? 0;
-      return { month, mentions: counts?.mentions ?? 0, negative: neg, share: total ? round(neg / total, 6) : 0 };
+      const code = MONTH_CODES.get(month);
+      const neg = code === undefined ? 0 : (this.monthNegative[code] ?? 0);
+      const mentions = code === undefined ? 0 : (this.monthMentions[code] ?? 0);
+      return { month, mentions, negative: neg, share: total ? round(neg / total, 6) : 0 };
     });
     const latest = series[series.length - 1];
     if (!latest) return { trendMonth: null, trendLatest: null, trendBaseline: null, zScore: null, anomaly: false, series };

@@ -20,35 +20,101 @@ export interface EmotionTrendParams {
   latestMonth: string | null;
 }
 
+/**
+ * The months and emotions seen in this process, as small integers: per-cell counters are then
+ * arrays indexed by code instead of maps keyed by text (a membership touches a few array slots
+ * instead of hashing into several small maps). Both are bounded by the data's months and emotions.
+ */
+export class Codes {
+  private readonly index = new Map<string, number>();
+  readonly values: string[] = [];
+
+  of(value: string): number {
+    let code = this.index.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      this.index.set(value, code);
+      this.values.push(value);
+    }
+    return code;
+  }
+
+  get(value: string): number | undefined {
+    return this.index.get(value);
+  }
+}
+
+export const MONTH_CODES = new Codes();
+export const EMOTION_CODES = new Codes();
+
+/** The codes of a segment's emotions. */
+export function emotionCodes(emotions: readonly string[]): number[] {
+  return emotions.map((e) => EMOTION_CODES.of(e));
+}
+
+/** Adds one at `at`, growing the array with zeros (kept dense, so it stays an array of small integers). */
+export function bump(counts: number[], at: number): void {
+  while (counts.length <= at) counts.push(0);
+  counts[at]!++;
+}
+
 /** Per-cell emotion counters, filled one segment at a time: bounded by months x emotions. */
 export class EmotionCounts {
   n = 0;
-  readonly counts = new Map<string, number>();
-  readonly perMonth = new Map<string, { total: number; hits: Map<string, number> }>();
-
-  private lastMonthKey: string | null = null;
-  private lastMonth: { total: number; hits: Map<string, number> } | undefined;
+  /** Segments showing each emotion, by emotion code. */
+  private readonly counts: number[] = [];
+  /** Segments per month code, and per month code the segments showing each emotion. */
+  private readonly monthTotal: number[] = [];
+  private readonly monthHits: (number[] | undefined)[] = [];
 
   add(emotions: readonly string[], monthKey: string | null): void {
+    this.addCodes(emotionCodes(emotions), monthKey === null ? -1 : MONTH_CODES.of(monthKey));
+  }
+
+  /** One segment by codes: its emotions' codes and its month's (-1 for none). */
+  addCodes(emotions: readonly number[], month: number): void {
     this.n++;
-    let month: { total: number; hits: Map<string, number> } | undefined;
-    if (monthKey !== null) {
-      // Rows come grouped by document, so the month is usually the previous row's.
-      if (monthKey === this.lastMonthKey) month = this.lastMonth;
-      else {
-        month = this.perMonth.get(monthKey);
-        if (!month) this.perMonth.set(monthKey, (month = { total: 0, hits: new Map() }));
-        this.lastMonthKey = monthKey;
-        this.lastMonth = month;
-      }
-      month!.total++;
+    let hits: number[] | undefined;
+    if (month >= 0) {
+      bump(this.monthTotal, month);
+      while (this.monthHits.length <= month) this.monthHits.push(undefined);
+      if (emotions.length) hits = this.monthHits[month] ??= [];
     }
     for (let i = 0; i < emotions.length; i++) {
       const e = emotions[i]!;
       if (i > 0 && emotions.indexOf(e) < i) continue; // each emotion once per segment
-      this.counts.set(e, (this.counts.get(e) ?? 0) + 1);
-      if (month) month.hits.set(e, (month.hits.get(e) ?? 0) + 1);
+      bump(this.counts, e);
+      if (hits) bump(hits, e);
     }
+  }
+
+  /** Segments showing `emotion`. */
+  count(emotion: string): number {
+    const e = EMOTION_CODES.get(emotion);
+    return e === undefined ? 0 : (this.counts[e] ?? 0);
+  }
+
+  /** The months with segments, sorted. */
+  months(): string[] {
+    const out: string[] = [];
+    this.monthTotal.forEach((total, code) => {
+      if (total > 0) out.push(MONTH_CODES.values[code]!);
+    });
+    return out.sort();
+  }
+
+  /** Segments in `month` (0 when none). */
+  total(month: string): number {
+    const m = MONTH_CODES.get(month);
+    return m === undefined ? 0 : (this.monthTotal[m] ?? 0);
+  }
+
+  /** Segments in `month` showing `emotion`. */
+  hits(month: string, emotion: string): number {
+    const m = MONTH_CODES.get(month);
+    const e = EMOTION_CODES.get(emotion);
+    if (m === undefined || e === undefined) return 0;
+    return this.monthHits[m]?.[e] ?? 0;
   }
 }
 
@@ -73,25 +139,22 @@ export function emotionStatsOf(
   emotions: readonly string[],
   params: EmotionTrendParams,
 ): Record<string, EmotionStat> {
-  const { n, counts, perMonth } = acc;
-  const months = [...perMonth.keys()].sort();
-  const latest = params.latestMonth !== null ? perMonth.get(params.latestMonth) : undefined;
+  const n = acc.n;
+  const months = acc.months();
+  const latestTotal = params.latestMonth !== null ? acc.total(params.latestMonth) : 0;
   const trailing = months.filter((m) => params.latestMonth !== null && m < params.latestMonth).slice(-params.trailingMonths);
   const out = Object.create(null) as Record<string, EmotionStat>;
   for (const e of emotions) {
-    const k = counts.get(e) ?? 0;
+    const k = acc.count(e);
     const w = wilsonInterval(k, n);
     let trendLatest: number | null = null;
     let trendBaseline: number | null = null;
     let z: number | null = null;
-    if (latest && latest.total > 0) {
-      trendLatest = round((latest.hits.get(e) ?? 0) / latest.total, 6);
-      const shares = trailing.map((m) => {
-        const x = perMonth.get(m)!;
-        return (x.hits.get(e) ?? 0) / x.total;
-      });
+    if (latestTotal > 0) {
+      trendLatest = round(acc.hits(params.latestMonth!, e) / latestTotal, 6);
+      const shares = trailing.map((m) => acc.hits(m, e) / acc.total(m));
       trendBaseline = roundOrNull(mean(shares), 6);
-      const r = zScore(trendLatest, shares, binomialSe(trendBaseline ?? 0, latest.total));
+      const r = zScore(trendLatest, shares, binomialSe(trendBaseline ?? 0, latestTotal));
       z = roundOrNull(r.z, 3);
     }
     out[e] = { segments: k, share: n ? round(k / n) : 0, low: round(w.low), high: round(w.high), trendLatest, trendBaseline, zScore: z };

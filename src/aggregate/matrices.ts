@@ -97,25 +97,48 @@ function pass(p: Pass, visit: Visit, create: boolean, onSegment?: (seg: SegmentA
 }
 
 const EMOTION = 'emotion:';
+/** List kinds of the emotion lists, one string per emotion (a concatenation per membership would be hashed afresh each time). */
+const emotionKinds = new Map<string, string>();
+function emotionKind(emotion: string): string {
+  let kind = emotionKinds.get(emotion);
+  if (kind === undefined) {
+    kind = EMOTION + emotion;
+    if (emotionKinds.size < 10_000) emotionKinds.set(emotion, kind);
+  }
+  return kind;
+}
 
-function candidateOf(kind: string, seg: SegmentAccess, themeScore: number): QuoteCandidate {
+/** The emotion a list kind is about, or null for 'typical' and 'negative'. */
+function emotionOf(kind: string): string | null {
+  return kind.startsWith(EMOTION) ? kind.slice(EMOTION.length) : null;
+}
+
+function candidateOf(emotion: string | null, seg: SegmentAccess, themeScore: number): QuoteCandidate {
   return {
     segmentId: seg.segmentId, documentId: seg.documentId, charStart: seg.charStart, charEnd: seg.charEnd,
     sentimentScore: seg.sentimentScore, pNegative: seg.pNegative, short: seg.short, themeScore,
-    emotionScore: kind.startsWith(EMOTION) ? (seg.emotionScore(kind.slice(EMOTION.length)) ?? 0) : 0,
+    emotionScore: emotion === null ? 0 : (seg.emotionScore(emotion) ?? 0),
   };
 }
 
 function qualifies(kind: string, seg: SegmentAccess): boolean {
   if (kind === 'typical') return true;
   if (kind === 'negative') return seg.negative;
-  return seg.emotionScore(kind.slice(EMOTION.length)) !== undefined;
+  return seg.emotionScore(emotionOf(kind)!) !== undefined;
 }
 
 /** A reusable candidate: a list's `wouldKeep` is asked first, so most memberships allocate nothing. */
 const probe: QuoteCandidate = { segmentId: 0, documentId: 0, charStart: 0, charEnd: 0, sentimentScore: 0, pNegative: 0, short: false, themeScore: 0, emotionScore: 0 };
 
-function pushTo(cell: CellCounts, kind: string, cmp: Compare<QuoteCandidate>, limit: number, seg: SegmentAccess, themeScore: number): void {
+function pushTo(
+  cell: CellCounts,
+  kind: string,
+  emotion: string | null,
+  cmp: Compare<QuoteCandidate>,
+  limit: number,
+  seg: SegmentAccess,
+  themeScore: number,
+): void {
   let list = cell.lists.get(kind);
   if (!list) cell.lists.set(kind, (list = new Candidates(limit, cmp)));
   if (list.hasCutoff()) {
@@ -124,13 +147,13 @@ function pushTo(cell: CellCounts, kind: string, cmp: Compare<QuoteCandidate>, li
     probe.sentimentScore = seg.sentimentScore;
     probe.pNegative = seg.pNegative;
     probe.themeScore = themeScore;
-    probe.emotionScore = kind.startsWith(EMOTION) ? (seg.emotionScore(kind.slice(EMOTION.length)) ?? 0) : 0;
+    probe.emotionScore = emotion === null ? 0 : (seg.emotionScore(emotion) ?? 0);
     if (!list.wouldKeep(probe)) {
       list.truncated = true;
       return;
     }
   }
-  list.push(candidateOf(kind, seg, themeScore));
+  list.push(candidateOf(emotion, seg, themeScore));
 }
 
 export interface ComputeOptions {
@@ -170,8 +193,8 @@ export function computeMatrices(
     (state, cell, seg, themeScore) => {
       cell.add(seg);
       if (perCell === 0) return;
-      if (seg.negative) pushTo(cell, 'negative', negativeCompare, limit, seg, themeScore);
-      if (state.journey) for (const e of seg.emotions) pushTo(cell, EMOTION + e, emotionCompare, limit, seg, themeScore);
+      if (seg.negative) pushTo(cell, 'negative', null, negativeCompare, limit, seg, themeScore);
+      if (state.journey) for (const e of seg.emotions) pushTo(cell, emotionKind(e), e, emotionCompare, limit, seg, themeScore);
     },
     true,
     (seg) => totals.add(seg),
@@ -212,7 +235,7 @@ export function computeMatrices(
       }
       if (state.journey) {
         for (const emotion of overall.emotions) {
-          (got?.get(EMOTION + emotion) ?? []).forEach((c, i) =>
+          (got?.get(emotionKind(emotion)) ?? []).forEach((c, i) =>
             emotionQuotes.push({ ...base(c, i + 1), emotion, emotionScore: c.emotionScore }),
           );
         }
@@ -232,7 +255,7 @@ function pickQuotes(
 ): Map<CellCounts, Map<string, QuoteCandidate[]>> {
   const typical = new Map<CellCounts, Compare<QuoteCandidate>>();
   for (const [cell, rec] of records) typical.set(cell, typicalCompare(rec.meanSentiment));
-  pass(p, (_s, cell, seg, themeScore) => pushTo(cell, 'typical', typical.get(cell)!, limit, seg, themeScore), false);
+  pass(p, (_s, cell, seg, themeScore) => pushTo(cell, 'typical', null, typical.get(cell)!, limit, seg, themeScore), false);
   const out = new Map<CellCounts, Map<string, QuoteCandidate[]>>();
   let open = [...records.keys()].flatMap((cell) => [...cell.lists.entries()].map(([kind, list]) => ({ cell, kind, list })));
   while (open.length) {
@@ -253,7 +276,7 @@ function pickQuotes(
     pass(
       p,
       (_s, cell, seg, themeScore) => {
-        for (const o of wanted.get(cell) ?? []) if (qualifies(o.kind, seg)) o.list.push(candidateOf(o.kind, seg, themeScore));
+        for (const o of wanted.get(cell) ?? []) if (qualifies(o.kind, seg)) o.list.push(candidateOf(emotionOf(o.kind), seg, themeScore));
       },
       false,
     );

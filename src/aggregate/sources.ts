@@ -13,6 +13,7 @@ import type { Dimension } from '../config/aggregate.js';
 import type { Db } from '../store/db.js';
 import { analysisKeysInScope, streamFacts, type SegmentScope, type StreamOptions } from '../store/aggregate.js';
 import { factBlocksCurrent, readBlocks, type Coded, type FactBlock } from '../store/fact-blocks.js';
+import { emotionCodes, EMOTION_CODES, MONTH_CODES } from './emotions.js';
 import { dimensionValues, UNKNOWN, viewOf, type FactView } from './facts.js';
 import { ancestors, rootOf, UNASSIGNED, type ThemeIndex } from './themes.js';
 
@@ -28,8 +29,12 @@ export interface SegmentAccess {
   readonly score: number | null;
   readonly scoreScale: string | null;
   readonly month: string | null;
+  /** The month's code in MONTH_CODES, -1 for none. */
+  readonly monthCode: number;
   /** Emotions stored for the segment, best first. */
   readonly emotions: readonly string[];
+  /** Their codes in EMOTION_CODES. */
+  readonly emotionCodes: readonly number[];
   /** Shorter than MIN_QUOTE_CHARS (false unless asked for). */
   readonly short: boolean;
   emotionScore(emotion: string): number | undefined;
@@ -64,7 +69,9 @@ class ViewAccess implements SegmentAccess {
   readonly score: number | null;
   readonly scoreScale: string | null;
   readonly month: string | null;
+  readonly monthCode: number;
   readonly emotions: readonly string[];
+  readonly emotionCodes: readonly number[];
   readonly short: boolean;
 
   constructor(
@@ -82,7 +89,9 @@ class ViewAccess implements SegmentAccess {
     this.score = f.score;
     this.scoreScale = f.scoreScale;
     this.month = view.month;
+    this.monthCode = view.month === null ? -1 : MONTH_CODES.of(view.month);
     this.emotions = f.emotions;
+    this.emotionCodes = f.emotions.length ? emotionCodes(f.emotions) : NO_CODES;
     this.short = f.short;
   }
 
@@ -120,6 +129,7 @@ export function streamSource(db: Db, scope: SegmentScope, index: ThemeIndex, opt
  * ------------------------------------------------------------------------------------------- */
 
 const NONE: readonly string[] = Object.freeze([]);
+const NO_CODES: readonly number[] = Object.freeze([]);
 const UNASSIGNED_LIST: readonly string[] = Object.freeze([UNASSIGNED]);
 const ALL_LIST: readonly string[] = Object.freeze(['all']);
 
@@ -160,7 +170,9 @@ class BlockAccess implements SegmentAccess {
   score: number | null = null;
   scoreScale: string | null = null;
   month: string | null = null;
+  monthCode = -1;
   emotions: readonly string[] = NONE;
+  emotionCodes: readonly number[] = NO_CODES;
   short = false;
 
   private b!: FactBlock;
@@ -175,8 +187,12 @@ class BlockAccess implements SegmentAccess {
   private readonly rolledScore: number[] = [];
   private rolledFor = -1;
   private readonly rootList: string[] = [];
-  /** Per emotion code: the one-emotion list. */
+  /** Per emotion code of the block: the one-emotion list, its code in EMOTION_CODES and that code alone. */
   private oneEmotion: readonly (readonly string[])[] = [];
+  private emotionCode: readonly number[] = [];
+  private oneEmotionCode: readonly (readonly number[])[] = [];
+  /** Per month code of the block: the code in MONTH_CODES. */
+  private monthCodeOf: readonly number[] = [];
 
   constructor(
     private readonly index: ThemeIndex,
@@ -193,6 +209,9 @@ class BlockAccess implements SegmentAccess {
       if (s) this.single.set(dim, b.dict[s.col].map((v) => Object.freeze([s.key(v)])));
     }
     this.oneEmotion = b.emotions.map((e) => Object.freeze([e]));
+    this.emotionCode = b.emotions.map((e) => EMOTION_CODES.of(e));
+    this.oneEmotionCode = this.emotionCode.map((c) => Object.freeze([c]));
+    this.monthCodeOf = b.dict.month.map((m) => (m === null ? -1 : MONTH_CODES.of(m)));
     this.chains = b.themes.map((id) => Object.freeze([id, ...ancestors(id, this.index)]));
     this.roots = b.themes.map((id) => rootOf(id, this.index));
     this.rolledFor = -1;
@@ -211,16 +230,27 @@ class BlockAccess implements SegmentAccess {
     const score = b.score[i]!;
     this.score = Number.isNaN(score) ? null : score;
     this.scoreScale = b.dict.scale[b.codes.scale[i]!]!;
-    this.month = b.dict.month[b.codes.month[i]!]!;
+    const month = b.codes.month[i]!;
+    this.month = b.dict.month[month]!;
+    this.monthCode = this.monthCodeOf[month]!;
     this.short = b.short[i] === 1;
     const e0 = b.emotionStart[i]!;
     const e1 = b.emotionStart[i + 1]!;
-    if (e0 === e1) this.emotions = NONE;
-    else if (e1 === e0 + 1) this.emotions = this.oneEmotion[b.emotionCode[e0]!]!;
-    else {
+    if (e0 === e1) {
+      this.emotions = NONE;
+      this.emotionCodes = NO_CODES;
+    } else if (e1 === e0 + 1) {
+      this.emotions = this.oneEmotion[b.emotionCode[e0]!]!;
+      this.emotionCodes = this.oneEmotionCode[b.emotionCode[e0]!]!;
+    } else {
       const list: string[] = [];
-      for (let e = e0; e < e1; e++) list.push(b.emotions[b.emotionCode[e]!]!);
+      const codes: number[] = [];
+      for (let e = e0; e < e1; e++) {
+        list.push(b.emotions[b.emotionCode[e]!]!);
+        codes.push(this.emotionCode[b.emotionCode[e]!]!);
+      }
       this.emotions = list;
+      this.emotionCodes = codes;
     }
   }
 

@@ -21,7 +21,10 @@
 import { z } from 'zod';
 import type { Db } from './db.js';
 import { dialectOf } from './db.js';
-import { registerFunctions, STAGE, TOUCHPOINT } from './aggregate-facts.js';
+import { MIN_QUOTE_CHARS, registerFunctions, STAGE, TOUCHPOINT } from './aggregate-facts.js';
+
+/** Every character JavaScript's String.prototype.trim removes (WhiteSpace and LineTerminator), for SQLite's trim(X, Y). */
+const JS_WHITESPACE = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
 
 /** Bump when the layout changes: blocks of another format are rebuilt by the next refresh. */
 export const FACT_BLOCK_FORMAT = 1;
@@ -153,17 +156,35 @@ export function buildBlock(db: Db, block: number): { data: Buffer; n: number; mi
   registerFunctions(db);
   const lo = block * BLOCK_DOCUMENTS;
   const hi = lo + BLOCK_DOCUMENTS - 1;
-  const stmt = db.prepare(
-    `SELECT s.id, s.document_id, s.char_start, s.char_end, voc_short(s.text), a.sentiment, a.sentiment_score, a.p_negative,
-            ${STAGE}, ${TOUCHPOINT}, a.analysis_key, d.kind, d.source_name, d.channel, d.created_at,
+  // Document fields once per document (not once per segment: every text column read is a new JS string).
+  const docStmt = db.prepare(
+    `SELECT d.id, d.kind, d.source_name, d.channel, d.created_at,
             (CASE WHEN d.created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(d.created_at, 1, 7) ELSE NULL END),
             d.score, d.score_scale
-       FROM segments s JOIN documents d ON d.id = s.document_id JOIN segment_analysis a ON a.segment_id = s.id
+       FROM documents d WHERE d.id BETWEEN ? AND ?`,
+  );
+  (docStmt as unknown as { raw(on: boolean): unknown }).raw(true);
+  const docs = new Map<number, unknown[]>();
+  for (const d of docStmt.iterate(lo, hi) as IterableIterator<unknown[]>) {
+    const [id, kind, source, channel, created, month, score, scale] = d;
+    if (!isInt(id) || !isStr(kind) || !isStr(source) || !strOrNull(channel) || !strOrNull(created) || !strOrNull(month) || !(score === null || isNum(score)) || !strOrNull(scale)) {
+      bad('document', d);
+    }
+    docs.set(id, d);
+  }
+  // voc_short (JavaScript's trim and length) only for texts that are not clearly long: a text with
+  // 25 or more characters left once SQLite strips every character JavaScript's trim strips has
+  // at least 25 UTF-16 units left in JavaScript too.
+  const stmt = db.prepare(
+    `SELECT s.id, s.document_id, s.char_start, s.char_end,
+            (CASE WHEN length(trim(s.text, '${JS_WHITESPACE}')) >= ${MIN_QUOTE_CHARS} THEN 0 ELSE voc_short(s.text) END),
+            a.sentiment, a.sentiment_score, a.p_negative, ${STAGE}, ${TOUCHPOINT}, a.analysis_key
+       FROM segments s JOIN segment_analysis a ON a.segment_id = s.id
       WHERE s.analyse = 1 AND s.document_id BETWEEN ? AND ?
       ORDER BY s.document_id, s.idx`,
   );
   (stmt as unknown as { raw(on: boolean): unknown }).raw(true);
-  const rows = stmt.all(lo, hi) as unknown[][];
+  const rows = (stmt.all(lo, hi) as unknown[][]).filter((r) => docs.has(r[1] as number));
   if (rows.length === 0) return null;
   const tags = listsOf(
     db,
@@ -202,14 +223,14 @@ export function buildBlock(db: Db, block: number): { data: Buffer; n: number; mi
   let t = 0;
   let e = 0;
   rows.forEach((r, i) => {
-    const [seg, doc, cs, ce, short, sentiment, s, pNeg, stage, touchpoint, akey, kind, source, channel, created, month, score, scale] = r;
+    const [seg, doc, cs, ce, short, sentiment, s, pNeg, stage, touchpoint, akey] = r;
     if (
       !isInt(seg) || !isInt(doc) || !isInt(cs) || !isInt(ce) || !isInt(short) || !SENTIMENTS.has(sentiment) || !isNum(s) || !isNum(pNeg) ||
-      !isStr(stage) || !isStr(touchpoint) || !isStr(akey) || !isStr(kind) || !isStr(source) || !strOrNull(channel) || !strOrNull(created) ||
-      !strOrNull(month) || !(score === null || isNum(score)) || !strOrNull(scale)
+      !isStr(stage) || !isStr(touchpoint) || !isStr(akey)
     ) {
       bad('segment', r);
     }
+    const [, kind, source, channel, created, month, score, scale] = docs.get(doc) as [number, string, string, string | null, string | null, string | null, number | null, string | null];
     minSegment = Math.min(minSegment, seg);
     maxSegment = Math.max(maxSegment, seg);
     b.segmentId[i] = seg;
