@@ -20,7 +20,7 @@ import {
   zScore,
   Z95,
 } from './metrics.js';
-import { bump, EmotionCounts, emotionCodes, emotionSet, emotionStatsOf, MONTH_CODES } from './emotions.js';
+import { bump, EmotionCounts, emotionSet, emotionStatsOf, MONTH_CODES } from './emotions.js';
 import type { Candidates, QuoteCandidate } from './quotes.js';
 
 export type Params = Pick<
@@ -124,19 +124,6 @@ export class CellCounts {
 
   add(seg: SegmentAccess): void {
     this.addCodes(seg.documentId, seg.negative, seg.sentimentScore, seg.score, seg.scoreScale, seg.monthCode, seg.emotionCodes);
-  }
-
-  /** One segment given by its fields. */
-  addRow(
-    documentId: number,
-    neg: boolean,
-    sentimentScore: number,
-    score: number | null,
-    scoreScale: string | null,
-    month: string | null,
-    emotions: readonly string[],
-  ): void {
-    this.addCodes(documentId, neg, sentimentScore, score, scoreScale, month === null ? -1 : MONTH_CODES.of(month), emotionCodes(emotions));
   }
 
   /** One segment, its month and emotions as codes (MONTH_CODES, EMOTION_CODES; month -1 for none). */
