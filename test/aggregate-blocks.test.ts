@@ -25,6 +25,13 @@ afterEach(() => {
 
 const params = parseAggregateConfig({ stageOrder: ['support', 'purchase', 'onboarding'] });
 
+/** A copy of document 1 (no segments) with id `id`: later documents get ids after it. */
+function jumpDocumentIds(t: TestDb, id: number): void {
+  const cols = (t.db.prepare(`SELECT name FROM pragma_table_info('documents')`).pluck().all() as string[]).filter((c) => c !== 'id');
+  const values = cols.map((c) => (c === 'identity' || c === 'content_hash' ? `${c} || '-gap'` : c));
+  t.db.prepare(`INSERT INTO documents (id, ${cols.join(', ')}) SELECT ?, ${values.join(', ')} FROM documents WHERE id = 1`).run(id);
+}
+
 function corpus(): TestDb {
   const db = new TestDb()
     .addTheme('billing', null, 'Billing')
@@ -40,6 +47,8 @@ function corpus(): TestDb {
   const dates = (d: number): string | null =>
     d % 23 === 0 ? null : d % 29 === 0 ? 'last week' : `2026-${String(1 + rnd(6)).padStart(2, '0')}-1${rnd(9)}T10:00:00Z`;
   for (let d = 0; d < 160; d++) {
+    // Documents after the 90th get ids from 3001 on (a third block), so rows cross blocks.
+    if (d === 90) jumpDocumentIds(db, 3000);
     const kind = (['survey', 'interview', 'ticket'] as const)[rnd(3)];
     const scale = kind === 'survey' ? 'nps' : kind === 'ticket' && rnd(2) === 0 ? 'stars5' : null;
     db.addDoc({
@@ -144,6 +153,8 @@ describe('aggregation and queries from the fact blocks', () => {
     expect(all.cells.some((c) => c.scoreScale === 'stars5')).toBe(true);
     expect(all.cells.some((c) => c.documents < c.mentions && c.negDocs < c.negative)).toBe(true);
     expect(all.colKeys).toEqual(expect.arrayContaining(['billing', 'billing.refund', 'billing.refund.late', 'ghost', 'unassigned']));
+    // the corpus spans two blocks (document ids 1-90 and 3000-3070)
+    expect(t.db.prepare(`SELECT block FROM fact_blocks ORDER BY block`).pluck().all()).toEqual([0, 2]);
     // the non-analysed segment is not in the blocks
     expect(t.db.prepare(`SELECT sum(segments) FROM fact_blocks`).pluck().get()).toBe(all.scope.overall.segments);
     // attribute dimensions and filters are not in the blocks: the caller streams, with the same answer

@@ -273,23 +273,6 @@ export function buildBlock(db: Db, block: number): { data: Buffer; n: number; mi
   return { data, n, minSegment, maxSegment };
 }
 
-/**
- * One string instance per dictionary value across blocks (bounded: kinds, sources, stages, months,
- * themes, emotions, ...; created_at, one per document, is left out). Counters keyed by these values
- * then see the same instance block after block, which V8 compares and hashes without reading the
- * characters again.
- */
-const interned = new Map<string, string>();
-const INTERN_LIMIT = 100_000;
-
-function intern<T extends string | null>(v: T): T {
-  if (v === null) return v;
-  const known = interned.get(v);
-  if (known !== undefined) return known as T;
-  if (interned.size < INTERN_LIMIT) interned.set(v, v);
-  return v;
-}
-
 /** Decodes a block written by buildBlock (checked: a damaged blob throws instead of answering wrong). */
 export function decodeBlock(block: number, blob: Uint8Array): FactBlock {
   if (blob.length < 4) throw new Error(`fact block ${block}: ${blob.length} bytes`);
@@ -320,9 +303,9 @@ export function decodeBlock(block: number, blob: Uint8Array): FactBlock {
     sentimentScore: f64('sentimentScore'), pNegative: f64('pNegative'), score: f64('score'),
     short: new Uint8Array(buffer, base + lay.u8[0], lay.u8[1]),
     codes: Object.fromEntries(CODED.map((c) => [c, i32(`code:${c}`)])) as Record<Coded, Int32Array>,
-    dict: Object.fromEntries(CODED.map((c) => [c, c === 'created' ? header.dict[c] : header.dict[c].map(intern)])) as Record<Coded, (string | null)[]>,
-    tagStart: i32('tagStart'), tagTheme: i32('tagTheme'), tagScore: f64('tagScore'), themes: header.themes.map(intern),
-    emotionStart: i32('emotionStart'), emotionCode: i32('emotionCode'), emotionScore: f64('emotionScore'), emotions: header.emotions.map(intern),
+    dict: header.dict,
+    tagStart: i32('tagStart'), tagTheme: i32('tagTheme'), tagScore: f64('tagScore'), themes: header.themes,
+    emotionStart: i32('emotionStart'), emotionCode: i32('emotionCode'), emotionScore: f64('emotionScore'), emotions: header.emotions,
   };
 }
 
