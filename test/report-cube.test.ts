@@ -119,6 +119,26 @@ describe('report filter cube', () => {
     expect(some.cube.cells).toEqual(all.cube.cells);
   });
 
+  it('gives the same cube and quote candidates from the fact blocks as from the stream', () => {
+    // Without attributes the pass reads the blocks (aggregatePipeline left them current).
+    const config = PipelineConfig.parse({ name: 'K', sources: [{ name: 's', kind: 'survey', paths: 'a.csv' }] });
+    aggregatePipeline(t.db, config, addRun(t.db));
+    const plain = buildReportData(t.db, 'K');
+    const shown = plain.matrices.map((m) => m.id);
+    const wanted = new Set(Object.values(plain.quotes).flat().map((q) => q.documentId));
+    const blocks = buildCube(t.db, plain.params, shown, wanted);
+    const stream = buildCube(t.db, plain.params, shown, wanted, { stream: true });
+    expect([blocks.source, stream.source]).toEqual(['blocks', 'stream']);
+    expect(blocks.cube).toEqual(stream.cube);
+    expect([...blocks.docGroup]).toEqual([...stream.docGroup]);
+    const built = blocks.pool.build(t.db, new Set());
+    expect(built).toEqual(stream.pool.build(t.db, new Set()));
+    expect(built.quotes.length).toBeGreaterThan(10);
+    expect(Object.keys(blocks.cube.cells.stage_theme ?? {}).length).toBeGreaterThan(10);
+    // With an attribute configured the cube streams (attributes are not in the blocks).
+    expect(buildCube(t.db, data.params, data.matrices.map((m) => m.id)).source).toBe('stream');
+  });
+
   it('computes theme impact on NPS as overall NPS minus NPS without the theme’s respondents', () => {
     // 10 respondents: 5 promoters, 3 passives, 2 detractors (NPS 30). The theme's 2 are both detractors:
     // without them 5/8 promoters, 0 detractors (NPS 62.5), so the theme costs 32.5 points.

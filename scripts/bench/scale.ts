@@ -21,7 +21,7 @@ import { mulberry32 } from '../../src/util/random.js';
 
 const SIZES = (process.env.VOC_SCALE_SIZES ?? '10000,100000,300000').split(',').map(Number);
 const DIR = resolve(process.env.VOC_SCALE_DIR ?? join(tmpdir(), 'voc-bench-scale'));
-const STAGES = ['blocks', 'aggregate', 'heatmap', 'heatmap-stream', 'themes', 'quotes', 'export'] as const;
+const STAGES = ['blocks', 'aggregate', 'report', 'heatmap', 'heatmap-stream', 'themes', 'quotes', 'export'] as const;
 type Stage = (typeof STAGES)[number];
 
 
@@ -151,6 +151,7 @@ async function child(stage: Stage, path: string): Promise<void> {
   const { rankThemes, findQuotes } = await dist<typeof import('../../src/aggregate/query.js')>('aggregate/query');
   const { heatmapExportText } = await dist<typeof import('../../src/report/exports.js')>('report/exports');
   const { refreshFactBlocks } = await dist<typeof import('../../src/store/fact-blocks.js')>('store/fact-blocks');
+  const { writeReport } = await dist<typeof import('../../src/report/html.js')>('report/html');
   const db = openDatabase(path);
   const params = parseAggregateConfig({});
   const runs: Record<Stage, () => unknown> = {
@@ -161,6 +162,7 @@ async function child(stage: Stage, path: string): Promise<void> {
       );
       return aggregatePipeline(db, { aggregate: params }, runId);
     },
+    report: () => writeReport(db, `${path}.report.html`, { title: 'bench', params }),
     heatmap: () => queryMatrix(db, { rows: 'stage', cols: 'theme' }, { where: { kind: 'survey' } }, params),
     'heatmap-stream': () => streamedMatrix(db, { rows: 'stage', cols: 'theme' }, { where: { kind: 'survey' } }, params),
     themes: () => rankThemes(db, { stage: 'delivery', sort: 'pain', limit: 10 }, params),
@@ -169,7 +171,7 @@ async function child(stage: Stage, path: string): Promise<void> {
   };
   let best = Infinity;
   let bestCpu = Infinity;
-  const once = stage === 'aggregate' || stage === 'blocks';
+  const once = stage === 'aggregate' || stage === 'blocks' || stage === 'report';
   const rounds = once ? 1 : 4;
   for (let i = 0; i < rounds; i++) {
     const t0 = performance.now();
@@ -217,11 +219,12 @@ export async function run(): Promise<string> {
     }
     rows.push({ size, docs: documents, gen, bytes, blockBytes, r });
     rmSync(path, { force: true });
+    rmSync(`${path}.report.html`, { force: true });
   }
   const lines = [
     '## Scale',
     '',
-    `Synthetic analysed corpora written straight into SQLite (no encoder, no stored embeddings), sizes ${SIZES.join(', ')} segments. Each stage runs the compiled package (dist/, built first) in its own child process, in this order on the same database; peak RSS = process.resourceUsage().maxRSS of that process (Node and modules included). Queries: best of 3 warm runs (after one untimed run). CPU time is the steadier measure on a shared machine (2 cores). blocks: \`refreshFactBlocks\` with every segment new (what the first aggregate after a full build or an upgrade does once). aggregate: full \`aggregatePipeline\` with the blocks current (what a nightly run does after rewriting the blocks of its new documents): all configured and journey matrices with quotes, written to the database. heatmap: \`voc heatmap --rows stage --cols theme --where kind=survey\` (from the fact blocks); heatmap-stream: the same matrix by the streaming reference path (\`streamedMatrix\`); themes: \`voc themes --stage delivery\`; quotes: \`voc quotes --theme p3 --sentiment negative\`; export: long CSV stage x theme.`,
+    `Synthetic analysed corpora written straight into SQLite (no encoder, no stored embeddings), sizes ${SIZES.join(', ')} segments. Each stage runs the compiled package (dist/, built first) in its own child process, in this order on the same database; peak RSS = process.resourceUsage().maxRSS of that process (Node and modules included). Queries: best of 3 warm runs (after one untimed run). CPU time is the steadier measure on a shared machine (2 cores). blocks: \`refreshFactBlocks\` with every segment new (what the first aggregate after a full build or an upgrade does once). aggregate: full \`aggregatePipeline\` with the blocks current (what a nightly run does after rewriting the blocks of its new documents): all configured and journey matrices with quotes, written to the database. report: \`writeReport\` of that aggregate (the HTML page with its filter cube, as \`voc run\` writes it after aggregating). heatmap: \`voc heatmap --rows stage --cols theme --where kind=survey\` (from the fact blocks); heatmap-stream: the same matrix by the streaming reference path (\`streamedMatrix\`); themes: \`voc themes --stage delivery\`; quotes: \`voc quotes --theme p3 --sentiment negative\`; export: long CSV stage x theme.`,
     '',
     '| segments | documents | DB bytes/segment (with blocks) | stage | wall (s) | CPU (s) | CPU µs/segment | peak RSS (MB) |',
     '|---:|---:|---:|---|---:|---:|---:|---:|',

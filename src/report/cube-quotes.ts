@@ -12,14 +12,22 @@
  * comes from needs no candidate there (`covered`). Order: full sentences before fragments (MIN_QUOTE_CHARS),
  * negative before not, then by sentiment (most negative first), then by segment id (stable).
  * For stage x emotion lists the emotion's score comes first, as in the stored emotion quotes.
- * Text is read only for the winners, after the stream (segmentTexts).
+ * Text and document fields are read only for the winners, after the pass (segmentQuoteFields).
  */
-import { MIN_QUOTE_CHARS, segmentTexts, type SegmentFact } from '../store/aggregate.js';
+import type { SegmentAccess } from '../aggregate/sources.js';
+import { MIN_QUOTE_CHARS, segmentQuoteFields } from '../store/aggregate.js';
 import type { Db } from '../store/db.js';
 import { STAGE_EMOTION, type CubeQuote, type ReportCube, type ReportQuote } from './model.js';
 
-/** What a quote needs from its segment fact: copied, so a kept candidate does not hold the whole fact. */
-type QuoteFields = Pick<SegmentFact, 'segmentId' | 'documentId' | 'externalId' | 'locator' | 'createdAt' | 'charStart' | 'charEnd' | 'sentiment' | 'sentimentScore'>;
+/** What a quote needs from its segment during the pass (copied: the access is reused); the rest is read for the winners. */
+interface QuoteFields {
+  segmentId: number;
+  documentId: number;
+  charStart: number;
+  charEnd: number;
+  negative: boolean;
+  sentimentScore: number;
+}
 
 interface Candidate {
   fact: QuoteFields;
@@ -27,16 +35,20 @@ interface Candidate {
   rank: [number, number, number, number];
 }
 
-interface Entry {
+export interface Entry {
   c: Candidate;
   /** The list's own score (the emotion's), higher first; 0 for matrix cells. */
   score: number;
 }
 
-function before(a: Entry, b: Entry): boolean {
-  if (a.score !== b.score) return a.score > b.score;
-  for (let i = 0; i < 4; i++) if (a.c.rank[i] !== b.c.rank[i]) return a.c.rank[i]! < b.c.rank[i]!;
+function beats(score: number, rank: readonly number[], b: Entry): boolean {
+  if (score !== b.score) return score > b.score;
+  for (let i = 0; i < 4; i++) if (rank[i] !== b.c.rank[i]) return rank[i]! < b.c.rank[i]!;
   return false;
+}
+
+function before(a: Entry, b: Entry): boolean {
+  return beats(a.score, a.c.rank, b);
 }
 
 export const coverKey = (list: string, key: string, g: number): string => `${list}\u0000${key}\u0000${g}`;
@@ -61,27 +73,50 @@ export function coveredBy(
   return out;
 }
 
+/** One list + key: its best entry per group, in the order the groups first offered. */
+export interface Slot {
+  readonly byGroup: Map<number, Entry>;
+}
+
+/**
+ * The pass calls `begin` once per segment, then `offer` for every list and group the segment is in.
+ * An offer compares the segment with the held entry before anything is allocated; the segment's
+ * candidate is made (its fields copied: the access is reused) only when it first wins.
+ */
 export class QuotePool {
-  /** list id -> key -> group -> best entry */
-  private readonly lists = new Map<string, Map<string, Map<number, Entry>>>();
+  /** list id -> key -> slot */
+  private readonly lists = new Map<string, Map<string, Slot>>();
+  private seg: SegmentAccess | null = null;
+  private rank: [number, number, number, number] = [0, 0, 0, 0];
+  private current: Candidate | null = null;
 
-  candidate(fact: SegmentFact): Candidate {
-    const fragment = fact.charEnd - fact.charStart < MIN_QUOTE_CHARS ? 1 : 0;
-    const { segmentId, documentId, externalId, locator, createdAt, charStart, charEnd, sentiment, sentimentScore } = fact;
-    return {
-      fact: { segmentId, documentId, externalId, locator, createdAt, charStart, charEnd, sentiment, sentimentScore },
-      rank: [fragment, sentiment === 'negative' ? 0 : 1, sentimentScore, segmentId],
-    };
-  }
-
-  offer(list: string, key: string, group: number, c: Candidate, score = 0): void {
+  /** The slot of a list and key (made on first use, so lists and keys keep the order they were first seen in). */
+  slot(list: string, key: string): Slot {
     let byKey = this.lists.get(list);
     if (!byKey) this.lists.set(list, (byKey = new Map()));
-    let byGroup = byKey.get(key);
-    if (!byGroup) byKey.set(key, (byGroup = new Map()));
-    const entry = { c, score };
-    const held = byGroup.get(group);
-    if (!held || before(entry, held)) byGroup.set(group, entry);
+    let slot = byKey.get(key);
+    if (!slot) byKey.set(key, (slot = { byGroup: new Map() }));
+    return slot;
+  }
+
+  begin(seg: SegmentAccess): void {
+    this.seg = seg;
+    const fragment = seg.charEnd - seg.charStart < MIN_QUOTE_CHARS ? 1 : 0;
+    this.rank = [fragment, seg.negative ? 0 : 1, seg.sentimentScore, seg.segmentId];
+    this.current = null;
+  }
+
+  private candidate(): Candidate {
+    if (this.current) return this.current;
+    const { segmentId, documentId, charStart, charEnd, negative, sentimentScore } = this.seg!;
+    return (this.current = { fact: { segmentId, documentId, charStart, charEnd, negative, sentimentScore }, rank: this.rank });
+  }
+
+  /** Offers the current segment (`begin`) to a slot's group; `score` is the list's own score (emotion lists). */
+  offer(slot: Slot, group: number, score = 0): void {
+    const held = slot.byGroup.get(group);
+    if (held && !beats(score, this.rank, held)) return;
+    slot.byGroup.set(group, { c: this.candidate(), score });
   }
 
   /**
@@ -90,30 +125,31 @@ export class QuotePool {
    */
   build(db: Db, covered: ReadonlySet<string>): Pick<ReportCube, 'quotes' | 'quoteRefs'> {
     for (const [list, byKey] of this.lists) {
-      for (const [key, byGroup] of byKey) {
+      for (const [key, { byGroup }] of byKey) {
         for (const g of byGroup.keys()) if (covered.has(coverKey(list, key, g))) byGroup.delete(g);
         if (!byGroup.size) byKey.delete(key);
       }
     }
     const winners = new Map<number, { c: Candidate; g: number }>();
     for (const byKey of this.lists.values()) {
-      for (const byGroup of byKey.values()) for (const [g, e] of byGroup) winners.set(e.c.fact.segmentId, { c: e.c, g });
+      for (const { byGroup } of byKey.values()) for (const [g, e] of byGroup) winners.set(e.c.fact.segmentId, { c: e.c, g });
     }
     const ordered = [...winners.values()].sort((a, b) => (before({ c: a.c, score: 0 }, { c: b.c, score: 0 }) ? -1 : 1));
-    const texts = segmentTexts(db, ordered.map((w) => w.c.fact.segmentId));
+    const fields = segmentQuoteFields(db, ordered.map((w) => w.c.fact.segmentId));
     const index = new Map<number, number>();
     const quotes = ordered.map((w, i): CubeQuote => {
       const f = w.c.fact;
+      const q = fields.get(f.segmentId);
       index.set(f.segmentId, i);
       return [
-        f.sentiment === 'negative' ? 1 : 0, texts.get(f.segmentId) ?? '', f.documentId, f.externalId, f.locator,
-        f.createdAt === null ? null : f.createdAt.slice(0, 10), f.charStart, f.charEnd, Math.round(f.sentimentScore * 100) / 100, w.g,
+        f.negative ? 1 : 0, q?.text ?? '', f.documentId, q?.externalId ?? null, q?.locator ?? '',
+        q?.createdAt == null ? null : q.createdAt.slice(0, 10), f.charStart, f.charEnd, Math.round(f.sentimentScore * 100) / 100, w.g,
       ];
     });
     const quoteRefs: ReportCube['quoteRefs'] = Object.create(null) as ReportCube['quoteRefs'];
     for (const [list, byKey] of this.lists) {
       const out = (quoteRefs[list] = Object.create(null) as Record<string, number[]>);
-      for (const [key, byGroup] of byKey) {
+      for (const [key, { byGroup }] of byKey) {
         const pairs = [...byGroup.entries()].map(([g, e]) => [g, index.get(e.c.fact.segmentId)!] as const);
         // Best first within a list, so the page can stop at the first few of the active groups.
         pairs.sort((a, b) => a[1] - b[1] || a[0] - b[0]);

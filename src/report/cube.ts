@@ -5,10 +5,12 @@
  *
  * Why counts from the prepared facts rather than a SQL GROUP BY: the cells need the theme rollup
  * (a leaf theme counts for its parent too), "unassigned"/"unknown" keys and the attribute
- * normalisation of aggregate/facts.ts. Going through the same fact stream (`streamFacts`, `viewOf`)
- * and `dimensionValues` as `voc heatmap --where` makes the page's filtered numbers equal to the
- * CLI's by construction (test/report-filters.test.ts checks it in chromium). The facts are streamed
- * once, ordered by document, so distinct documents are counted by the last one seen and memory is
+ * normalisation of aggregate/facts.ts. Going through the same pass source as `voc heatmap --where`
+ * (aggregate/sources.ts: the fact blocks when current and no attribute is configured, else the
+ * fact stream; both give the same segments with the same values) makes the page's filtered numbers
+ * equal to the CLI's by construction (test/report-filters.test.ts checks it in chromium;
+ * test/report-cube.test.ts that blocks and stream give the same cube). The segments come once,
+ * ordered by document, so distinct documents are counted by the last one seen and memory is
  * groups x cells, not segments.
  *
  * A group is one combination of the document-level dimensions (source, kind, month, aggregated
@@ -23,15 +25,17 @@
  * the stored quotes' documents (`wanted`) are remembered, to stamp those quotes.
  */
 import type { AggregateConfig, Dimension } from '../config/aggregate.js';
-import { dimensionValues, monthOf, needsAttributes, scopeOf, UNKNOWN, viewOf, type FactView } from '../aggregate/facts.js';
+import { monthOf, needsAttributes, scopeOf, UNKNOWN } from '../aggregate/facts.js';
+import { blockSource, streamSource, type SegmentAccess } from '../aggregate/sources.js';
 import { npsBucket } from '../aggregate/metrics.js';
 import { buildThemeIndex, type ThemeIndex } from '../aggregate/themes.js';
 import { emotionSet } from '../config/emotions.js';
-import { attributeKey, emotionsInScope, loadThemes, streamFacts } from '../store/aggregate.js';
+import { attributeKey, loadThemes } from '../store/aggregate.js';
+import { EMOTION_CODES } from '../aggregate/emotions.js';
 import { streamNpsDocuments } from '../store/report-nps.js';
 import type { Db } from '../store/db.js';
 import { STAGE_EMOTION, type ReportCube } from './model.js';
-import { QuotePool } from './cube-quotes.js';
+import { QuotePool, type Slot } from './cube-quotes.js';
 
 /** A cube matrix: its id in the page, and which fact dimension gives the display row and column. */
 export interface CubeMatrix {
@@ -62,7 +66,17 @@ interface Acc {
   sq: number;
   /** promoters, passives, detractors among the cell's documents */
   nps: [number, number, number];
+  /** Segments per emotion, by EMOTION_CODES code. */
   emo: number[];
+}
+
+interface CubeCell {
+  /** counts by group */
+  accs: (Acc | undefined)[];
+  /** the groups with counts, in the order they were first seen */
+  groups: number[];
+  /** The cell's quote list (none for theme_all). */
+  slot: Slot | null;
 }
 
 const npsSlot = (score: number): 0 | 1 | 2 => {
@@ -85,6 +99,8 @@ export interface BuiltCube {
   docGroup: ReadonlyMap<number, number>;
   /** The filtered views' quote candidates: `pool.build` fills cube.quotes and cube.quoteRefs. */
   pool: QuotePool;
+  /** Which source the pass read (aggregate/sources.ts). */
+  source: 'blocks' | 'stream';
 }
 
 /**
@@ -92,11 +108,16 @@ export interface BuiltCube {
  * so memory is bounded by the quotes, not the documents (the facts come ordered by document, so
  * the group of the current one is all the stream itself needs).
  */
-export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, shown: readonly string[], wanted: ReadonlySet<number> = new Set()): BuiltCube {
+export function buildCube(
+  db: Db,
+  params: Pick<AggregateConfig, 'attributes'>,
+  shown: readonly string[],
+  wanted: ReadonlySet<number> = new Set(),
+  options: { stream?: boolean } = {},
+): BuiltCube {
   const index: ThemeIndex = buildThemeIndex(loadThemes(db));
   const scope = scopeOf({}, index);
   const dims: Dimension[] = ['source', 'kind', 'month', ...params.attributes.map((a): Dimension => `attr:${a}`)];
-  const emotions = emotionSet(emotionsInScope(db, scope));
   const valueSets = dims.map(() => new Set<string>());
   const groupIds = new Map<string, number>();
   const groupKeys: string[][] = [];
@@ -114,47 +135,70 @@ export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, s
     }
     return g;
   };
-  const groupOf = (v: FactView): number => {
-    if (v.fact.documentId === lastDoc) return lastGroup;
-    const g = groupOfKey(dims.map((d) => dimensionValues(v, d, index)[0] ?? UNKNOWN));
-    if (wanted.has(v.fact.documentId)) docGroup.set(v.fact.documentId, g);
-    lastDoc = v.fact.documentId;
+  const groupOf = (seg: SegmentAccess): number => {
+    if (seg.documentId === lastDoc) return lastGroup;
+    const g = groupOfKey(dims.map((d) => seg.values(d)[0] ?? UNKNOWN));
+    if (wanted.has(seg.documentId)) docGroup.set(seg.documentId, g);
+    lastDoc = seg.documentId;
     lastGroup = g;
     return g;
   };
   const totals: { seg: number; neg: number; docs: number; lastDoc: number }[] = [];
   const matrices = cubeMatrices(params, shown);
-  const accs = matrices.map(() => new Map<string, Map<number, Acc>>());
-  const attributes = needsAttributes([...dims, ...matrices.flatMap((m) => [m.rowDim, m.colDim])]);
-  for (const fact of streamFacts(db, scope, { attributes })) {
-    const v = viewOf(fact, index);
-    const doc = fact.documentId;
-    const g = groupOf(v);
+  // Per matrix: row -> column -> cell, and the cells in the order they were first seen (the page's key order).
+  const grids = matrices.map(() => new Map<string, Map<string, CubeCell>>());
+  const orders = matrices.map((): [string, CubeCell][] => []);
+  const emotionSlots = new Map<string, Map<number, Slot>>();
+  const seenEmotions = new Set<number>();
+  const passDims = [...dims, 'stage' as const, ...matrices.flatMap((m) => [m.rowDim, m.colDim])];
+  const source =
+    (options.stream ? null : blockSource(db, scope, index, passDims)) ??
+    streamSource(db, scope, index, { attributes: needsAttributes(passDims) });
+  source.forEach((seg) => {
+    const doc = seg.documentId;
+    const g = groupOf(seg);
     const t = (totals[g] ??= { seg: 0, neg: 0, docs: 0, lastDoc: -1 });
-    const negative = fact.sentiment === 'negative';
+    const negative = seg.negative;
     t.seg++;
     if (negative) t.neg++;
     if (t.lastDoc !== doc) {
       t.docs++;
       t.lastDoc = doc;
     }
-    const emo = emotions.map((e) => (fact.emotions.includes(e) ? 1 : 0));
-    const npsScore = fact.scoreScale === 'nps' ? fact.score : null;
-    const cand = pool.candidate(fact);
-    for (const stage of dimensionValues(v, 'stage', index)) {
-      for (const e of fact.emotions) pool.offer(STAGE_EMOTION, `${stage}|${e}`, g, cand, fact.emotionScores[e] ?? 0);
+    const codes = seg.emotionCodes;
+    for (const code of codes) seenEmotions.add(code);
+    const npsScore = seg.scoreScale === 'nps' ? seg.score : null;
+    const ss = seg.sentimentScore;
+    pool.begin(seg);
+    if (codes.length) {
+      for (const stage of seg.values('stage')) {
+        let byEmotion = emotionSlots.get(stage);
+        if (!byEmotion) emotionSlots.set(stage, (byEmotion = new Map()));
+        seg.emotions.forEach((e, i) => {
+          let slot = byEmotion.get(codes[i]!);
+          if (!slot) byEmotion.set(codes[i]!, (slot = pool.slot(STAGE_EMOTION, `${stage}|${e}`)));
+          pool.offer(slot, g, seg.emotionScore(e) ?? 0);
+        });
+      }
     }
-    matrices.forEach((m, mi) => {
-      for (const r of dimensionValues(v, m.rowDim, index)) {
-        for (const c of dimensionValues(v, m.colDim, index)) {
-          const key = `${r}|${c}`;
-          if (m.id !== 'theme_all') pool.offer(m.id, key, g, cand);
-          let byGroup = accs[mi]!.get(key);
-          if (!byGroup) accs[mi]!.set(key, (byGroup = new Map()));
-          let a = byGroup.get(g);
+    for (let mi = 0; mi < matrices.length; mi++) {
+      const m = matrices[mi]!;
+      const grid = grids[mi]!;
+      for (const r of seg.values(m.rowDim)) {
+        let row = grid.get(r);
+        if (!row) grid.set(r, (row = new Map()));
+        for (const c of seg.values(m.colDim)) {
+          let cell = row.get(c);
+          if (!cell) {
+            const key = `${r}|${c}`;
+            row.set(c, (cell = { accs: [], groups: [], slot: m.id === 'theme_all' ? null : pool.slot(m.id, key) }));
+            orders[mi]!.push([key, cell]);
+          }
+          if (cell.slot) pool.offer(cell.slot, g);
+          let a = cell.accs[g];
           if (!a) {
-            a = { n: 0, k: 0, docs: 0, negDocs: 0, lastDoc: -1, lastNegDoc: -1, ss: 0, sq: 0, nps: [0, 0, 0], emo: emotions.map(() => 0) };
-            byGroup.set(g, a);
+            a = cell.accs[g] = { n: 0, k: 0, docs: 0, negDocs: 0, lastDoc: -1, lastNegDoc: -1, ss: 0, sq: 0, nps: [0, 0, 0], emo: [] };
+            cell.groups.push(g);
           }
           a.n++;
           if (a.lastDoc !== doc) {
@@ -169,13 +213,16 @@ export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, s
               a.lastNegDoc = doc;
             }
           }
-          a.ss += fact.sentimentScore;
-          a.sq += fact.sentimentScore * fact.sentimentScore;
-          emo.forEach((x, i) => (a.emo[i]! += x));
+          a.ss += ss;
+          a.sq += ss * ss;
+          for (const code of codes) a.emo[code] = (a.emo[code] ?? 0) + 1;
         }
       }
-    });
-  }
+    }
+  });
+  // Every emotion the segments show (as emotionsInScope lists them), in the page's order.
+  const emotions = emotionSet([...seenEmotions].map((code) => EMOTION_CODES.values[code]!));
+  const emotionCode = emotions.map((e) => EMOTION_CODES.of(e));
   // NPS respondents without an analysed comment still count in their group's NPS.
   const npsTotals = new Map<number, [number, number, number]>();
   for (const d of streamNpsDocuments(db)) {
@@ -194,8 +241,10 @@ export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, s
   const cells: ReportCube['cells'] = {};
   matrices.forEach((m, mi) => {
     const out = (cells[m.id] = Object.create(null) as Record<string, number[][]>);
-    for (const [key, byGroup] of accs[mi]!) {
-      out[key] = [...byGroup.entries()].map(([g, a]) => trimZeros([g, a.n, a.k, a.docs, a.negDocs, r6(a.ss), r6(a.sq), ...a.nps, ...a.emo]));
+    for (const [key, { accs, groups }] of orders[mi]!) {
+      out[key] = groups.map((g) => accs[g]!).map((a, i) =>
+        trimZeros([groups[i]!, a.n, a.k, a.docs, a.negDocs, r6(a.ss), r6(a.sq), ...a.nps, ...emotionCode.map((code) => a.emo[code] ?? 0)]),
+      );
     }
   });
   const cube: ReportCube = {
@@ -211,5 +260,5 @@ export function buildCube(db: Db, params: Pick<AggregateConfig, 'attributes'>, s
     quoteRefs: {},
     quotes: [],
   };
-  return { cube, docGroup, pool };
+  return { cube, docGroup, pool, source: source.kind };
 }

@@ -345,6 +345,42 @@ export function segmentTexts(db: Db, ids: Iterable<number>): Map<number, string>
   return out;
 }
 
+const QuoteFieldsRow = z.object({
+  id: z.number().int(),
+  text: z.string(),
+  external_id: z.string().nullable(),
+  locator: z.string(),
+  created_at: z.string().nullable(),
+});
+
+/** What a quote shows beyond the pass's fields: the text and its document's id, locator and date. */
+export interface SegmentQuoteFields {
+  text: string;
+  externalId: string | null;
+  locator: string;
+  createdAt: string | null;
+}
+
+/** Text and document fields of the given segments (a report's quote winners), read in batches. */
+export function segmentQuoteFields(db: Db, ids: Iterable<number>): Map<number, SegmentQuoteFields> {
+  const out = new Map<number, SegmentQuoteFields>();
+  const all = [...new Set(ids)];
+  for (let i = 0; i < all.length; i += 500) {
+    const batch = all.slice(i, i + 500);
+    const rows = db
+      .prepare(
+        `SELECT s.id, s.text, d.external_id, d.locator, d.created_at FROM segments s JOIN documents d ON d.id = s.document_id
+          WHERE s.id IN (${batch.map(() => '?').join(', ')})`,
+      )
+      .all(...batch);
+    for (const raw of rows) {
+      const r = QuoteFieldsRow.parse(raw);
+      out.set(r.id, { text: r.text, externalId: r.external_id, locator: r.locator, createdAt: r.created_at });
+    }
+  }
+  return out;
+}
+
 export const ThemeRow = z.object({ theme_id: z.string(), parent_id: z.string().nullable(), label: z.string() });
 export type ThemeRow = z.infer<typeof ThemeRow>;
 
