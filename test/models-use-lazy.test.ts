@@ -28,9 +28,9 @@ vi.mock('node:worker_threads', async (importOriginal) => {
 // Counts imports of TF.js in this thread: loading the analyser's models must not load it (the
 // first embedding does, in-process with threads: 1, or in the encoder's worker threads).
 const tf = vi.hoisted(() => ({ imports: 0 }));
-vi.mock('@tensorflow/tfjs-core', async (importOriginal) => {
+vi.mock('../src/models/tfjs.js', async (importOriginal) => {
   tf.imports++;
-  return await importOriginal<typeof import('@tensorflow/tfjs-core')>();
+  return await importOriginal<typeof import('../src/models/tfjs.js')>();
 });
 
 let ws: Workspace;

@@ -6,11 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
+import { loadGraphModel, setWasmPaths, tf, type TfCore } from './tfjs.js';
 import { USE_DIM, useModelDir } from './use-model.js';
 
 const require = createRequire(import.meta.url);
@@ -48,7 +47,7 @@ async function loadUseGraph(dir: string): Promise<GraphModel> {
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
   const handler = tf.io.fromMemory({
     modelTopology: manifest.modelTopology,
-    weightSpecs: group.weights as tf.io.WeightsManifestEntry[],
+    weightSpecs: group.weights as TfCore.io.WeightsManifestEntry[],
     weightData,
   });
   return loadGraphModel(handler);
@@ -72,7 +71,7 @@ export class UseRuntime {
       values: tf.tensor1d(values, 'int32'),
     };
     try {
-      const out = (await this.model.executeAsync(inputs)) as tf.Tensor;
+      const out = (await this.model.executeAsync(inputs)) as TfCore.Tensor;
       try {
         const data = (await out.data()) as Float32Array;
         if (data.length !== rows * USE_DIM) throw new Error(`USE returned ${data.length} floats for ${rows} rows`);
