@@ -9,7 +9,8 @@
  * what `voc run` runs, without a TypeScript loader), each in its own child process
  * (nightly-child.js) so model loading and module start-up count as they do for `voc run`:
  * 1. full: an empty database and a cold embedding cache;
- * 2. 1% new: a second file with 1% more documents (dated after the rest);
+ * 2. 1% new: a second file with 1% more documents (dated after the rest), run three times on
+ *    copies of the full build's database (median by CPU);
  * 3. no new data: the same files again.
  * Each reports wall and CPU time (process.cpuUsage: every thread, the encoder's included), the
  * time per stage (from the reporter's stage events) and the time inside runPipeline.
@@ -25,6 +26,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SHARED_DATASETS } from '../run-sections.js';
+
+/** Runs of the 1% case (median reported). */
+const ROUNDS = 3;
 
 const SOURCES = ['airline-tweets', 'ba-reviews', 'twcs', 'cfpb', 'nps-telecom', 'comcast'];
 
@@ -148,7 +152,18 @@ export async function run(): Promise<string> {
     await asFloat32(dbPath, join(dir, 'f32.sqlite'));
     const before = storage(join(dir, 'f32.sqlite'));
     writeCsv(join(dir, 'in', 'new.csv'), extra, 400);
-    const onePercent = runChild(config);
+    // The 1% run is short, so its CPU time is noisy: it runs ROUNDS times, each on a fresh copy of
+    // the full build's database (same cache, same new file), and the median by CPU is reported.
+    const snapshot = join(dir, 'full.sqlite');
+    copyFileSync(dbPath, snapshot);
+    const rounds: ChildResult[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+      copyFileSync(snapshot, dbPath);
+      rounds.push(runChild(config));
+    }
+    const byCpu = [...rounds].sort((a, b) => a.cpuSeconds - b.cpuSeconds);
+    const onePercent = byCpu[Math.floor(ROUNDS / 2)]!;
     const noop = runChild(config);
     const row = (name: string, r: ChildResult) =>
       `| ${name} | ${r.analysed} | ${fmt(r.wallSeconds)} | ${fmt(r.cpuSeconds)} | ${fmt((100 * r.cpuSeconds) / full.cpuSeconds)}% | ${fmt(r.pipelineSeconds)} | ${['ingest', 'analyze', 'aggregate', 'exports'].map((s) => (r.stages[s] === undefined ? '-' : fmt(r.stages[s]!))).join(' | ')} | ${r.unchanged ? 'yes' : 'no'} |`;
@@ -167,7 +182,7 @@ export async function run(): Promise<string> {
       row('1% new', onePercent),
       row('no new data', noop),
       '',
-      `Analysis of the 1% run: ${onePercent.analysed} segments in ${fmt(onePercent.analyseSeconds)} s (encoder misses ${onePercent.cacheMisses}); of the no-op run: ${fmt(noop.analyseSeconds)} s.`,
+      `1% new: the median by CPU of ${ROUNDS} runs, each on a copy of the full build's database (CPU of the ${ROUNDS}: ${rounds.map((r) => fmt(r.cpuSeconds, 2)).join(', ')} s; ${rounds.map((r) => fmt((100 * r.cpuSeconds) / full.cpuSeconds, 2)).join(', ')}% of the full build). Analysis of the 1% run: ${onePercent.analysed} segments in ${fmt(onePercent.analyseSeconds)} s (encoder misses ${onePercent.cacheMisses}); of the no-op run (after the last 1% run): ${fmt(noop.analyseSeconds)} s.`,
       '',
       '## Storage',
       '',
