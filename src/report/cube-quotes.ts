@@ -87,7 +87,8 @@ export class QuotePool {
   /** list id -> key -> slot */
   private readonly lists = new Map<string, Map<string, Slot>>();
   private seg: SegmentAccess | null = null;
-  private rank: [number, number, number, number] = [0, 0, 0, 0];
+  private fragment = 0;
+  private notNegative = 0;
   private current: Candidate | null = null;
 
   /** The slot of a list and key (made on first use, so lists and keys keep the order they were first seen in). */
@@ -101,21 +102,35 @@ export class QuotePool {
 
   begin(seg: SegmentAccess): void {
     this.seg = seg;
-    const fragment = seg.charEnd - seg.charStart < MIN_QUOTE_CHARS ? 1 : 0;
-    this.rank = [fragment, seg.negative ? 0 : 1, seg.sentimentScore, seg.segmentId];
+    this.fragment = seg.charEnd - seg.charStart < MIN_QUOTE_CHARS ? 1 : 0;
+    this.notNegative = seg.negative ? 0 : 1;
     this.current = null;
   }
 
   private candidate(): Candidate {
     if (this.current) return this.current;
     const { segmentId, documentId, charStart, charEnd, negative, sentimentScore } = this.seg!;
-    return (this.current = { fact: { segmentId, documentId, charStart, charEnd, negative, sentimentScore }, rank: this.rank });
+    return (this.current = {
+      fact: { segmentId, documentId, charStart, charEnd, negative, sentimentScore },
+      rank: [this.fragment, this.notNegative, sentimentScore, segmentId],
+    });
+  }
+
+  /** Whether the current segment goes before a held entry (the order of `before`), without allocating. */
+  private beats(score: number, held: Entry): boolean {
+    if (score !== held.score) return score > held.score;
+    const r = held.c.rank;
+    if (this.fragment !== r[0]) return this.fragment < r[0];
+    if (this.notNegative !== r[1]) return this.notNegative < r[1];
+    const seg = this.seg!;
+    if (seg.sentimentScore !== r[2]) return seg.sentimentScore < r[2];
+    return seg.segmentId < r[3];
   }
 
   /** Offers the current segment (`begin`) to a slot's group; `score` is the list's own score (emotion lists). */
   offer(slot: Slot, group: number, score = 0): void {
     const held = slot.byGroup.get(group);
-    if (held && !beats(score, this.rank, held)) return;
+    if (held && !this.beats(score, held)) return;
     slot.byGroup.set(group, { c: this.candidate(), score });
   }
 

@@ -135,9 +135,26 @@ export function buildCube(
     }
     return g;
   };
+  // A trie over the document's dimension values, so finding a known group allocates nothing.
+  type Trie = Map<string, Trie | number>;
+  const trie: Trie = new Map();
+  const lookup = (seg: SegmentAccess): number => {
+    let node = trie;
+    for (let i = 0; i < dims.length; i++) {
+      const v = seg.values(dims[i]!)[0] ?? UNKNOWN;
+      let next = node.get(v);
+      if (next === undefined) {
+        next = i === dims.length - 1 ? groupOfKey(dims.map((d) => seg.values(d)[0] ?? UNKNOWN)) : new Map();
+        node.set(v, next);
+      }
+      if (typeof next === 'number') return next;
+      node = next;
+    }
+    throw new Error('cube: no dimensions');
+  };
   const groupOf = (seg: SegmentAccess): number => {
     if (seg.documentId === lastDoc) return lastGroup;
-    const g = groupOfKey(dims.map((d) => seg.values(d)[0] ?? UNKNOWN));
+    const g = lookup(seg);
     if (wanted.has(seg.documentId)) docGroup.set(seg.documentId, g);
     lastDoc = seg.documentId;
     lastGroup = g;
@@ -174,11 +191,12 @@ export function buildCube(
       for (const stage of seg.values('stage')) {
         let byEmotion = emotionSlots.get(stage);
         if (!byEmotion) emotionSlots.set(stage, (byEmotion = new Map()));
-        seg.emotions.forEach((e, i) => {
+        for (let i = 0; i < codes.length; i++) {
+          const e = seg.emotions[i]!;
           let slot = byEmotion.get(codes[i]!);
           if (!slot) byEmotion.set(codes[i]!, (slot = pool.slot(STAGE_EMOTION, `${stage}|${e}`)));
           pool.offer(slot, g, seg.emotionScore(e) ?? 0);
-        });
+        }
       }
     }
     for (let mi = 0; mi < matrices.length; mi++) {
@@ -225,7 +243,7 @@ export function buildCube(
   const emotionCode = emotions.map((e) => EMOTION_CODES.of(e));
   // NPS respondents without an analysed comment still count in their group's NPS.
   const npsTotals = new Map<number, [number, number, number]>();
-  for (const d of streamNpsDocuments(db)) {
+  for (const d of streamNpsDocuments(db, { attributes: params.attributes.length > 0 })) {
     const key = dims.map((dim) => {
       if (dim === 'source') return d.sourceName;
       if (dim === 'kind') return d.kind;

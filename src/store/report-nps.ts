@@ -12,7 +12,7 @@ const NpsDocRow = z.object({
   source_name: z.string(),
   created_at: z.string().nullable(),
   score: z.number(),
-  attributes: z.string(),
+  attributes: z.string().nullable(),
 });
 
 const AttributesJson = z.record(z.string(), z.unknown());
@@ -26,16 +26,19 @@ export interface NpsDocument {
   attributes: Record<string, unknown>;
 }
 
-export function* streamNpsDocuments(db: Db): Generator<NpsDocument> {
+const NO_ATTRIBUTES: Record<string, unknown> = Object.freeze({});
+
+/** `attributes: false` (no attribute dimension in the cube) leaves them unread: `{}` for every document. */
+export function* streamNpsDocuments(db: Db, options: { attributes: boolean } = { attributes: true }): Generator<NpsDocument> {
   const stmt = db.prepare(
-    `SELECT id, kind, source_name, created_at, score, attributes FROM documents
+    `SELECT id, kind, source_name, created_at, score, ${options.attributes ? 'attributes' : 'NULL AS attributes'} FROM documents
       WHERE score_scale = 'nps' AND score IS NOT NULL ORDER BY id`,
   );
   for (const raw of stmt.iterate()) {
     const r = NpsDocRow.parse(raw);
     yield {
       documentId: r.id, kind: r.kind, sourceName: r.source_name, createdAt: r.created_at,
-      score: r.score, attributes: AttributesJson.parse(JSON.parse(r.attributes)),
+      score: r.score, attributes: r.attributes === null ? NO_ATTRIBUTES : AttributesJson.parse(JSON.parse(r.attributes)),
     };
   }
 }
