@@ -326,21 +326,25 @@ export function anyInScope(db: Db, scope: SegmentScope): boolean {
 
 const TextRow = z.object({ id: z.number().int(), text: z.string() });
 
+/** The rows of `sql` (its `IN (?)` expanded) for the distinct ids, read in batches of 500. */
+function rowsByIds(db: Db, sql: string, ids: Iterable<number>): unknown[] {
+  const all = [...new Set(ids)];
+  const out: unknown[] = [];
+  for (let i = 0; i < all.length; i += 500) {
+    const batch = all.slice(i, i + 500);
+    out.push(...db.prepare(sql.replace('IN (?)', `IN (${batch.map(() => '?').join(', ')})`)).all(...batch));
+  }
+  return out;
+}
+
 /** The text of the given segments (the quote candidates), read in batches. */
 export function segmentTexts(db: Db, ids: Iterable<number>): Map<number, string> {
   const out = new Map<number, string>();
-  const all = [...new Set(ids)];
-  for (let i = 0; i < all.length; i += 500) {
-    const batch = all.slice(i, i + 500);
-    const rows = db
-      .prepare(`SELECT id, text FROM segments WHERE id IN (${batch.map(() => '?').join(', ')})`)
-      .all(...batch);
-    for (const r of rows) {
-      // Checked by hand: zod per row cost as much as the query for the aggregate's ~40k candidates.
-      const { id, text } = r as { id?: unknown; text?: unknown };
-      if (typeof id !== 'number' || !Number.isInteger(id) || typeof text !== 'string') TextRow.parse(r);
-      out.set(id as number, text as string);
-    }
+  for (const r of rowsByIds(db, `SELECT id, text FROM segments WHERE id IN (?)`, ids)) {
+    // Checked by hand: zod per row cost as much as the query for the aggregate's ~40k candidates.
+    const { id, text } = r as { id?: unknown; text?: unknown };
+    if (typeof id !== 'number' || !Number.isInteger(id) || typeof text !== 'string') TextRow.parse(r);
+    out.set(id as number, text as string);
   }
   return out;
 }
@@ -364,19 +368,11 @@ export interface SegmentQuoteFields {
 /** Text and document fields of the given segments (a report's quote winners), read in batches. */
 export function segmentQuoteFields(db: Db, ids: Iterable<number>): Map<number, SegmentQuoteFields> {
   const out = new Map<number, SegmentQuoteFields>();
-  const all = [...new Set(ids)];
-  for (let i = 0; i < all.length; i += 500) {
-    const batch = all.slice(i, i + 500);
-    const rows = db
-      .prepare(
-        `SELECT s.id, s.text, d.external_id, d.locator, d.created_at FROM segments s JOIN documents d ON d.id = s.document_id
-          WHERE s.id IN (${batch.map(() => '?').join(', ')})`,
-      )
-      .all(...batch);
-    for (const raw of rows) {
-      const r = QuoteFieldsRow.parse(raw);
-      out.set(r.id, { text: r.text, externalId: r.external_id, locator: r.locator, createdAt: r.created_at });
-    }
+  const sql = `SELECT s.id, s.text, d.external_id, d.locator, d.created_at FROM segments s JOIN documents d ON d.id = s.document_id
+                WHERE s.id IN (?)`;
+  for (const raw of rowsByIds(db, sql, ids)) {
+    const r = QuoteFieldsRow.parse(raw);
+    out.set(r.id, { text: r.text, externalId: r.external_id, locator: r.locator, createdAt: r.created_at });
   }
   return out;
 }
