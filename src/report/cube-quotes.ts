@@ -41,14 +41,10 @@ export interface Entry {
   score: number;
 }
 
-function beats(score: number, rank: readonly number[], b: Entry): boolean {
-  if (score !== b.score) return score > b.score;
-  for (let i = 0; i < 4; i++) if (rank[i] !== b.c.rank[i]) return rank[i]! < b.c.rank[i]!;
-  return false;
-}
-
 function before(a: Entry, b: Entry): boolean {
-  return beats(a.score, a.c.rank, b);
+  if (a.score !== b.score) return a.score > b.score;
+  for (let i = 0; i < 4; i++) if (a.c.rank[i] !== b.c.rank[i]) return a.c.rank[i]! < b.c.rank[i]!;
+  return false;
 }
 
 export const coverKey = (list: string, key: string, g: number): string => `${list}\u0000${key}\u0000${g}`;
