@@ -58,7 +58,13 @@ function corpus(): TestDb {
       score: scale === 'nps' ? (rnd(5) === 0 ? null : rnd(11)) : scale === 'stars5' ? 1 + rnd(5) : null,
       scale,
       channel: ['web', 'email', null][rnd(3)]!,
-      attributes: rnd(4) === 0 ? {} : { plan: ['basic', 'pro'][rnd(2)]!, seats: rnd(3) },
+      // no attributes, or some; a missing, empty, null and nested value; documents after the 90th lack `plan` or `region`
+      attributes:
+        d % 4 === 0
+          ? {}
+          : d > 120
+            ? { seats: d % 3, tier: d % 5 ? '' : null }
+            : { plan: ['basic', 'pro'][(d >> 1) % 2]!, seats: d % 3, ...(d < 90 ? { region: d % 5 < 2 ? ['eu', 'west'] : { zone: 'us' } } : {}) },
       segments: Array.from({ length: 1 + rnd(5) }, (_, i) => ({
         // short texts, padded with characters only JavaScript's trim knows, and a padded long one
         text: i === 2 ? ['ok.', '  Fine\u00a0 ', '\u3000'.repeat(30) + 'Yes', ' \u2028'.repeat(20) + 'A sentence long enough to quote.'][rnd(4)]! : `Sentence ${d}-${i} about thing ${rnd(50)}.`,
@@ -85,6 +91,9 @@ const SPECS: MatrixSpec[] = [
   { rows: 'channel', cols: 'month' },
   { rows: 'theme', cols: 'parent_theme' },
   { rows: 'stage', cols: 'all' },
+  { rows: 'attr:plan', cols: 'stage' },
+  { rows: 'attr:region', cols: 'theme' },
+  { rows: 'kind', cols: 'attr:tier' },
 ];
 
 const FILTERS: FactFilter[] = [
@@ -95,6 +104,11 @@ const FILTERS: FactFilter[] = [
   { since: '2026-04-12' },
   { where: { plan: 'pro' } },
   { where: { 'attr:seats': '2', kind: 'ticket' } },
+  { where: { plan: 'unknown' } },
+  { where: { 'attr:region': '["eu","west"]' } },
+  { where: { 'attr:tier': 'unknown', theme: 'billing' } },
+  { where: { 'attr:nowhere': 'x' } },
+  { where: { 'attr:nowhere': 'unknown' } },
   { where: { stage: 'support' } },
   { where: { stage: 'unassigned' } },
   { where: { theme: 'billing' } },
@@ -143,7 +157,7 @@ describe('aggregation and queries from the fact blocks', () => {
     t = corpus();
     aggregatePipeline(t.db, { aggregate: params }, addRun(t.db));
     let cells = 0;
-    for (const spec of SPECS) for (const filter of FILTERS.filter((f) => !isAttr(f))) cells += expectSame(spec, filter);
+    for (const spec of SPECS) for (const filter of FILTERS) cells += expectSame(spec, filter);
     expect(cells).toBeGreaterThan(500);
     // the corpus exercises what the fold must get right
     const all = fromBlocks({ rows: 'stage', cols: 'theme' }, {})!;
@@ -157,22 +171,28 @@ describe('aggregation and queries from the fact blocks', () => {
     expect(t.db.prepare(`SELECT block FROM fact_blocks ORDER BY block`).pluck().all()).toEqual([0, 2]);
     // the non-analysed segment is not in the blocks
     expect(t.db.prepare(`SELECT sum(segments) FROM fact_blocks`).pluck().get()).toBe(all.scope.overall.segments);
-    // attribute dimensions and filters are not in the blocks: the caller streams, with the same answer
-    expect(fromBlocks({ rows: 'attr:plan', cols: 'stage' }, {})).toBeNull();
-    expect(ATTR_FILTERS).toHaveLength(2);
-    for (const filter of ATTR_FILTERS) {
-      expect(fromBlocks({ rows: 'stage', cols: 'theme' }, filter)).toBeNull();
-      expect(queryMatrix(t.db, { rows: 'stage', cols: 'theme' }, filter, params)).toEqual(streamedMatrix(t.db, { rows: 'stage', cols: 'theme' }, filter, params));
-    }
-    expect(queryMatrix(t.db, { rows: 'attr:plan', cols: 'stage' }, { where: { kind: 'survey' } }, params)).toEqual(
-      streamedMatrix(t.db, { rows: 'attr:plan', cols: 'stage' }, { where: { kind: 'survey' } }, params),
-    );
+    // attribute dimensions and filters come from the blocks' attribute columns
+    expect(ATTR_FILTERS).toHaveLength(7);
+    const plans = fromBlocks({ rows: 'attr:plan', cols: 'all' }, {})!;
+    expect(plans.rowKeys).toEqual(['basic', 'pro', 'unknown']);
+    const regions = fromBlocks({ rows: 'attr:region', cols: 'all' }, {})!;
+    expect(regions.rowKeys).toEqual(expect.arrayContaining(['["eu","west"]', '{"zone":"us"}', 'unknown']));
+    expect(fromBlocks({ rows: 'stage', cols: 'theme' }, { where: { 'attr:nowhere': 'x' } })!.cells).toEqual([]);
+    expect(fromBlocks({ rows: 'all', cols: 'all' }, { where: { 'attr:nowhere': 'unknown' } })!.cells[0]!.mentions).toBe(all.scope.overall.segments);
+    // empty, null and missing values are all `unknown`
+    expect(fromBlocks({ rows: 'all', cols: 'all' }, { where: { 'attr:tier': 'unknown' } })!.cells[0]!.mentions).toBe(all.scope.overall.segments);
+    const noPlan = fromBlocks({ rows: 'all', cols: 'all' }, { where: { plan: 'unknown' } })!.cells[0]!.mentions;
+    expect(noPlan).toBeGreaterThan(0);
+    expect(noPlan).toBeLessThan(all.scope.overall.segments);
   });
 
   it('give the aggregate the streaming path gives, quotes included', () => {
     t = corpus();
     refreshFactBlocks(t.db);
-    const specs = [...storedMatrices(params), ...SPECS.filter((s) => s.rows !== 'stage' || s.cols !== 'theme')];
+    // with configured attributes: their attr:<name> x stage matrices are stored too
+    const withAttributes = { ...params, attributes: ['plan', 'region'] };
+    const specs = [...storedMatrices(withAttributes), ...SPECS.filter((s) => s.rows !== 'stage' || s.cols !== 'theme')];
+    expect(specs.map((s) => s.rows)).toContain('attr:region');
     const withQuotes = { ...params, quotesPerCell: 2 };
     const fast = computeMatrices(t.db, {}, withQuotes, specs, { quotes: true });
     const slow = computeMatrices(t.db, {}, withQuotes, specs, { quotes: true, stream: true });

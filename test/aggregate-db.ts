@@ -64,7 +64,7 @@ export interface DocSpec {
   score?: number | null;
   scale?: string | null;
   channel?: string | null;
-  attributes?: Record<string, string | number | boolean>;
+  attributes?: Record<string, unknown>;
   segments: SegSpec[];
 }
 

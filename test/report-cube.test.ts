@@ -135,8 +135,19 @@ describe('report filter cube', () => {
     expect(built).toEqual(stream.pool.build(t.db, new Set()));
     expect(built.quotes.length).toBeGreaterThan(10);
     expect(Object.keys(blocks.cube.cells.stage_theme ?? {}).length).toBeGreaterThan(10);
-    // With an attribute configured the cube streams (attributes are not in the blocks).
-    expect(buildCube(t.db, data.params, data.matrices.map((m) => m.id)).source).toBe('stream');
+    // With an attribute configured (groups split by plan, an attr:plan x stage matrix) the cube
+    // reads the blocks too, with the stream's answer.
+    expect(data.params.attributes).toEqual(['plan']);
+    const attrShown = data.matrices.map((m) => m.id);
+    expect(attrShown).toContain('attr:plan_stage');
+    const attrBlocks = buildCube(t.db, data.params, attrShown, wanted);
+    const attrStream = buildCube(t.db, data.params, attrShown, wanted, { stream: true });
+    expect([attrBlocks.source, attrStream.source]).toEqual(['blocks', 'stream']);
+    expect(attrBlocks.cube).toEqual(attrStream.cube);
+    expect(attrBlocks.cube.groups.length).toBeGreaterThan(blocks.cube.groups.length);
+    expect(Object.keys(attrBlocks.cube.cells['attr:plan_stage'] ?? {}).length).toBeGreaterThan(2);
+    expect([...attrBlocks.docGroup]).toEqual([...attrStream.docGroup]);
+    expect(attrBlocks.pool.build(t.db, new Set())).toEqual(attrStream.pool.build(t.db, new Set()));
   });
 
   it('computes theme impact on NPS as overall NPS minus NPS without the theme’s respondents', () => {

@@ -6,8 +6,9 @@
  * quotes are the same whichever source answered (test/aggregate-blocks.test.ts).
  *
  * The block source filters in JavaScript with each block's dictionaries: a condition on a coded
- * column is decided once per dictionary value, then per segment by a table lookup. Attribute
- * dimensions and conditions, and segment-id conditions, are not in the blocks: those scopes stream.
+ * column is decided once per dictionary value, then per segment by a table lookup; attribute
+ * dimensions and conditions the same way through the block's attribute columns. Segment-id
+ * conditions are not in the blocks: those scopes stream.
  */
 import type { Dimension } from '../config/aggregate.js';
 import type { Db } from '../store/db.js';
@@ -132,6 +133,8 @@ const NONE: readonly string[] = Object.freeze([]);
 const NO_CODES: readonly number[] = Object.freeze([]);
 const UNASSIGNED_LIST: readonly string[] = Object.freeze([UNASSIGNED]);
 const ALL_LIST: readonly string[] = Object.freeze(['all']);
+const UNKNOWN_LISTS: readonly (readonly string[])[] = Object.freeze([Object.freeze([UNKNOWN])]);
+const ATTR = 'attr:';
 
 /** The coded column and the key a dictionary value stands for, per single-valued dimension and condition field. */
 const SINGLE: Readonly<Record<string, { col: Coded; key: (v: string | null) => string }>> = {
@@ -157,6 +160,8 @@ interface BlockFilter {
   themes: { ok: Uint8Array; orUntagged: boolean }[];
   /** Emotion codes the segment must show (-1: no segment in the block does). */
   emotions: number[];
+  /** No segment of the block can be in scope (an attribute condition on a name the block lacks). */
+  none: boolean;
 }
 
 class BlockAccess implements SegmentAccess {
@@ -188,8 +193,8 @@ class BlockAccess implements SegmentAccess {
   private b!: FactBlock;
   private i = 0;
   private negativeCode = -1;
-  /** Per dimension of the block's dictionary codes: the one-key list of each code. */
-  private single = new Map<Dimension, readonly (readonly string[])[]>();
+  /** Per single-valued dimension: the block's codes for it and the one-key list of each code (codes null: every segment has the first list). */
+  private single = new Map<Dimension, { codes: Int32Array | null; lists: readonly (readonly string[])[] }>();
   /** Per theme code: itself and its ancestors, nearest first; and its top-level theme. */
   private chains: readonly (readonly string[])[] = [];
   private roots: readonly string[] = [];
@@ -216,7 +221,11 @@ class BlockAccess implements SegmentAccess {
     this.single.clear();
     for (const dim of this.dims) {
       const s = SINGLE[dim];
-      if (s) this.single.set(dim, b.dict[s.col].map((v) => Object.freeze([s.key(v)])));
+      if (s) this.single.set(dim, { codes: b.codes[s.col], lists: b.dict[s.col].map((v) => Object.freeze([s.key(v)])) });
+      else if (dim.startsWith(ATTR)) {
+        const a = b.attributes.get(dim.slice(ATTR.length));
+        this.single.set(dim, a ? { codes: a.codes, lists: a.values.map((v) => Object.freeze([v])) } : { codes: null, lists: UNKNOWN_LISTS });
+      }
     }
     this.oneEmotion = b.emotions.map((e) => Object.freeze([e]));
     this.emotionCode = b.emotions.map((e) => EMOTION_CODES.of(e));
@@ -313,7 +322,7 @@ class BlockAccess implements SegmentAccess {
 
   values(dim: Dimension): readonly string[] {
     const single = this.single.get(dim);
-    if (single) return single[this.b.codes[SINGLE[dim]!.col][this.i]!]!;
+    if (single) return single.codes === null ? single.lists[0]! : single.lists[single.codes[this.i]!]!;
     if (dim === 'all') return ALL_LIST;
     const untagged = this.b.tagStart[this.i] === this.b.tagStart[this.i + 1];
     if (dim === 'theme' || dim === 'parent_theme') {
@@ -341,7 +350,7 @@ function compileFilter(db: Db, scope: SegmentScope): ((b: FactBlock) => BlockFil
   if (scope.since) dates.push(dateTest(db, scope.since, '>='));
   if (scope.until) dates.push(dateTest(db, scope.until, '<='));
   return (b) => {
-    const f: BlockFilter = { coded: [], themes: [], emotions: [] };
+    const f: BlockFilter = { coded: [], themes: [], emotions: [], none: false };
     if (dates.length) {
       f.coded.push({ codes: b.codes.created, ok: Uint8Array.from(b.dict.created, (v) => (dates.every((t) => t(v)) ? 1 : 0)) });
     }
@@ -351,7 +360,12 @@ function compileFilter(db: Db, scope: SegmentScope): ((b: FactBlock) => BlockFil
         f.themes.push({ ok: Uint8Array.from(b.themes, (id) => (ids.has(id) ? 1 : 0)), orUntagged: c.orUntagged });
       } else if (c.field === 'emotion') {
         f.emotions.push(b.emotions.indexOf(c.emotion));
-      } else if ('value' in c && c.field !== 'attr') {
+      } else if (c.field === 'attr') {
+        // As voc_attr: a document without the attribute has the value `unknown`.
+        const a = b.attributes.get(c.name);
+        if (a) f.coded.push({ codes: a.codes, ok: Uint8Array.from(a.values, (v) => (v === c.value ? 1 : 0)) });
+        else if (c.value !== UNKNOWN) f.none = true;
+      } else if ('value' in c) {
         const s = SINGLE[c.field]!;
         f.coded.push({ codes: b.codes[s.col], ok: Uint8Array.from(b.dict[s.col], (v) => (s.key(v) === c.value ? 1 : 0)) });
       } else {
@@ -386,8 +400,7 @@ function inScope(b: FactBlock, f: BlockFilter, i: number): boolean {
 
 /** The block source for a scope and the dimensions a pass needs, or null when the blocks cannot answer. */
 export function blockSource(db: Db, scope: SegmentScope, index: ThemeIndex, dims: readonly Dimension[]): FactSource | null {
-  if (dims.some((d) => d.startsWith('attr:'))) return null;
-  if (scope.conditions.some((c) => c.field === 'attr' || c.field === 'segments')) return null;
+  if (scope.conditions.some((c) => c.field === 'segments')) return null;
   if ([scope.since, scope.until].some((d) => d !== undefined && d.length > 10)) return null;
   if (!factBlocksCurrent(db)) return null;
   const filterOf = compileFilter(db, scope);
@@ -399,6 +412,7 @@ export function blockSource(db: Db, scope: SegmentScope, index: ThemeIndex, dims
       const access = new BlockAccess(index, dims);
       for (const b of readBlocks(db)) {
         const f = filterOf(b);
+        if (f.none) continue;
         access.setBlock(b);
         const inKeys = new Uint8Array(b.dict.akey.length);
         for (let i = 0; i < b.n; i++) {

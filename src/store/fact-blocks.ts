@@ -9,9 +9,11 @@
  * is stored as Int32 codes into its dictionary, whose values are exactly what the streaming read
  * model (aggregate-facts.ts) reads for the same segment: stage and touchpoint with `unassigned`,
  * the raw channel (null when none), created_at, the month as the stream derives it, the scale and
- * the analysis key. Tags and emotions are CSR lists (start offsets per segment) of codes and
- * scores, best first as the stream orders them. Tags are the stored tags, not rolled up, so a
- * change of the theme hierarchy needs no rebuild.
+ * the analysis key. Document attributes (format 2) are coded the same way, one Int32 column per
+ * attribute name that any document of the block has, into a dictionary of the values as the stream
+ * compares them (attributeKey: `unknown` when a document lacks it). Tags and emotions are CSR lists
+ * (start offsets per segment) of codes and scores, best first as the stream orders them. Tags are
+ * the stored tags, not rolled up, so a change of the theme hierarchy needs no rebuild.
  *
  * Writers call `refreshFactBlocks` (the aggregate stage does): it rebuilds the blocks of the
  * segments that 009's triggers listed in `segment_keys_dirty`. Readers call `factBlocksCurrent`
@@ -21,13 +23,13 @@
 import { z } from 'zod';
 import type { Db } from './db.js';
 import { dialectOf } from './db.js';
-import { MIN_QUOTE_CHARS, registerFunctions, STAGE, TOUCHPOINT } from './aggregate-facts.js';
+import { attributeKey, MIN_QUOTE_CHARS, registerFunctions, STAGE, TOUCHPOINT } from './aggregate-facts.js';
 
 /** Every character JavaScript's String.prototype.trim removes (WhiteSpace and LineTerminator), for SQLite's trim(X, Y). */
 const JS_WHITESPACE = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
 
 /** Bump when the layout changes: blocks of another format are rebuilt by the next refresh. */
-export const FACT_BLOCK_FORMAT = 1;
+export const FACT_BLOCK_FORMAT = 2;
 /** Documents per block (block = document_id / BLOCK_DOCUMENTS). */
 export const BLOCK_DOCUMENTS = 1024;
 
@@ -58,6 +60,8 @@ export interface FactBlock {
   emotionCode: Int32Array;
   emotionScore: Float64Array;
   emotions: readonly string[];
+  /** Per attribute name any document of the block has: per segment a code into `values` (attributeKey of the document's value). */
+  attributes: ReadonlyMap<string, { values: readonly string[]; codes: Int32Array }>;
 }
 
 const Header = z.object({
@@ -68,6 +72,8 @@ const Header = z.object({
   dict: z.object(Object.fromEntries(CODED.map((c) => [c, z.array(z.string().nullable())])) as Record<Coded, z.ZodArray<z.ZodNullable<z.ZodString>>>),
   themes: z.array(z.string()),
   emotions: z.array(z.string()),
+  /** Attribute names (sorted) and each one's dictionary; the codes are the `attr:<k>` columns. */
+  attributes: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
 });
 type Header = z.infer<typeof Header>;
 
@@ -81,8 +87,11 @@ interface Sizes {
   emotionRows: number;
 }
 
+/** An attribute column's key in the layout. */
+const attrColumn = (k: number): string => `attr:${k}`;
+
 /** Byte offsets of every column after the header, in layout order. */
-function layout(s: Sizes): { f64: Record<'sentimentScore' | 'pNegative' | 'score' | 'tagScore' | 'emotionScore', [number, number]>; i32: Record<string, [number, number]>; u8: [number, number]; bytes: number } {
+function layout(s: Sizes, attributes: number): { f64: Record<'sentimentScore' | 'pNegative' | 'score' | 'tagScore' | 'emotionScore', [number, number]>; i32: Record<string, [number, number]>; u8: [number, number]; bytes: number } {
   let at = 0;
   const take = (count: number, width: number): [number, number] => {
     const r: [number, number] = [at, count];
@@ -98,6 +107,7 @@ function layout(s: Sizes): { f64: Record<'sentimentScore' | 'pNegative' | 'score
     tagStart: take(s.n + 1, 4), emotionStart: take(s.n + 1, 4), tagTheme: take(s.tags, 4), emotionCode: take(s.emotionRows, 4),
   };
   for (const c of CODED) i32[`code:${c}`] = take(s.n, 4);
+  for (let k = 0; k < attributes; k++) i32[attrColumn(k)] = take(s.n, 4);
   const u8 = take(s.n, 1);
   return { f64, i32, u8, bytes: at };
 }
@@ -160,17 +170,30 @@ export function buildBlock(db: Db, block: number): { data: Buffer; n: number; mi
   const docStmt = db.prepare(
     `SELECT d.id, d.kind, d.source_name, d.channel, d.created_at,
             (CASE WHEN d.created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(d.created_at, 1, 7) ELSE NULL END),
-            d.score, d.score_scale
-       FROM documents d WHERE d.id BETWEEN ? AND ?`,
+            d.score, d.score_scale, d.attributes
+       FROM documents d WHERE d.id BETWEEN ? AND ? ORDER BY d.id`,
   );
   (docStmt as unknown as { raw(on: boolean): unknown }).raw(true);
   const docs = new Map<number, unknown[]>();
+  /** Per document: its attributes as the stream compares them (aggregate-facts.ts toDocument). */
+  const docAttributes = new Map<number, Record<string, string>>();
+  const attributeNames = new Set<string>();
   for (const d of docStmt.iterate(lo, hi) as IterableIterator<unknown[]>) {
-    const [id, kind, source, channel, created, month, score, scale] = d;
-    if (!isInt(id) || !isStr(kind) || !isStr(source) || !strOrNull(channel) || !strOrNull(created) || !strOrNull(month) || !(score === null || isNum(score)) || !strOrNull(scale)) {
+    const [id, kind, source, channel, created, month, score, scale, attributes] = d;
+    if (!isInt(id) || !isStr(kind) || !isStr(source) || !strOrNull(channel) || !strOrNull(created) || !strOrNull(month) || !(score === null || isNum(score)) || !strOrNull(scale) || !strOrNull(attributes)) {
       bad('document', d);
     }
     docs.set(id, d);
+    if (attributes !== null) {
+      const parsed: unknown = JSON.parse(attributes);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) bad('document attributes', d);
+      const keyed = Object.create(null) as Record<string, string>;
+      for (const [k, v] of Object.entries(parsed)) {
+        keyed[k] = attributeKey(v);
+        attributeNames.add(k);
+      }
+      docAttributes.set(id, keyed);
+    }
   }
   // voc_short (JavaScript's trim and length) only for texts that are not clearly long: a text with
   // 25 or more characters left once SQLite strips every character JavaScript's trim strips has
@@ -207,7 +230,8 @@ export function buildBlock(db: Db, block: number): { data: Buffer; n: number; mi
   const themeDict = new Dict();
   const emotionDict = new Dict();
   const sizes = { n, tags: tagCount, emotionRows: emotionCount };
-  const lay = layout(sizes);
+  const names = [...attributeNames].sort();
+  const lay = layout(sizes, names.length);
   const body = new ArrayBuffer(lay.bytes);
   const f64 = (k: keyof typeof lay.f64): Float64Array => new Float64Array(body, lay.f64[k][0], lay.f64[k][1]);
   const i32 = (k: string): Int32Array => new Int32Array(body, lay.i32[k]![0], lay.i32[k]![1]);
@@ -218,6 +242,7 @@ export function buildBlock(db: Db, block: number): { data: Buffer; n: number; mi
     short: new Uint8Array(body, lay.u8[0], lay.u8[1]),
   };
   const codes = Object.fromEntries(CODED.map((c) => [c, i32(`code:${c}`)])) as Record<Coded, Int32Array>;
+  const attrs = names.map((name, k) => ({ name, dict: new Dict(), codes: i32(attrColumn(k)) }));
   let minSegment = Infinity;
   let maxSegment = -Infinity;
   let t = 0;
@@ -245,6 +270,8 @@ export function buildBlock(db: Db, block: number): { data: Buffer; n: number; mi
       kind, source, channel, created, month, scale, stage, touchpoint, sentiment: sentiment as string, akey,
     };
     for (const c of CODED) codes[c][i] = dicts[c].code(values[c]);
+    const keyed = docAttributes.get(doc);
+    for (const a of attrs) a.codes[i] = a.dict.code(keyed?.[a.name] ?? attributeKey(undefined));
     b.tagStart[i] = t;
     for (const [id, score] of bestFirst(tags.get(seg) ?? [])) {
       b.tagTheme[t] = themeDict.code(id);
@@ -263,6 +290,7 @@ export function buildBlock(db: Db, block: number): { data: Buffer; n: number; mi
     dict: Object.fromEntries(CODED.map((c) => [c, dicts[c].values])) as Record<Coded, (string | null)[]>,
     themes: themeDict.values as string[],
     emotions: emotionDict.values as string[],
+    attributes: attrs.map((a) => ({ name: a.name, values: a.dict.values as string[] })),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const start = pad8(4 + json.length);
@@ -280,7 +308,7 @@ export function decodeBlock(block: number, blob: Uint8Array): FactBlock {
   const headerBytes = view.getUint32(0, true);
   const header = Header.parse(JSON.parse(Buffer.from(blob.buffer, blob.byteOffset + 4, headerBytes).toString('utf8')));
   const start = pad8(4 + headerBytes);
-  const lay = layout(header);
+  const lay = layout(header, header.attributes.length);
   if (blob.length !== start + lay.bytes) throw new Error(`fact block ${block}: ${blob.length} bytes, expected ${start + lay.bytes}`);
   // Typed arrays need aligned offsets: views straight into the blob when it is 8-aligned (the
   // driver's own buffer usually is), else into an aligned copy.
@@ -306,6 +334,7 @@ export function decodeBlock(block: number, blob: Uint8Array): FactBlock {
     dict: header.dict,
     tagStart: i32('tagStart'), tagTheme: i32('tagTheme'), tagScore: f64('tagScore'), themes: header.themes,
     emotionStart: i32('emotionStart'), emotionCode: i32('emotionCode'), emotionScore: f64('emotionScore'), emotions: header.emotions,
+    attributes: new Map(header.attributes.map((a, k) => [a.name, { values: a.values, codes: i32(attrColumn(k)) }])),
   };
 }
 
