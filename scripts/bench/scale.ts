@@ -21,7 +21,7 @@ import { mulberry32 } from '../../src/util/random.js';
 
 const SIZES = (process.env.VOC_SCALE_SIZES ?? '10000,100000,300000').split(',').map(Number);
 const DIR = resolve(process.env.VOC_SCALE_DIR ?? join(tmpdir(), 'voc-bench-scale'));
-const STAGES = ['blocks', 'aggregate', 'report', 'heatmap', 'heatmap-stream', 'themes', 'quotes', 'export'] as const;
+const STAGES = ['blocks', 'aggregate', 'report', 'heatmap', 'heatmap-stream', 'themes', 'quotes', 'export', 'aggregate-attr', 'report-attr', 'heatmap-attr'] as const;
 type Stage = (typeof STAGES)[number];
 
 
@@ -154,24 +154,29 @@ async function child(stage: Stage, path: string): Promise<void> {
   const { writeReport } = await dist<typeof import('../../src/report/html.js')>('report/html');
   const db = openDatabase(path);
   const params = parseAggregateConfig({});
+  const withAttributes = parseAggregateConfig({ attributes: ['plan', 'region'] });
+  const aggregate = (p: typeof params) => {
+    const runId = Number(
+      db.prepare(`INSERT INTO runs (command, tool_version, started_at) VALUES ('aggregate', 'bench', ?)`).run(new Date().toISOString()).lastInsertRowid,
+    );
+    return aggregatePipeline(db, { aggregate: p }, runId);
+  };
   const runs: Record<Stage, () => unknown> = {
     blocks: () => refreshFactBlocks(db),
-    aggregate: () => {
-      const runId = Number(
-        db.prepare(`INSERT INTO runs (command, tool_version, started_at) VALUES ('aggregate', 'bench', ?)`).run(new Date().toISOString()).lastInsertRowid,
-      );
-      return aggregatePipeline(db, { aggregate: params }, runId);
-    },
+    aggregate: () => aggregate(params),
     report: () => writeReport(db, `${path}.report.html`, { title: 'bench', params }),
     heatmap: () => queryMatrix(db, { rows: 'stage', cols: 'theme' }, { where: { kind: 'survey' } }, params),
     'heatmap-stream': () => streamedMatrix(db, { rows: 'stage', cols: 'theme' }, { where: { kind: 'survey' } }, params),
     themes: () => rankThemes(db, { stage: 'delivery', sort: 'pain', limit: 10 }, params),
     quotes: () => findQuotes(db, { theme: 'p3', sentiment: 'negative', limit: 5 }),
     export: () => heatmapExportText(db, { rows: 'stage', cols: 'theme', long: true, format: 'csv' }, params),
+    'aggregate-attr': () => aggregate(withAttributes),
+    'report-attr': () => writeReport(db, `${path}.report.html`, { title: 'bench', params: withAttributes }),
+    'heatmap-attr': () => queryMatrix(db, { rows: 'attr:plan', cols: 'stage' }, { where: { 'attr:region': 'north' } }, withAttributes),
   };
   let best = Infinity;
   let bestCpu = Infinity;
-  const once = stage === 'aggregate' || stage === 'blocks' || stage === 'report';
+  const once = stage === 'aggregate' || stage === 'blocks' || stage === 'report' || stage === 'aggregate-attr' || stage === 'report-attr';
   const rounds = once ? 1 : 4;
   for (let i = 0; i < rounds; i++) {
     const t0 = performance.now();
@@ -224,7 +229,7 @@ export async function run(): Promise<string> {
   const lines = [
     '## Scale',
     '',
-    `Synthetic analysed corpora written straight into SQLite (no encoder, no stored embeddings), sizes ${SIZES.join(', ')} segments. Each stage runs the compiled package (dist/, built first) in its own child process, in this order on the same database; peak RSS = process.resourceUsage().maxRSS of that process (Node and modules included). Queries: best of 3 warm runs (after one untimed run). CPU time is the steadier measure on a shared machine (2 cores). blocks: \`refreshFactBlocks\` with every segment new (what the first aggregate after a full build or an upgrade does once). aggregate: full \`aggregatePipeline\` with the blocks current (what a nightly run does after rewriting the blocks of its new documents): all configured and journey matrices with quotes, written to the database. report: \`writeReport\` of that aggregate (the HTML page with its filter cube, as \`voc run\` writes it after aggregating). heatmap: \`voc heatmap --rows stage --cols theme --where kind=survey\` (from the fact blocks); heatmap-stream: the same matrix by the streaming reference path (\`streamedMatrix\`); themes: \`voc themes --stage delivery\`; quotes: \`voc quotes --theme p3 --sentiment negative\`; export: long CSV stage x theme.`,
+    `Synthetic analysed corpora written straight into SQLite (no encoder, no stored embeddings), sizes ${SIZES.join(', ')} segments. Each stage runs the compiled package (dist/, built first) in its own child process, in this order on the same database; peak RSS = process.resourceUsage().maxRSS of that process (Node and modules included). Queries: best of 3 warm runs (after one untimed run). CPU time is the steadier measure on a shared machine (2 cores). blocks: \`refreshFactBlocks\` with every segment new (what the first aggregate after a full build or an upgrade does once). aggregate: full \`aggregatePipeline\` with the blocks current (what a nightly run does after rewriting the blocks of its new documents): all configured and journey matrices with quotes, written to the database. report: \`writeReport\` of that aggregate (the HTML page with its filter cube, as \`voc run\` writes it after aggregating). heatmap: \`voc heatmap --rows stage --cols theme --where kind=survey\` (from the fact blocks); heatmap-stream: the same matrix by the streaming reference path (\`streamedMatrix\`); themes: \`voc themes --stage delivery\`; quotes: \`voc quotes --theme p3 --sentiment negative\`; export: long CSV stage x theme; aggregate-attr and report-attr: the same as aggregate and report with \`aggregate.attributes: [plan, region]\` (two more attr x stage matrices, the report's groups split by both); heatmap-attr: \`voc heatmap --rows attr:plan --cols stage --where region=north\`.`,
     '',
     '| segments | documents | DB bytes/segment (with blocks) | stage | wall (s) | CPU (s) | CPU µs/segment | peak RSS (MB) |',
     '|---:|---:|---:|---|---:|---:|---:|---:|',

@@ -31,6 +31,9 @@ export function registerReport(program: Command): void {
         const title = o.title ?? (configured?.type === 'report' ? configured.title : undefined) ?? t.config?.name ?? 'Voice of customer';
         const r = writeReport(t.db, out, { title, params: t.params });
         process.stdout.write(`wrote ${r.path} (${Math.round(r.bytes / 1024)} KB, ${r.cells} cells, ${r.quotes} quotes)\n`);
+        if (r.notFilterable.length) {
+          process.stdout.write(`not filterable on the page (too many combinations with the other filters): ${r.notFilterable.join(', ')}; use voc heatmap --where NAME=VALUE\n`);
+        }
       } finally {
         t.db.close();
       }

@@ -29,7 +29,8 @@ import { blockSource, streamSource, type SegmentAccess } from '../aggregate/sour
 import { npsBucket } from '../aggregate/metrics.js';
 import { buildThemeIndex, type ThemeIndex } from '../aggregate/themes.js';
 import { emotionSet } from '../config/emotions.js';
-import { attributeKey, loadThemes } from '../store/aggregate.js';
+import { loadThemes } from '../store/aggregate.js';
+import { attributeOf, cubeAttributes } from './cube-groups.js';
 import { EMOTION_CODES } from '../aggregate/emotions.js';
 import { streamNpsDocuments } from '../store/report-nps.js';
 import type { Db } from '../store/db.js';
@@ -112,11 +113,13 @@ export function buildCube(
   params: Pick<AggregateConfig, 'attributes'>,
   shown: readonly string[],
   wanted: ReadonlySet<number> = new Set(),
-  options: { stream?: boolean } = {},
+  options: { stream?: boolean; maxGroups?: number } = {},
 ): BuiltCube {
   const index: ThemeIndex = buildThemeIndex(loadThemes(db));
   const scope = scopeOf({}, index);
-  const dims: Dimension[] = ['source', 'kind', 'month', ...params.attributes.map((a): Dimension => `attr:${a}`)];
+  // The attributes whose groups fit the budget (cube-groups.ts); their attr x stage matrices are kept either way.
+  const split = cubeAttributes(db, params.attributes, options.maxGroups);
+  const dims: Dimension[] = ['source', 'kind', 'month', ...split.kept.map((a): Dimension => `attr:${a}`)];
   const valueSets = dims.map(() => new Set<string>());
   const groupIds = new Map<string, number>();
   const groupKeys: string[][] = [];
@@ -242,12 +245,12 @@ export function buildCube(
   const emotionCode = emotions.map((e) => EMOTION_CODES.of(e));
   // NPS respondents without an analysed comment still count in their group's NPS.
   const npsTotals = new Map<number, [number, number, number]>();
-  for (const d of streamNpsDocuments(db, { attributes: params.attributes.length > 0 })) {
+  for (const d of streamNpsDocuments(db, { attributes: split.kept.length > 0 })) {
     const key = dims.map((dim) => {
       if (dim === 'source') return d.sourceName;
       if (dim === 'kind') return d.kind;
       if (dim === 'month') return monthOf(d.createdAt) ?? UNKNOWN;
-      return attributeKey(d.attributes[dim.slice(5)]);
+      return attributeOf(d.attributes, dim.slice(5));
     });
     const g = groupOfKey(key);
     const c = npsTotals.get(g) ?? [0, 0, 0];
@@ -266,6 +269,7 @@ export function buildCube(
   });
   const cube: ReportCube = {
     dims,
+    omitted: split.omitted,
     values,
     groups: groupKeys.map((key) => key.map((k, i) => values[i]!.indexOf(k))),
     totals: groupKeys.map((_, g) => {

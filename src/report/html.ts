@@ -80,6 +80,8 @@ export interface ReportSummary {
   bytes: number;
   cells: number;
   quotes: number;
+  /** Aggregated attributes the page cannot filter by (too many combinations: report/cube-groups.ts). */
+  notFilterable: string[];
 }
 
 /** Writes the report of the latest aggregate to `outPath`. */
@@ -91,5 +93,6 @@ export function writeReport(db: Db, outPath: string, options: ReportOptions = {}
     bytes: writeFileAtomic(outPath, html),
     cells: data.matrices.reduce((n, m) => n + m.cells.length, 0),
     quotes: Object.values(data.quotes).reduce((n, q) => n + q.length, 0),
+    notFilterable: data.cube.omitted.map((o) => o.name),
   };
 }

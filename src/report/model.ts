@@ -186,8 +186,10 @@ export interface Highlight extends ReportCell {
 export const STAGE_EMOTION = 'stage_emotion';
 
 export interface ReportCube {
-  /** Filter dimensions: 'source', 'kind', 'month', then 'attr:<name>' per aggregated attribute. */
+  /** Filter dimensions: 'source', 'kind', 'month', then 'attr:<name>' per aggregated attribute that fits the group budget. */
   dims: string[];
+  /** Aggregated attributes left out of the filters: with them the groups would exceed the budget (report/cube-groups.ts). */
+  omitted: { name: string; groups: number }[];
   /** Per dimension, its distinct values (sorted). */
   values: string[][];
   /** Per group, the index of its value on each dimension. */

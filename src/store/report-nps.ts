@@ -1,7 +1,8 @@
 /**
- * NPS respondents for the report's filter cube: every document with a 0-10 likelihood-to-recommend
- * score, with or without an analysed comment (they count in their group's NPS), streamed one row at
- * a time so the cube stays bounded by groups, not documents.
+ * Documents for the report's filter cube, streamed one row at a time so the cube stays bounded by
+ * groups, not documents: the NPS respondents (every document with a 0-10 likelihood-to-recommend
+ * score, with or without an analysed comment: they count in their group's NPS), and every
+ * document's group fields (to count the groups before the cube is built).
  */
 import { z } from 'zod';
 import type { Db } from './db.js';
@@ -39,6 +40,32 @@ export function* streamNpsDocuments(db: Db, options: { attributes: boolean } = {
     yield {
       documentId: r.id, kind: r.kind, sourceName: r.source_name, createdAt: r.created_at,
       score: r.score, attributes: r.attributes === null ? NO_ATTRIBUTES : AttributesJson.parse(JSON.parse(r.attributes)),
+    };
+  }
+}
+
+const GroupDocRow = z.object({
+  kind: z.string(),
+  source_name: z.string(),
+  created_at: z.string().nullable(),
+  attributes: z.string().nullable(),
+});
+
+export interface GroupDocument {
+  kind: string;
+  sourceName: string;
+  createdAt: string | null;
+  attributes: Record<string, unknown>;
+}
+
+/** Every document's group fields (kind, source, date and attributes), in id order. */
+export function* streamGroupDocuments(db: Db): Generator<GroupDocument> {
+  const stmt = db.prepare(`SELECT kind, source_name, created_at, attributes FROM documents ORDER BY id`);
+  for (const raw of stmt.iterate()) {
+    const r = GroupDocRow.parse(raw);
+    yield {
+      kind: r.kind, sourceName: r.source_name, createdAt: r.created_at,
+      attributes: r.attributes === null ? NO_ATTRIBUTES : AttributesJson.parse(JSON.parse(r.attributes)),
     };
   }
 }

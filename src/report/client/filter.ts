@@ -92,4 +92,17 @@ export function renderFilters(render: () => void): void {
   add(box, note);
   note.textContent = 'All data';
   box.setAttribute('data-where', '');
+  // Attributes the cube could not split by (too many combinations for one page): say so, and how to filter by them.
+  const omitted = cube.omitted ?? [];
+  if (omitted.length) {
+    const names = omitted.map((o) => o.name);
+    const why = el(
+      'span',
+      'filter-note',
+      `Not filterable on this page: ${names.join(', ')} (with the other filters, ${omitted.length > 1 ? 'they make' : 'it makes'} too many combinations to embed; the page's numbers still count every document). In the terminal: voc heatmap --where ${names[0]}=VALUE.`,
+    );
+    why.id = 'filter-omitted';
+    why.setAttribute('data-omitted', names.join(','));
+    add(box, why);
+  }
 }

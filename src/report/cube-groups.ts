@@ -1,0 +1,77 @@
+/**
+ * Which aggregated attributes the report's filter cube can split its groups by. A group is one
+ * combination of source, kind, month and the attributes (cube.ts), so the cube, and the page that
+ * embeds it, grow with the product of their distinct values: two attributes of 3 and 4 values
+ * made 1,080 groups and a 30 MB page at 100k segments, 1.7 GB of memory at 1M. The cube keeps the
+ * attributes, in configured order, whose addition keeps the groups within `maxGroups`; the others
+ * are left out of the page's filter bar (the page says so, and the CLI still filters by them:
+ * `voc heatmap --where <name>=<value>`). Their attr x stage matrices stay on the page.
+ *
+ * Groups are counted over every document before the cube is built, in passes over the documents
+ * (one when everything fits, at most one more per attribute left out), each holding at most
+ * `maxGroups` + 1 keys per candidate: memory is bounded by the budget, not by the documents.
+ */
+import { monthOf, UNKNOWN } from '../aggregate/facts.js';
+import { attributeKey } from '../store/aggregate.js';
+import type { Db } from '../store/db.js';
+import { streamGroupDocuments, type GroupDocument } from '../store/report-nps.js';
+
+/** Default budget: four times the 90 groups of 5 sources x 3 kinds x 18 months (docs/bench.md, Scale). */
+export const MAX_CUBE_GROUPS = 400;
+
+export interface CubeAttributes {
+  /** The attributes the groups are split by, in configured order. */
+  kept: string[];
+  /** The ones left out, each with the groups it would have made (a lower bound when over the budget). */
+  omitted: { name: string; groups: number }[];
+}
+
+const SEP = '\u0000';
+
+/** An attribute's value as aggregation compares it; only the document's own keys count ("constructor" is no attribute of `{}`). */
+export function attributeOf(attributes: Readonly<Record<string, unknown>>, name: string): string {
+  return attributeKey(Object.prototype.hasOwnProperty.call(attributes, name) ? attributes[name] : undefined);
+}
+
+function baseKey(d: GroupDocument): string {
+  return d.sourceName + SEP + d.kind + SEP + (monthOf(d.createdAt) ?? UNKNOWN);
+}
+
+/**
+ * Per candidate attribute: the number of groups of (source, kind, month, `kept`, candidate), each
+ * counted up to `limit` + 1 (more is "over the budget").
+ */
+function countGroups(db: Db, kept: readonly string[], candidates: readonly string[], limit: number): number[] {
+  const sets = candidates.map(() => new Set<string>());
+  for (const d of streamGroupDocuments(db)) {
+    let key = baseKey(d);
+    for (const a of kept) key += SEP + attributeOf(d.attributes, a);
+    sets.forEach((set, i) => {
+      if (set.size > limit) return;
+      set.add(key + SEP + attributeOf(d.attributes, candidates[i]!));
+    });
+  }
+  return sets.map((s) => s.size);
+}
+
+/** The attributes of `configured` the cube splits its groups by, within `maxGroups`. */
+export function cubeAttributes(db: Db, configured: readonly string[], maxGroups = MAX_CUBE_GROUPS): CubeAttributes {
+  const kept: string[] = [];
+  const omitted: CubeAttributes['omitted'] = [];
+  let left = [...configured];
+  if (!left.length) return { kept, omitted };
+  // Common case first: everything fits (one pass over the documents).
+  if (countGroups(db, left.slice(0, -1), left.slice(-1), maxGroups)[0]! <= maxGroups) return { kept: left, omitted };
+  // Else greedily, in configured order: an attribute is kept when the groups with it still fit.
+  while (left.length) {
+    const counts = countGroups(db, kept, left, maxGroups);
+    const at = counts.findIndex((n) => n <= maxGroups);
+    // Attributes before the first one that fits are left out: they made too many groups with `kept` (which only grows).
+    const upTo = at < 0 ? left.length : at;
+    for (let i = 0; i < upTo; i++) omitted.push({ name: left[i]!, groups: counts[i]! });
+    if (at < 0) break;
+    kept.push(left[at]!);
+    left = left.slice(at + 1);
+  }
+  return { kept, omitted: omitted.sort((a, b) => configured.indexOf(a.name) - configured.indexOf(b.name)) };
+}
