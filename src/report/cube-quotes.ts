@@ -41,6 +41,18 @@ export interface Entry {
   score: number;
 }
 
+/**
+ * A held entry, with its candidate's rank copied in: the pass compares against it on every
+ * membership, and held entries are spread over memory, so one object read instead of three
+ * (entry, candidate, rank array) is what an offer costs.
+ */
+interface Held extends Entry {
+  fragment: number;
+  notNegative: number;
+  sentimentScore: number;
+  segmentId: number;
+}
+
 function before(a: Entry, b: Entry): boolean {
   if (a.score !== b.score) return a.score > b.score;
   for (let i = 0; i < 4; i++) if (a.c.rank[i] !== b.c.rank[i]) return a.c.rank[i]! < b.c.rank[i]!;
@@ -69,9 +81,22 @@ export function coveredBy(
   return out;
 }
 
-/** One list + key: its best entry per group, in the order the groups first offered. */
+/**
+ * One list + key: its best entry per group, by group index (an array with holes: a membership
+ * reads and writes one element instead of hashing into a Map; the output is sorted, so the order
+ * groups first offered in does not matter).
+ */
 export interface Slot {
-  readonly byGroup: Map<number, Entry>;
+  readonly byGroup: (Held | undefined)[];
+}
+
+/** The held entries of a slot with their groups. */
+function* held(slot: Slot): Generator<[number, Entry]> {
+  const b = slot.byGroup;
+  for (let g = 0; g < b.length; g++) {
+    const e = b[g];
+    if (e !== undefined) yield [g, e];
+  }
 }
 
 /**
@@ -92,7 +117,7 @@ export class QuotePool {
     let byKey = this.lists.get(list);
     if (!byKey) this.lists.set(list, (byKey = new Map()));
     let slot = byKey.get(key);
-    if (!slot) byKey.set(key, (slot = { byGroup: new Map() }));
+    if (!slot) byKey.set(key, (slot = { byGroup: [] }));
     return slot;
   }
 
@@ -113,21 +138,34 @@ export class QuotePool {
   }
 
   /** Whether the current segment goes before a held entry (the order of `before`), without allocating. */
-  private beats(score: number, held: Entry): boolean {
+  private beats(score: number, held: Held): boolean {
     if (score !== held.score) return score > held.score;
-    const r = held.c.rank;
-    if (this.fragment !== r[0]) return this.fragment < r[0];
-    if (this.notNegative !== r[1]) return this.notNegative < r[1];
+    if (this.fragment !== held.fragment) return this.fragment < held.fragment;
+    if (this.notNegative !== held.notNegative) return this.notNegative < held.notNegative;
     const seg = this.seg!;
-    if (seg.sentimentScore !== r[2]) return seg.sentimentScore < r[2];
-    return seg.segmentId < r[3];
+    if (seg.sentimentScore !== held.sentimentScore) return seg.sentimentScore < held.sentimentScore;
+    return seg.segmentId < held.segmentId;
   }
 
   /** Offers the current segment (`begin`) to a slot's group; `score` is the list's own score (emotion lists). */
   offer(slot: Slot, group: number, score = 0): void {
-    const held = slot.byGroup.get(group);
-    if (held && !this.beats(score, held)) return;
-    slot.byGroup.set(group, { c: this.candidate(), score });
+    const held = slot.byGroup[group];
+    if (held === undefined) {
+      const seg = this.seg!;
+      slot.byGroup[group] = {
+        c: this.candidate(), score, fragment: this.fragment, notNegative: this.notNegative,
+        sentimentScore: seg.sentimentScore, segmentId: seg.segmentId,
+      };
+    } else if (this.beats(score, held)) {
+      // Entries are never shared between slots: the held one is rewritten.
+      const seg = this.seg!;
+      held.c = this.candidate();
+      held.score = score;
+      held.fragment = this.fragment;
+      held.notNegative = this.notNegative;
+      held.sentimentScore = seg.sentimentScore;
+      held.segmentId = seg.segmentId;
+    }
   }
 
   /**
@@ -136,14 +174,18 @@ export class QuotePool {
    */
   build(db: Db, covered: ReadonlySet<string>): Pick<ReportCube, 'quotes' | 'quoteRefs'> {
     for (const [list, byKey] of this.lists) {
-      for (const [key, { byGroup }] of byKey) {
-        for (const g of byGroup.keys()) if (covered.has(coverKey(list, key, g))) byGroup.delete(g);
-        if (!byGroup.size) byKey.delete(key);
+      for (const [key, slot] of byKey) {
+        let left = 0;
+        for (const [g] of held(slot)) {
+          if (covered.has(coverKey(list, key, g))) slot.byGroup[g] = undefined;
+          else left++;
+        }
+        if (!left) byKey.delete(key);
       }
     }
     const winners = new Map<number, { c: Candidate; g: number }>();
     for (const byKey of this.lists.values()) {
-      for (const { byGroup } of byKey.values()) for (const [g, e] of byGroup) winners.set(e.c.fact.segmentId, { c: e.c, g });
+      for (const slot of byKey.values()) for (const [g, e] of held(slot)) winners.set(e.c.fact.segmentId, { c: e.c, g });
     }
     const ordered = [...winners.values()].sort((a, b) => (before({ c: a.c, score: 0 }, { c: b.c, score: 0 }) ? -1 : 1));
     const fields = segmentQuoteFields(db, ordered.map((w) => w.c.fact.segmentId));
@@ -160,8 +202,8 @@ export class QuotePool {
     const quoteRefs: ReportCube['quoteRefs'] = Object.create(null) as ReportCube['quoteRefs'];
     for (const [list, byKey] of this.lists) {
       const out = (quoteRefs[list] = Object.create(null) as Record<string, number[]>);
-      for (const [key, { byGroup }] of byKey) {
-        const pairs = [...byGroup.entries()].map(([g, e]) => [g, index.get(e.c.fact.segmentId)!] as const);
+      for (const [key, slot] of byKey) {
+        const pairs = [...held(slot)].map(([g, e]) => [g, index.get(e.c.fact.segmentId)!] as const);
         // Best first within a list, so the page can stop at the first few of the active groups.
         pairs.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
         out[key] = pairs.flat();
