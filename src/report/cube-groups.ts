@@ -8,8 +8,9 @@
  * `voc heatmap --where <name>=<value>`). Their attr x stage matrices stay on the page.
  *
  * Groups are counted over every document before the cube is built, in passes over the documents
- * (one when everything fits, at most one more per attribute left out), each holding at most
- * `maxGroups` + 1 keys per candidate: memory is bounded by the budget, not by the documents.
+ * (one when everything fits or only a tail is left out; at most one more per attribute kept after
+ * the first left out), each holding at most `maxGroups` + 1 keys per candidate: memory is bounded
+ * by the budget, not by the documents.
  */
 import { monthOf, UNKNOWN } from '../aggregate/facts.js';
 import { attributeKey } from '../store/aggregate.js';
@@ -54,15 +55,30 @@ function countGroups(db: Db, kept: readonly string[], candidates: readonly strin
   return sets.map((s) => s.size);
 }
 
+/** Per prefix of `names` (1, 2, ... attributes): the groups of (source, kind, month, prefix), each counted up to `limit` + 1. */
+function countPrefixes(db: Db, names: readonly string[], limit: number): number[] {
+  const sets = names.map(() => new Set<string>());
+  for (const d of streamGroupDocuments(db)) {
+    let key = baseKey(d);
+    for (let k = 0; k < names.length; k++) {
+      key += SEP + attributeOf(d.attributes, names[k]!);
+      if (sets[k]!.size <= limit) sets[k]!.add(key);
+    }
+  }
+  return sets.map((s) => s.size);
+}
+
 /** The attributes of `configured` the cube splits its groups by, within `maxGroups`. */
 export function cubeAttributes(db: Db, configured: readonly string[], maxGroups = MAX_CUBE_GROUPS): CubeAttributes {
-  const kept: string[] = [];
-  const omitted: CubeAttributes['omitted'] = [];
-  let left = [...configured];
-  if (!left.length) return { kept, omitted };
-  // Common case first: everything fits (one pass over the documents).
-  if (countGroups(db, left.slice(0, -1), left.slice(-1), maxGroups)[0]! <= maxGroups) return { kept: left, omitted };
-  // Else greedily, in configured order: an attribute is kept when the groups with it still fit.
+  if (!configured.length) return { kept: [], omitted: [] };
+  // One pass: the longest prefix of the configured attributes that fits (usually all of them).
+  const prefixes = countPrefixes(db, configured, maxGroups);
+  const fit = prefixes.findIndex((n) => n > maxGroups);
+  if (fit < 0) return { kept: [...configured], omitted: [] };
+  const kept = configured.slice(0, fit);
+  const omitted: CubeAttributes['omitted'] = [{ name: configured[fit]!, groups: prefixes[fit]! }];
+  // After it, greedily in configured order (one more pass per attribute kept): an attribute is kept when the groups with it still fit.
+  let left = configured.slice(fit + 1);
   while (left.length) {
     const counts = countGroups(db, kept, left, maxGroups);
     const at = counts.findIndex((n) => n <= maxGroups);
@@ -73,5 +89,5 @@ export function cubeAttributes(db: Db, configured: readonly string[], maxGroups 
     kept.push(left[at]!);
     left = left.slice(at + 1);
   }
-  return { kept, omitted: omitted.sort((a, b) => configured.indexOf(a.name) - configured.indexOf(b.name)) };
+  return { kept, omitted };
 }
