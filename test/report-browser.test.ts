@@ -278,6 +278,7 @@ describe.skipIf(!hasChromium)('HTML report in chromium', () => {
 
 describe.skipIf(!hasChromium)('HTML report filters in chromium', () => {
   let dir: string;
+  let narrowUrl: string;
   let dbPath: string;
   let context: BrowserContext;
   let page: Page;
@@ -293,11 +294,15 @@ describe.skipIf(!hasChromium)('HTML report filters in chromium', () => {
     aggregatePipeline(t.db, config, addRun(t.db));
     const out = join(dir, 'report.html');
     writeReport(t.db, out, { title: 'Kestrel Kitchen' });
+    // The same report with a filter budget too small for the plan attribute.
+    const narrow = join(dir, 'report-narrow.html');
+    expect(writeReport(t.db, narrow, { title: 'Kestrel Kitchen', params: { ...config.aggregate, reportFilterGroups: 1 } }).notFilterable).toEqual(['plan']);
+    narrowUrl = pathToFileURL(narrow).href;
     dbPath = t.path;
     close = () => t.close();
     const url = pathToFileURL(out).href;
     context = await launch(dir);
-    await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+    await context.route('**/*', (route) => ([url, narrowUrl].includes(route.request().url()) ? route.continue() : route.abort()));
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(url);
@@ -400,5 +405,23 @@ describe.skipIf(!hasChromium)('HTML report filters in chromium', () => {
     await setFilter({ 'filter-attr-plan': '' });
     expect(await page.locator('#filter-note').textContent()).toBe('All data');
     await expectSameAsCli([]);
+  });
+
+  it('says which attributes the page cannot filter by when the groups would exceed aggregate.reportFilterGroups', async () => {
+    expect(await page.locator('#filter-omitted').count()).toBe(0);
+    const narrow = await context.newPage();
+    const narrowErrors: string[] = [];
+    narrow.on('pageerror', (e) => narrowErrors.push(e.message));
+    await narrow.goto(narrowUrl);
+    await narrow.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+    expect(await narrow.locator('#filter-attr-plan').count()).toBe(0);
+    expect(await narrow.locator('#filter-source').count()).toBe(1);
+    const note = narrow.locator('#filter-omitted');
+    expect(await note.getAttribute('data-omitted')).toBe('plan');
+    expect(await note.textContent()).toContain('voc heatmap --where plan=VALUE');
+    // its plan x stage heatmap stays
+    expect(await narrow.locator('table[data-matrix="attr:plan_stage"] td.cell[data-row]').count()).toBeGreaterThan(2);
+    expect(narrowErrors).toEqual([]);
+    await narrow.close();
   });
 });

@@ -73,6 +73,10 @@ describe('the report cube group budget', () => {
     expect(others).toEqual(c2);
     // the left-out attribute's own matrix stays on the page
     expect(Object.keys(customerStage ?? {})).toHaveLength(24);
+    // the budget is aggregate.reportFilterGroups
+    const configured = buildCube(t.db, { ...data.params, reportFilterGroups: 4 }, shown, new Set());
+    expect(configured.cube.dims).toEqual(small.cube.dims);
+    expect(configured.cube.omitted).toEqual(small.cube.omitted);
     // NPS totals per group still count every respondent
     expect(small.cube.totals.reduce((n, t) => n + t[3]! + t[4]! + t[5]!, 0)).toBe(24);
   });

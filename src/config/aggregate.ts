@@ -92,6 +92,9 @@ const DEFAULT_MATRICES: MatrixSpec[] = [
   { rows: 'theme', cols: 'touchpoint' },
 ];
 
+/** Default of `reportFilterGroups`: four times the 90 groups of 5 sources x 3 kinds x 18 months (docs/bench.md, Scale; src/report/cube-groups.ts). */
+export const REPORT_FILTER_GROUPS = 400;
+
 export const AggregateConfig = z
   .object({
     matrices: z.array(MatrixSpec).default(DEFAULT_MATRICES).describe('matrices to compute and store'),
@@ -108,6 +111,13 @@ export const AggregateConfig = z
       .array(z.string())
       .default([])
       .describe('journey stages in display order; unlisted stages follow the built-in journey order'),
+    reportFilterGroups: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(REPORT_FILTER_GROUPS)
+      .describe('report: most filter groups (source x kind x month x attribute combinations) the page embeds; attributes that would exceed it are left out of its filters'),
     keepRuns: z.number().int().min(1).max(1000).default(3).describe('aggregates kept in the database; older ones are pruned with their cells and quotes'),
     report: z
       .union([z.literal(false), z.string().min(1)])

@@ -13,12 +13,13 @@
  * by the budget, not by the documents.
  */
 import { monthOf, UNKNOWN } from '../aggregate/facts.js';
+import { REPORT_FILTER_GROUPS } from '../config/aggregate.js';
 import { attributeKey } from '../store/aggregate.js';
 import type { Db } from '../store/db.js';
 import { streamGroupDocuments, type GroupDocument } from '../store/report-nps.js';
 
-/** Default budget: four times the 90 groups of 5 sources x 3 kinds x 18 months (docs/bench.md, Scale). */
-export const MAX_CUBE_GROUPS = 400;
+/** Default budget: `aggregate.reportFilterGroups`. */
+export const MAX_CUBE_GROUPS = REPORT_FILTER_GROUPS;
 
 export interface CubeAttributes {
   /** The attributes the groups are split by, in configured order. */

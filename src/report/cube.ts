@@ -110,7 +110,7 @@ export interface BuiltCube {
  */
 export function buildCube(
   db: Db,
-  params: Pick<AggregateConfig, 'attributes'>,
+  params: Pick<AggregateConfig, 'attributes'> & Partial<Pick<AggregateConfig, 'reportFilterGroups'>>,
   shown: readonly string[],
   wanted: ReadonlySet<number> = new Set(),
   options: { stream?: boolean; maxGroups?: number } = {},
@@ -118,7 +118,7 @@ export function buildCube(
   const index: ThemeIndex = buildThemeIndex(loadThemes(db));
   const scope = scopeOf({}, index);
   // The attributes whose groups fit the budget (cube-groups.ts); their attr x stage matrices are kept either way.
-  const split = cubeAttributes(db, params.attributes, options.maxGroups);
+  const split = cubeAttributes(db, params.attributes, options.maxGroups ?? params.reportFilterGroups);
   const dims: Dimension[] = ['source', 'kind', 'month', ...split.kept.map((a): Dimension => `attr:${a}`)];
   const valueSets = dims.map(() => new Set<string>());
   const groupIds = new Map<string, number>();
