@@ -7,7 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { aggregatePipeline } from '../src/aggregate/pipeline.js';
 import { PipelineConfig } from '../src/config/pipeline.js';
-import { attributeOf, cubeAttributes } from '../src/report/cube-groups.js';
+import { cubeAttributes } from '../src/report/cube-groups.js';
+import { attributeOf } from '../src/store/aggregate.js';
 import { buildCube } from '../src/report/cube.js';
 import { buildReportData } from '../src/report/data.js';
 import { addRun, TestDb } from './aggregate-db.js';

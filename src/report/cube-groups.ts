@@ -14,12 +14,9 @@
  */
 import { monthOf, UNKNOWN } from '../aggregate/facts.js';
 import { REPORT_FILTER_GROUPS } from '../config/aggregate.js';
-import { attributeKey } from '../store/aggregate.js';
+import { attributeOf } from '../store/aggregate.js';
 import type { Db } from '../store/db.js';
 import { streamGroupDocuments, type GroupDocument } from '../store/report-nps.js';
-
-/** Default budget: `aggregate.reportFilterGroups`. */
-export const MAX_CUBE_GROUPS = REPORT_FILTER_GROUPS;
 
 export interface CubeAttributes {
   /** The attributes the groups are split by, in configured order. */
@@ -29,11 +26,6 @@ export interface CubeAttributes {
 }
 
 const SEP = '\u0000';
-
-/** An attribute's value as aggregation compares it; only the document's own keys count ("constructor" is no attribute of `{}`). */
-export function attributeOf(attributes: Readonly<Record<string, unknown>>, name: string): string {
-  return attributeKey(Object.prototype.hasOwnProperty.call(attributes, name) ? attributes[name] : undefined);
-}
 
 function baseKey(d: GroupDocument): string {
   return d.sourceName + SEP + d.kind + SEP + (monthOf(d.createdAt) ?? UNKNOWN);
@@ -70,7 +62,7 @@ function countPrefixes(db: Db, names: readonly string[], limit: number): number[
 }
 
 /** The attributes of `configured` the cube splits its groups by, within `maxGroups`. */
-export function cubeAttributes(db: Db, configured: readonly string[], maxGroups = MAX_CUBE_GROUPS): CubeAttributes {
+export function cubeAttributes(db: Db, configured: readonly string[], maxGroups = REPORT_FILTER_GROUPS): CubeAttributes {
   if (!configured.length) return { kept: [], omitted: [] };
   // One pass: the longest prefix of the configured attributes that fits (usually all of them).
   const prefixes = countPrefixes(db, configured, maxGroups);

@@ -6,8 +6,9 @@
  * Why counts from the prepared facts rather than a SQL GROUP BY: the cells need the theme rollup
  * (a leaf theme counts for its parent too), "unassigned"/"unknown" keys and the attribute
  * normalisation of aggregate/facts.ts. Going through the same pass source as `voc heatmap --where`
- * (aggregate/sources.ts: the fact blocks when current, else the fact stream; both give the same segments with the same values) makes the page's filtered numbers
- * equal to the CLI's by construction (test/report-filters.test.ts checks it in chromium;
+ * (aggregate/sources.ts: the fact blocks when current, else the fact stream; both give the same
+ * segments with the same values) makes the page's filtered numbers equal to the CLI's by
+ * construction (test/report-browser.test.ts checks it in chromium;
  * test/report-cube.test.ts that blocks and stream give the same cube). The segments come once,
  * ordered by document, so distinct documents are counted by the last one seen and memory is
  * groups x cells, not segments.
@@ -29,8 +30,8 @@ import { blockSource, streamSource, type SegmentAccess } from '../aggregate/sour
 import { npsBucket } from '../aggregate/metrics.js';
 import { buildThemeIndex, type ThemeIndex } from '../aggregate/themes.js';
 import { emotionSet } from '../config/emotions.js';
-import { loadThemes } from '../store/aggregate.js';
-import { attributeOf, cubeAttributes } from './cube-groups.js';
+import { attributeOf, loadThemes } from '../store/aggregate.js';
+import { cubeAttributes } from './cube-groups.js';
 import { EMOTION_CODES } from '../aggregate/emotions.js';
 import { streamNpsDocuments } from '../store/report-nps.js';
 import type { Db } from '../store/db.js';

@@ -26,14 +26,30 @@ export function attributeKey(v: unknown): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
+/** An attribute's key in a document's attributes: only the document's own keys count ("constructor" is no attribute of `{}`). */
+export function attributeOf(attributes: Readonly<Record<string, unknown>>, name: string): string {
+  return attributeKey(Object.prototype.hasOwnProperty.call(attributes, name) ? attributes[name] : undefined);
+}
+
+const AttributesJson = z.record(z.string(), z.unknown());
+/** No attributes, without a prototype: `constructor` is not one of them. */
+const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
+
+/** A document's stored attributes JSON as aggregation compares them: name -> attributeKey of the value. */
+export function attributeKeys(json: string | null): Readonly<Record<string, string>> {
+  if (json === null) return NO_ATTRIBUTES;
+  const out = Object.create(null) as Record<string, string>;
+  for (const [k, v] of Object.entries(AttributesJson.parse(JSON.parse(json)))) out[k] = attributeKey(v);
+  return out;
+}
+
 const registered = new WeakSet<Db>();
 
 /** Registers voc_attr and voc_short on a connection (once). */
 export function registerFunctions(db: Db): void {
   if (registered.has(db)) return;
   db.function('voc_attr', { deterministic: true }, (json: unknown, name: unknown) => {
-    const obj = JSON.parse(String(json)) as Record<string, unknown>;
-    return attributeKey(Object.prototype.hasOwnProperty.call(obj, String(name)) ? obj[String(name)] : undefined);
+    return attributeOf(JSON.parse(String(json)) as Record<string, unknown>, String(name));
   });
   db.function('voc_short', { deterministic: true }, (text: unknown) =>
     String(text).trim().length < MIN_QUOTE_CHARS ? 1 : 0,
@@ -120,7 +136,6 @@ const DocumentRow = z.object({
 });
 const ThemesJson = z.array(z.tuple([z.string(), z.number()]));
 const EmotionsJson = z.array(z.tuple([z.string(), z.number()]));
-const AttributesJson = z.record(z.string(), z.unknown());
 
 /** The document fields of a fact: read once per document, shared by its segments. */
 export interface FactDocument {
@@ -158,16 +173,9 @@ export interface SegmentFact extends FactDocument {
   short: boolean;
 }
 
-const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
-
 function toDocument(raw: unknown): FactDocument {
   const r = DocumentRow.parse(raw);
-  let attributes = NO_ATTRIBUTES;
-  if (r.attributes !== null) {
-    const out = Object.create(null) as Record<string, string>;
-    for (const [k, v] of Object.entries(AttributesJson.parse(JSON.parse(r.attributes)))) out[k] = attributeKey(v);
-    attributes = out;
-  }
+  const attributes = attributeKeys(r.attributes);
   return {
     documentId: r.id, externalId: r.external_id, kind: r.kind, sourceName: r.source_name, locator: r.locator,
     createdAt: r.created_at, score: r.score, scoreScale: r.score_scale, channel: r.channel, attributes,

@@ -23,7 +23,7 @@
 import { z } from 'zod';
 import type { Db } from './db.js';
 import { dialectOf } from './db.js';
-import { attributeKey, MIN_QUOTE_CHARS, registerFunctions, STAGE, TOUCHPOINT } from './aggregate-facts.js';
+import { attributeKey, attributeKeys, MIN_QUOTE_CHARS, registerFunctions, STAGE, TOUCHPOINT } from './aggregate-facts.js';
 
 /** Every character JavaScript's String.prototype.trim removes (WhiteSpace and LineTerminator), for SQLite's trim(X, Y). */
 const JS_WHITESPACE = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
@@ -176,7 +176,7 @@ export function buildBlock(db: Db, block: number): { data: Buffer; n: number; mi
   (docStmt as unknown as { raw(on: boolean): unknown }).raw(true);
   const docs = new Map<number, unknown[]>();
   /** Per document: its attributes as the stream compares them (aggregate-facts.ts toDocument). */
-  const docAttributes = new Map<number, Record<string, string>>();
+  const docAttributes = new Map<number, Readonly<Record<string, string>>>();
   const attributeNames = new Set<string>();
   for (const d of docStmt.iterate(lo, hi) as IterableIterator<unknown[]>) {
     const [id, kind, source, channel, created, month, score, scale, attributes] = d;
@@ -184,16 +184,9 @@ export function buildBlock(db: Db, block: number): { data: Buffer; n: number; mi
       bad('document', d);
     }
     docs.set(id, d);
-    if (attributes !== null) {
-      const parsed: unknown = JSON.parse(attributes);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) bad('document attributes', d);
-      const keyed = Object.create(null) as Record<string, string>;
-      for (const [k, v] of Object.entries(parsed)) {
-        keyed[k] = attributeKey(v);
-        attributeNames.add(k);
-      }
-      docAttributes.set(id, keyed);
-    }
+    const keyed = attributeKeys(attributes);
+    for (const k in keyed) attributeNames.add(k);
+    docAttributes.set(id, keyed);
   }
   // voc_short (JavaScript's trim and length) only for texts that are not clearly long: a text with
   // 25 or more characters left once SQLite strips every character JavaScript's trim strips has
